@@ -1,0 +1,40 @@
+"""The REST API under /api, documented by flask-smorest at /api/openapi.json."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+from flask_smorest import Blueprint as ApiBlueprint
+
+from velferd.api import (
+    audit_api, cases_api, context, decisions_api, errors, forms_api, operator_api, people_api,
+    plugins_api, session_api, tenant_api,
+)
+from velferd.api.context import TENANT_PREFIX
+from velferd.plugins.manager import PluginRegistry
+
+CORE_BLUEPRINTS = (
+    session_api.blp, operator_api.blp, tenant_api.blp, plugins_api.blp, people_api.blp,
+    cases_api.blp, forms_api.blp, decisions_api.blp, audit_api.blp,
+)
+
+
+def plugin_url_prefix(plugin_id: str) -> str:
+    return f"{TENANT_PREFIX}/x/{plugin_id}"
+
+
+def init_app(app: Flask, plugins: PluginRegistry) -> None:
+    api = Api(app)
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
+    for blueprint in CORE_BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    context.init_app(app)
+    owners = app.extensions["velferd.plugin_blueprints"]
+    for plugin_id, blueprints in plugins.blueprints.items():
+        for blueprint in blueprints:
+            register = api.register_blueprint if isinstance(blueprint, ApiBlueprint) else app.register_blueprint
+            register(blueprint, url_prefix=plugin_url_prefix(plugin_id))
+            owners[blueprint.name] = plugin_id
+    errors.init_app(app)
+    app.extensions["velferd.api"] = api

@@ -1,0 +1,147 @@
+"""Cases: open, list, read (audited), move through the workflow, journal, meetings, deadlines."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy.orm import contains_eager
+
+from velferd import audit, cases
+from velferd.api.context import TENANT_PREFIX, tenant
+from velferd.api.schemas import (
+    CaseCreateSchema, CaseDetailSchema, CaseEventSchema, CaseListQuery, CasePageSchema,
+    DeadlineSchema, MeetingSchema, NoteSchema, TransitionSchema,
+)
+from velferd.auth import requires
+from velferd.db import db
+from velferd.models import Case, Deadline, Meeting, Person
+from velferd.workflows import available_transitions
+
+blp = Blueprint("cases", __name__, url_prefix=f"{TENANT_PREFIX}/cases", description="Cases")
+
+
+def _detail(case: Case) -> dict:
+    return {**CaseDetailSchema().dump(case), "available_transitions": available_transitions(case)}
+
+
+@blp.route("")
+class Cases(MethodView):
+    @requires("cases:read")
+    @blp.arguments(CaseListQuery, location="query")
+    @blp.response(200, CasePageSchema)
+    def get(self, query):
+        """A page of cases in id order, with the person's name and masked national id, in one query."""
+        stmt = (
+            sa.select(Case).join(Case.person).options(contains_eager(Case.person))
+            .where(Case.id > query["after_id"]).order_by(Case.id).limit(query["limit"])
+        )
+        for column in ("plugin", "state", "person_id"):
+            if column in query:
+                stmt = stmt.where(getattr(Case, column) == query[column])
+        page = db.session.scalars(stmt).all()
+        if page:
+            audit.record("case.listed", "case", None, details={"ids": [c.id for c in page]})
+            db.session.commit()
+        full = len(page) == query["limit"]
+        return {"items": page, "next_after_id": page[-1].id if full else None}
+
+    @requires("cases:write")
+    @blp.arguments(CaseCreateSchema)
+    @blp.response(201, CaseDetailSchema)
+    def post(self, data):
+        case = cases.open_case(tenant(), **data)
+        db.session.commit()
+        return _detail(case)
+
+
+def _case(case_id: int) -> Case:
+    """Read a case (audited) with its person loaded for the response."""
+    case = cases.read_case(case_id)
+    db.session.get(Person, case.person_id)
+    return case
+
+
+@blp.get("/<int:case_id>")
+@requires("cases:read")
+@blp.response(200, CaseDetailSchema)
+def read_case(case_id):
+    case = _case(case_id)
+    body = _detail(case)
+    db.session.commit()
+    return body
+
+
+@blp.post("/<int:case_id>/transitions")
+@requires("cases:write")
+@blp.arguments(TransitionSchema)
+@blp.response(200, CaseDetailSchema)
+def transition_case(data, case_id):
+    """Move the case along a transition of its workflow; 409 with the reason if it may not move."""
+    case = cases.transition_case(tenant(), _case(case_id), data["transition"], data["data"], data["note"])
+    body = _detail(case)
+    db.session.commit()
+    return body
+
+
+@blp.route("/<int:case_id>/journal")
+class Journal(MethodView):
+    @requires("cases:read")
+    @blp.response(200, CaseEventSchema(many=True))
+    def get(self, case_id):
+        entries = cases.journal(_case(case_id))
+        db.session.commit()
+        return entries
+
+    @requires("cases:write")
+    @blp.arguments(NoteSchema)
+    @blp.response(201, CaseEventSchema)
+    def post(self, data, case_id):
+        entry = cases.add_note(_case(case_id), data["text"])
+        db.session.commit()
+        return entry
+
+
+def _case_children(model, case_id: int):
+    case = _case(case_id)
+    rows = db.session.scalars(sa.select(model).where(model.case_id == case.id).order_by(model.id)).all()
+    db.session.commit()
+    return rows
+
+
+def _add_case_child(model, case_id: int, data: dict):
+    case = _case(case_id)
+    row = model(case_id=case.id, **data)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(f"{model.__tablename__}.created", model.__tablename__, row.id, person_id=case.person_id)
+    db.session.commit()
+    return row
+
+
+@blp.route("/<int:case_id>/meetings")
+class Meetings(MethodView):
+    @requires("cases:read")
+    @blp.response(200, MeetingSchema(many=True))
+    def get(self, case_id):
+        return _case_children(Meeting, case_id)
+
+    @requires("cases:write")
+    @blp.arguments(MeetingSchema)
+    @blp.response(201, MeetingSchema)
+    def post(self, data, case_id):
+        return _add_case_child(Meeting, case_id, data)
+
+
+@blp.route("/<int:case_id>/deadlines")
+class Deadlines(MethodView):
+    @requires("cases:read")
+    @blp.response(200, DeadlineSchema(many=True))
+    def get(self, case_id):
+        return _case_children(Deadline, case_id)
+
+    @requires("cases:write")
+    @blp.arguments(DeadlineSchema)
+    @blp.response(201, DeadlineSchema)
+    def post(self, data, case_id):
+        return _add_case_child(Deadline, case_id, data)

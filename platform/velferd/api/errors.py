@@ -1,0 +1,81 @@
+"""Every error leaves the API as JSON: status, a sentence a person can act on, and the fields.
+
+Never a stack trace: an unexpected exception is logged with an id and answered with a 500 that
+names the id, so the operator can find it without the caller seeing internals.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Mapping
+
+from flask import Flask, current_app, jsonify
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from velferd.db import db
+from velferd.errors import VelferdError
+
+
+def error_response(status: int, message: str, fields: Mapping[str, Any] | None = None, headers=None):
+    body = {"status": status, "error": HTTP_STATUS_CODES.get(status, "Error"), "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _webargs_fields(messages: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """webargs nests errors by location ({"json": {"field": [...]}}); say where and which."""
+    fields: dict[str, Any] = {}
+    places = []
+    for location, errors in messages.items():
+        places.append(location)
+        if isinstance(errors, Mapping):
+            fields.update(errors)
+        else:
+            fields[location] = errors
+    names = ", ".join(sorted(str(k) for k in fields))
+    return f"the request {' and '.join(places)} is invalid: {names}", fields
+
+
+def handle_http_exception(error: HTTPException):
+    if error.code is not None and error.code >= 500:
+        return handle_unexpected(error)
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if messages:
+        message, fields = _webargs_fields(messages)
+        if error.code == 400 and "json" in messages and not isinstance(messages["json"], Mapping):
+            message = "the request body is not valid JSON"
+        return error_response(error.code or 400, message, fields, data.get("headers"))
+    return error_response(error.code or 400, data.get("message") or error.description or error.name, None,
+                          data.get("headers"))
+
+
+def handle_velferd_error(error: VelferdError):
+    db.session.rollback()
+    return error_response(error.status, error.message, error.fields)
+
+
+def handle_integrity_error(error: IntegrityError):
+    db.session.rollback()
+    return error_response(409, "the change conflicts with a record that already exists")
+
+
+def handle_unexpected(error: Exception):
+    db.session.rollback()
+    incident = uuid.uuid4().hex[:12]
+    current_app.logger.exception("unexpected error %s", incident, exc_info=error)
+    return error_response(500, f"an unexpected error occurred; quote incident {incident} to the operator")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(VelferdError, handle_velferd_error)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,48 @@
+"""What only the platform operator does: create tenants, block a plugin everywhere."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_smorest import Blueprint
+
+from velferd import tenants
+from velferd.api.schemas import BlockSchema, TenantCreateSchema, TenantSchema
+from velferd.auth import require_operator
+from velferd.db import db
+from velferd.models import Tenant
+from velferd.plugins import enablement
+
+blp = Blueprint("operator", __name__, url_prefix="/api/operator", description="Platform operation")
+
+
+@blp.get("/tenants")
+@blp.response(200, TenantSchema(many=True))
+def list_tenants():
+    require_operator()
+    return db.session.scalars(sa.select(Tenant).order_by(Tenant.slug)).all()
+
+
+@blp.post("/tenants")
+@blp.arguments(TenantCreateSchema)
+@blp.response(201, TenantSchema)
+def create_tenant(data):
+    require_operator()
+    tenant = tenants.create_tenant(**data)
+    db.session.commit()
+    return tenant
+
+
+@blp.put("/plugins/<plugin_id>/block")
+@blp.arguments(BlockSchema)
+@blp.response(204)
+def block_plugin(data, plugin_id):
+    """Withdraw a plugin from every tenant; their settings and data are kept."""
+    enablement.block(plugin_id, data["reason"], require_operator())
+    db.session.commit()
+
+
+@blp.delete("/plugins/<plugin_id>/block")
+@blp.response(204)
+def unblock_plugin(plugin_id):
+    enablement.unblock(plugin_id, require_operator())
+    db.session.commit()

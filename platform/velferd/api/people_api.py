@@ -1,0 +1,64 @@
+"""Citizens. Lists mask the national id; reading one person is audited."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from velferd import people
+from velferd.api.context import TENANT_PREFIX, tenant
+from velferd.api.schemas import AuditEventSchema, PersonCreateSchema, PersonListItemSchema, PersonListQuery, PersonSchema
+from velferd.auth import requires
+from velferd.db import db
+from velferd.errors import NotFound
+from velferd.models import AuditEvent, Person
+from velferd.tenancy import get_owned
+
+blp = Blueprint("people", __name__, url_prefix=f"{TENANT_PREFIX}/persons", description="Citizens")
+
+
+@blp.route("")
+class People(MethodView):
+    @requires("persons:read")
+    @blp.arguments(PersonListQuery, location="query")
+    @blp.response(200, PersonListItemSchema(many=True))
+    def get(self, query):
+        stmt = sa.select(Person).where(Person.id > query["after_id"]).order_by(Person.id).limit(query["limit"])
+        if query.get("q"):
+            pattern = f"%{query['q']}%"
+            stmt = stmt.where(sa.or_(Person.given_name.ilike(pattern), Person.family_name.ilike(pattern)))
+        found = db.session.scalars(stmt).all()
+        people.audit_listing(found)
+        db.session.commit()
+        return found
+
+    @requires("persons:write")
+    @blp.arguments(PersonCreateSchema)
+    @blp.response(201, PersonSchema)
+    def post(self, data):
+        person = people.register_person(tenant(), **data)
+        db.session.commit()
+        return person
+
+
+@blp.get("/<int:person_id>")
+@requires("persons:read")
+@blp.response(200, PersonSchema)
+def read_person(person_id):
+    person = people.read_person(person_id)
+    db.session.commit()
+    return person
+
+
+@blp.get("/<int:person_id>/access-log")
+@requires("audit:read")
+@blp.response(200, AuditEventSchema(many=True))
+def person_access_log(person_id):
+    """Everything done with or seen of this person's records: for the auditor and for the
+    citizen's right of access (GDPR art. 15)."""
+    if get_owned(Person, person_id) is None:
+        raise NotFound(f"no person {person_id}")
+    return db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.person_id == person_id).order_by(AuditEvent.id.desc())
+    ).all()

@@ -1,0 +1,277 @@
+"""The API's marshmallow schemas: they validate input, shape output and generate the OpenAPI document."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from velferd.identity import mask_national_id
+from velferd.models.tenants import DELIVERY_CHANNELS, PAYER_KINDS, UNIT_KINDS
+
+
+class Strict(ma.Schema):
+    """Input schemas refuse unknown fields, so a typo is a 422, not silently ignored data."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class LoginSchema(Strict):
+    email = fields.Email(required=True)
+    password = fields.String(required=True, load_only=True)
+
+
+class MembershipOutSchema(ma.Schema):
+    tenant = fields.String()
+    roles = fields.List(fields.String())
+
+
+class UserSchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    email = fields.Email()
+    name = fields.String()
+    is_operator = fields.Boolean()
+
+
+class TenantSchema(ma.Schema):
+    id = fields.Integer(dump_only=True)
+    slug = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    country = fields.String(required=True, validate=validate.OneOf(["NO", "DK"]))
+    locale = fields.String(dump_only=True)
+    currency = fields.String(dump_only=True)
+    time_zone = fields.String(dump_only=True)
+    organisation_number = fields.String(required=True)
+
+
+class TenantCreateSchema(TenantSchema, Strict):
+    pass
+
+
+class UnitSchema(Strict):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(UNIT_KINDS))
+    organisation_number = fields.String(allow_none=True)
+    payer_kind = fields.String(allow_none=True, validate=validate.OneOf(PAYER_KINDS))
+    delivery_channel = fields.String(allow_none=True, validate=validate.OneOf(DELIVERY_CHANNELS))
+    invoice_email = fields.Email(allow_none=True)
+    address = fields.String(allow_none=True, validate=validate.Length(max=400))
+
+
+class MemberCreateSchema(Strict):
+    email = fields.Email(required=True)
+    name = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    password = fields.String(load_only=True, validate=validate.Length(min=12))
+
+
+class MemberSchema(ma.Schema):
+    id = fields.Integer()
+    user = fields.Nested(UserSchema)
+    roles = fields.List(fields.String())
+
+
+class TokenCreateSchema(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    valid_days = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=365))
+
+
+class TokenSchema(ma.Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String()
+    expires_at = fields.AwareDateTime(allow_none=True)
+    token = fields.String(metadata={"description": "The token itself, shown once."})
+
+
+class PersonCreateSchema(Strict):
+    national_id = fields.String(required=True)
+    given_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    family_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class PersonSchema(ma.Schema):
+    id = fields.Integer()
+    national_id = fields.String()
+    national_id_kind = fields.String()
+    birth_date = fields.Date()
+    given_name = fields.String()
+    family_name = fields.String()
+    created_at = fields.AwareDateTime()
+
+
+class PersonListItemSchema(PersonSchema):
+    """In lists the national id is masked to the birth date; the full number costs a read."""
+
+    national_id = fields.Function(lambda person: mask_national_id(person.national_id))
+
+
+class PersonListQuery(Strict):
+    q = fields.String(metadata={"description": "part of a name"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    after_id = fields.Integer(load_default=0)
+
+
+class CaseCreateSchema(Strict):
+    person_id = fields.Integer(required=True)
+    plugin = fields.String(required=True)
+    referring_unit_id = fields.Integer(allow_none=True, load_default=None)
+    assigned_to_id = fields.Integer(allow_none=True, load_default=None)
+
+
+class CaseSchema(ma.Schema):
+    id = fields.Integer()
+    person_id = fields.Integer()
+    person_name = fields.Function(lambda case: case.person.full_name)
+    person_national_id = fields.Function(lambda case: mask_national_id(case.person.national_id))
+    plugin = fields.String()
+    workflow = fields.String()
+    state = fields.String()
+    assigned_to_id = fields.Integer(allow_none=True)
+    referring_unit_id = fields.Integer(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    closed_at = fields.AwareDateTime(allow_none=True)
+
+
+class CaseDetailSchema(CaseSchema):
+    available_transitions = fields.List(fields.String())
+
+
+class CasePageSchema(ma.Schema):
+    items = fields.List(fields.Nested(CaseSchema))
+    next_after_id = fields.Integer(allow_none=True)
+
+
+class CaseListQuery(Strict):
+    plugin = fields.String()
+    state = fields.String()
+    person_id = fields.Integer()
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    after_id = fields.Integer(load_default=0, metadata={"description": "return cases with a larger id (keyset paging)"})
+
+
+class TransitionSchema(Strict):
+    transition = fields.String(required=True)
+    note = fields.String(allow_none=True, load_default=None)
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class NoteSchema(Strict):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class CaseEventSchema(ma.Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    transition = fields.String(allow_none=True)
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String(allow_none=True)
+    text = fields.String(allow_none=True)
+    data = fields.Dict()
+    actor_id = fields.Integer(allow_none=True)
+    at = fields.AwareDateTime()
+
+
+class MeetingSchema(Strict):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    starts_at = fields.AwareDateTime(required=True)
+    place = fields.String(allow_none=True)
+    held = fields.Boolean(load_default=False)
+    minutes = fields.String(allow_none=True)
+
+
+class DeadlineSchema(Strict):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    due_on = fields.Date(required=True)
+    completed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class FormInfoSchema(ma.Schema):
+    plugin = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    title = fields.String()
+
+
+class SubmissionCreateSchema(Strict):
+    case_id = fields.Integer(allow_none=True, load_default=None)
+    data = fields.Dict(keys=fields.String(), required=True)
+
+
+class SubmissionSchema(ma.Schema):
+    id = fields.Integer()
+    plugin = fields.String()
+    form = fields.String()
+    form_version = fields.Integer()
+    case_id = fields.Integer(allow_none=True)
+    data = fields.Dict()
+    submitted_by_id = fields.Integer(allow_none=True)
+    submitted_at = fields.AwareDateTime()
+
+
+class EvaluateSchema(Strict):
+    case_id = fields.Integer(allow_none=True, load_default=None)
+    inputs = fields.Dict(keys=fields.String(), required=True)
+
+
+class OverrideSchema(Strict):
+    outcome = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class DecisionSchema(ma.Schema):
+    id = fields.Integer()
+    plugin = fields.String()
+    rule = fields.String()
+    rule_version = fields.Integer()
+    case_id = fields.Integer(allow_none=True)
+    inputs = fields.Dict()
+    outcome = fields.String()
+    reasons = fields.List(fields.String())
+    decided_by_id = fields.Integer(allow_none=True)
+    supersedes_id = fields.Integer(allow_none=True)
+    override_reason = fields.String(allow_none=True)
+    decided_at = fields.AwareDateTime()
+
+
+class PluginStateSchema(ma.Schema):
+    id = fields.Function(lambda s: s.manifest.id)
+    title = fields.Function(lambda s: s.manifest.title)
+    version = fields.Function(lambda s: s.manifest.version)
+    countries = fields.Function(lambda s: list(s.manifest.countries))
+    enabled = fields.Boolean()
+    settings = fields.Dict()
+
+
+class SettingsSchema(ma.Schema):
+    """Any keys: the plugin's own settings schema validates them."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+
+class BlockSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class AuditEventSchema(ma.Schema):
+    id = fields.Integer()
+    at = fields.AwareDateTime()
+    actor_id = fields.Integer(allow_none=True)
+    action = fields.String()
+    record_type = fields.String()
+    record_id = fields.String(allow_none=True)
+    person_id = fields.Integer(allow_none=True)
+    remote_addr = fields.String(allow_none=True)
+    user_agent = fields.String(allow_none=True)
+    details = fields.Dict()
+
+
+class AuditQuery(Strict):
+    action = fields.String()
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    before_id = fields.Integer()

@@ -1,0 +1,119 @@
+"""The tenant itself, its units, its members and the caller's API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from velferd import tenants
+from velferd.api.context import TENANT_PREFIX, tenant
+from velferd.api.schemas import (
+    MemberCreateSchema, MemberSchema, TenantSchema, TokenCreateSchema, TokenSchema, UnitSchema,
+)
+from velferd.auth import current_user, issue_token, requires
+from velferd.db import db, utcnow
+from velferd.errors import NotFound
+from velferd.models import ApiToken, Membership, Unit, User
+from velferd.tenancy import get_owned
+
+blp = Blueprint("tenant", __name__, url_prefix=TENANT_PREFIX, description="A municipality, its units and staff")
+
+
+@blp.get("")
+@blp.response(200, TenantSchema)
+def read_tenant():
+    return tenant()
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @requires("units:read")
+    @blp.response(200, UnitSchema(many=True))
+    def get(self):
+        return db.session.scalars(sa.select(Unit).order_by(Unit.name)).all()
+
+    @requires("units:manage")
+    @blp.arguments(UnitSchema)
+    @blp.response(201, UnitSchema)
+    def post(self, data):
+        unit = tenants.save_unit(tenant(), data)
+        db.session.commit()
+        return unit
+
+
+def _unit(unit_id: int) -> Unit:
+    unit = get_owned(Unit, unit_id)
+    if unit is None:
+        raise NotFound(f"no unit {unit_id}")
+    return unit
+
+
+@blp.route("/units/<int:unit_id>")
+class UnitById(MethodView):
+    @requires("units:read")
+    @blp.response(200, UnitSchema)
+    def get(self, unit_id):
+        return _unit(unit_id)
+
+    @requires("units:manage")
+    @blp.arguments(UnitSchema)
+    @blp.response(200, UnitSchema)
+    def put(self, data, unit_id):
+        unit = tenants.save_unit(tenant(), data, _unit(unit_id))
+        db.session.commit()
+        return unit
+
+
+@blp.route("/members")
+class Members(MethodView):
+    @requires("members:manage")
+    @blp.response(200, MemberSchema(many=True))
+    def get(self):
+        return db.session.scalars(sa.select(Membership).order_by(Membership.id)).all()
+
+    @requires("members:manage")
+    @blp.arguments(MemberCreateSchema)
+    @blp.response(201, MemberSchema)
+    def post(self, data):
+        """Add a member (creating the user if the e-mail is new) or replace their roles."""
+        user = db.session.scalar(sa.select(User).where(User.email == data["email"].lower()))
+        if user is None:
+            user = tenants.create_user(data["email"], data["name"], data.get("password"))
+        membership = tenants.add_member(user, data["roles"])
+        db.session.commit()
+        return membership
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @requires("tokens:own")
+    @blp.response(200, TokenSchema(many=True))
+    def get(self):
+        return db.session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == current_user().id, ApiToken.revoked_at.is_(None))
+        ).all()
+
+    @requires("tokens:own")
+    @blp.arguments(TokenCreateSchema)
+    @blp.response(201, TokenSchema)
+    def post(self, data):
+        """Create a bearer token for yourself in this tenant; the token is shown only now."""
+        days = data["valid_days"] or current_app.config["TOKEN_DAYS"]
+        token, plaintext = issue_token(current_user(), tenant(), data["name"], dt.timedelta(days=days))
+        db.session.commit()
+        return {**TokenSchema().dump(token), "token": plaintext}
+
+
+@blp.delete("/tokens/<int:token_id>")
+@requires("tokens:own")
+@blp.response(204)
+def revoke_token(token_id):
+    token = get_owned(ApiToken, token_id)
+    if token is None or token.user_id != current_user().id:
+        raise NotFound(f"no token {token_id} of yours")
+    token.revoked_at = utcnow()
+    db.session.commit()

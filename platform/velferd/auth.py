@@ -1,0 +1,134 @@
+"""Who is calling, and may they? Passwords (argon2), bearer tokens, memberships and the one
+place where permissions are checked (`require_permission`).
+
+A token names its tenant (``vf.<tenant slug>.<secret>``) so that a token used against another
+municipality is refused with 403 without ever being looked up there; only the SHA-256 of the
+secret part is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import secrets
+from typing import Callable, TypeVar
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import g, request, session
+
+from velferd.db import db, utcnow
+from velferd.errors import Forbidden, Unauthorized
+from velferd.models import ApiToken, Membership, Tenant, User
+from velferd.permissions import permissions_for
+from velferd.plugins.manager import registry
+
+_hasher = PasswordHasher()
+TOKEN_PREFIX = "vf"
+F = TypeVar("F", bound=Callable)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Constant work whether or not the user exists, so timing does not reveal accounts."""
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        ok = _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return ok and user is not None and user.active
+
+
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def _token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_token(user: User, tenant: Tenant, name: str, valid_for: dt.timedelta | None) -> tuple[ApiToken, str]:
+    """Create a token for `user` in `tenant`; the plaintext is returned once and never stored."""
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken(
+        tenant_id=tenant.id, user_id=user.id, name=name, token_hash=_token_digest(secret),
+        prefix=secret[:8], expires_at=(utcnow() + valid_for) if valid_for else None,
+    )
+    db.session.add(token)
+    return token, f"{TOKEN_PREFIX}.{tenant.slug}.{secret}"
+
+
+def _user_from_token(header: str, tenant: Tenant) -> User:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Unauthorized("the Authorization header must be 'Bearer <token>'")
+    prefix, _, rest = value.strip().partition(".")
+    token_tenant, _, secret = rest.partition(".")
+    if prefix != TOKEN_PREFIX or not token_tenant or not secret:
+        raise Unauthorized("the bearer token is malformed")
+    if token_tenant != tenant.slug:
+        raise Forbidden(f"this token belongs to another tenant, not '{tenant.slug}'")
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(secret)))
+    if token is None or token.revoked_at is not None:
+        raise Unauthorized("the bearer token is unknown or revoked")
+    if token.expires_at is not None and token.expires_at <= utcnow():
+        raise Unauthorized(f"the bearer token expired at {token.expires_at.isoformat()}")
+    return db.session.get(User, token.user_id)
+
+
+def current_session_user() -> User | None:
+    user_id = session.get("user_id")
+    user = db.session.get(User, user_id) if user_id is not None else None
+    return user if user is not None and user.active else None
+
+
+def authenticate_for_tenant(tenant: Tenant) -> None:
+    """Resolve the caller and their membership in `tenant`; fills `g` or raises 401/403."""
+    header = request.headers.get("Authorization")
+    user = _user_from_token(header, tenant) if header else current_session_user()
+    if user is None or not user.active:
+        raise Unauthorized("log in or send a bearer token")
+    membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id))
+    if membership is None:
+        raise Forbidden(f"you are not a member of '{tenant.slug}'")
+    g.velferd_user = user
+    g.velferd_membership = membership
+    g.velferd_permissions = permissions_for(membership.roles, registry().roles)
+
+
+def current_user() -> User | None:
+    return g.get("velferd_user")
+
+
+def require_permission(permission: str) -> None:
+    """The single permission check. Raises 403 naming the missing permission."""
+    if permission not in g.get("velferd_permissions", frozenset()):
+        raise Forbidden(f"you need the permission '{permission}' for this")
+
+
+def requires(permission: str) -> Callable[[F], F]:
+    """View decorator form of `require_permission`."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            require_permission(permission)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def require_operator() -> User:
+    user = current_session_user()
+    if user is None:
+        raise Unauthorized("log in as an operator")
+    if not user.is_operator:
+        raise Forbidden("only the platform operator may do this")
+    g.velferd_user = user
+    return user

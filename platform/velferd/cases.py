@@ -1,0 +1,93 @@
+"""Opening cases, reading them (audited), moving them through their workflow, and the journal."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import sqlalchemy as sa
+
+from velferd import audit
+from velferd.auth import current_user
+from velferd.db import db, utcnow
+from velferd.tenancy import get_owned
+from velferd.errors import NotFound, ValidationFailed
+from velferd.models import Case, CaseEvent, Membership, Person, Tenant, Unit
+from velferd.plugins.enablement import call_hook, require_enabled, settings_for
+from velferd.workflows import allowed_transition, workflow_for_plugin, workflow_of
+
+
+def _check_references(person_id: int, referring_unit_id: int | None, assigned_to_id: int | None) -> None:
+    """Every id a case points at must exist in this tenant: a 422 naming the field, not a 500."""
+    errors: dict[str, list[str]] = {}
+    if get_owned(Person, person_id) is None:
+        errors["person_id"] = [f"no person {person_id} in this municipality"]
+    if referring_unit_id is not None and get_owned(Unit, referring_unit_id) is None:
+        errors["referring_unit_id"] = [f"no unit {referring_unit_id} in this municipality"]
+    if assigned_to_id is not None and db.session.scalar(
+        sa.select(Membership.id).where(Membership.user_id == assigned_to_id)
+    ) is None:
+        errors["assigned_to_id"] = [f"user {assigned_to_id} is not staff in this municipality"]
+    if errors:
+        raise ValidationFailed("the case refers to records that do not exist here", errors)
+
+
+def open_case(
+    tenant: Tenant, plugin: str, person_id: int,
+    referring_unit_id: int | None = None, assigned_to_id: int | None = None,
+) -> Case:
+    require_enabled(tenant, plugin)
+    _check_references(person_id, referring_unit_id, assigned_to_id)
+    workflow = workflow_for_plugin(plugin)
+    case = Case(
+        person_id=person_id, plugin=plugin, workflow=workflow.name, state=workflow.initial,
+        referring_unit_id=referring_unit_id, assigned_to_id=assigned_to_id,
+    )
+    db.session.add(case)
+    db.session.flush()
+    actor = current_user()
+    db.session.add(CaseEvent(case_id=case.id, kind="opened", to_state=case.state, actor_id=actor and actor.id))
+    audit.record("case.created", "case", case.id, person_id=person_id)
+    call_hook("velferd_case_opened", tenant, case=case, actor=actor)
+    return case
+
+
+def read_case(case_id: int) -> Case:
+    case = get_owned(Case, case_id)
+    if case is None:
+        raise NotFound(f"no case {case_id}")
+    audit.record("case.read", "case", case.id, person_id=case.person_id)
+    return case
+
+
+def transition_case(tenant: Tenant, case: Case, name: str, payload: Mapping[str, Any], note: str | None) -> Case:
+    """Take transition `name` on `case` (409 with the reason if not allowed), journal it,
+    audit it and tell the tenant's plugins — all in one transaction."""
+    require_enabled(tenant, case.plugin)
+    transition = allowed_transition(tenant, case, name, payload, settings_for(tenant, case.plugin))
+    from_state = case.state
+    case.state = transition.target
+    if transition.target in workflow_of(case).final:
+        case.closed_at = utcnow()
+    actor = current_user()
+    db.session.add(CaseEvent(
+        case_id=case.id, kind="transition", transition=name, from_state=from_state,
+        to_state=case.state, text=note, data=dict(payload), actor_id=actor and actor.id,
+    ))
+    db.session.flush()
+    audit.record("case.transitioned", "case", case.id, person_id=case.person_id,
+                 details={"transition": name, "from": from_state, "to": case.state})
+    call_hook("velferd_case_transitioned", tenant, case=case, transition=transition, from_state=from_state, actor=actor)
+    return case
+
+
+def add_note(case: Case, text: str) -> CaseEvent:
+    actor = current_user()
+    entry = CaseEvent(case_id=case.id, kind="note", text=text, actor_id=actor and actor.id)
+    db.session.add(entry)
+    db.session.flush()
+    audit.record("case.noted", "case", case.id, person_id=case.person_id)
+    return entry
+
+
+def journal(case: Case) -> list[CaseEvent]:
+    return list(db.session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)))

@@ -1,0 +1,65 @@
+"""Configuration: safe defaults for the embedded demo, overridden by ``VELFERD_*`` variables.
+
+``VELFERD_DATABASE_URL=postgresql+psycopg://…`` becomes ``DATABASE_URL``; values are parsed as
+JSON where they can be (``VELFERD_TOKEN_DAYS=30`` is the number 30). In production
+(``VELFERD_ENV=production``) the app refuses to start with the default secret key or without a
+database URL, and says which variable to set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return {
+        "ENV": "development",
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "DATABASE_URL": None,
+        "MIGRATION_DATABASE_URL": None,
+        "DB_APP_ROLE": "velferd_app",
+        "REDIS_URL": None,
+        "LOAD_PLUGIN_ENTRY_POINTS": True,
+        "TOKEN_DAYS": 90,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SQLITE_PATH": str(Path(instance_path) / "velferd.sqlite3"),
+        # flask-smorest / OpenAPI
+        "API_TITLE": "Velferd",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+
+
+def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Defaults, then the environment, then explicit overrides (tests); then check and derive."""
+    app.config.update(defaults(app.instance_path))
+    app.config.from_prefixed_env("VELFERD")
+    app.config.update(overrides or {})
+    if app.config["ENV"] == "production":
+        _check_production(app.config)
+    url = app.config["DATABASE_URL"] or f"sqlite:///{app.config['SQLITE_PATH']}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True} if url.startswith("postgresql") else {})
+    app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] == "production"
+
+
+def _check_production(config: Mapping[str, Any]) -> None:
+    missing = []
+    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+        missing.append("VELFERD_SECRET_KEY (a long random value; the default is for development only)")
+    if not config.get("DATABASE_URL"):
+        missing.append("VELFERD_DATABASE_URL (the PostgreSQL URL the application connects with)")
+    if missing:
+        raise ConfigurationError("production configuration is incomplete; set " + " and ".join(missing))

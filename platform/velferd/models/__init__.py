@@ -1,0 +1,15 @@
+"""Every table of the core, importable from one place (Alembic's autogenerate needs them all)."""
+
+from velferd.models.accounts import ApiToken, Membership, User
+from velferd.models.audit import AuditEvent, OperatorAuditEvent
+from velferd.models.cases import Case, CaseEvent, Deadline, Meeting
+from velferd.models.people import Person
+from velferd.models.plugins import PluginBlock, TenantPlugin
+from velferd.models.records import Decision, FormSubmission
+from velferd.models.tenants import Tenant, Unit
+
+__all__ = [
+    "ApiToken", "AuditEvent", "Case", "CaseEvent", "Deadline", "Decision", "FormSubmission",
+    "Meeting", "Membership", "OperatorAuditEvent", "Person", "PluginBlock", "Tenant",
+    "TenantPlugin", "Unit", "User",
+]

@@ -1,0 +1,68 @@
+"""Cases and what happens in them: journal events, meetings and deadlines.
+
+A case belongs to one person and one plugin; its `state` moves only along the plugin's
+workflow (see `velferd.workflows`), and every move is written to the journal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from velferd.db import Base, TenantOwned, Timestamped, utcnow
+from velferd.models.people import Person
+
+
+class Case(Base, TenantOwned, Timestamped):
+    __tablename__ = "case_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    plugin: Mapped[str] = mapped_column(sa.String(40))
+    workflow: Mapped[str] = mapped_column(sa.String(60))
+    state: Mapped[str] = mapped_column(sa.String(60))
+    assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    referring_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[dt.datetime | None]
+
+    person: Mapped[Person] = relationship(lazy="raise")
+
+    __table_args__ = (sa.Index("ix_case_file_tenant_id_id", "tenant_id", "id"),)
+
+
+class CaseEvent(Base, TenantOwned):
+    """The case journal: transitions, notes and other events, in order. Never edited."""
+
+    __tablename__ = "case_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    transition: Mapped[str | None] = mapped_column(sa.String(60))
+    from_state: Mapped[str | None] = mapped_column(sa.String(60))
+    to_state: Mapped[str | None] = mapped_column(sa.String(60))
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    data: Mapped[dict] = mapped_column(default=dict)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Meeting(Base, TenantOwned, Timestamped):
+    __tablename__ = "meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    starts_at: Mapped[dt.datetime]
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+    held: Mapped[bool] = mapped_column(default=False)
+    minutes: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class Deadline(Base, TenantOwned, Timestamped):
+    __tablename__ = "deadline"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    due_on: Mapped[dt.date]
+    completed_at: Mapped[dt.datetime | None]

@@ -1,0 +1,46 @@
+"""Roles and the permissions they grant — the one table every permission check reads.
+
+Plugins add roles, or extend core roles with permissions, through their manifest's ``roles``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+CORE_ROLES: dict[str, frozenset[str]] = {
+    "tenant_admin": frozenset({
+        "plugins:read", "plugins:manage", "members:manage", "units:read", "units:manage",
+        "tokens:own", "audit:read",
+    }),
+    "caseworker": frozenset({
+        "persons:read", "persons:write", "cases:read", "cases:write", "forms:submit",
+        "forms:read", "decisions:read", "decisions:evaluate", "units:read", "plugins:read", "tokens:own",
+    }),
+    "coordinator": frozenset({
+        "persons:read", "cases:read", "cases:write", "forms:submit", "forms:read",
+        "decisions:read", "units:read", "plugins:read", "tokens:own",
+    }),
+    "leader": frozenset({
+        "persons:read", "persons:write", "cases:read", "cases:write", "forms:submit", "forms:read",
+        "decisions:read", "decisions:evaluate", "decisions:override", "units:read", "plugins:read",
+        "tokens:own",
+    }),
+    "finance": frozenset({"units:read", "units:manage", "invoices:read", "invoices:manage", "tokens:own"}),
+    "auditor": frozenset({"audit:read", "plugins:read", "units:read", "tokens:own"}),
+}
+
+
+def role_table(plugin_roles: Iterable[dict[str, Iterable[str]]]) -> dict[str, frozenset[str]]:
+    """Core roles merged with every plugin's additions."""
+    table = {role: set(perms) for role, perms in CORE_ROLES.items()}
+    for roles in plugin_roles:
+        for role, perms in roles.items():
+            table.setdefault(role, set()).update(perms)
+    return {role: frozenset(perms) for role, perms in table.items()}
+
+
+def permissions_for(roles: Iterable[str], table: dict[str, frozenset[str]]) -> frozenset[str]:
+    granted: set[str] = set()
+    for role in roles:
+        granted |= table.get(role, frozenset())
+    return frozenset(granted)

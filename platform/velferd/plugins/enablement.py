@@ -1,0 +1,171 @@
+"""Which plugins a tenant has switched on, with which settings — and calling their runtime hooks.
+
+A plugin is *available* to a tenant when it is installed, offered in the tenant's country and
+not blocked by the operator. It is *enabled* when the tenant's admin switched it on and it is
+still available. Settings are always written through the plugin's schema (unknown keys and
+bad values are refused with 422) and read back with the schema's defaults filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import g
+
+from velferd import audit
+from velferd.db import db
+from velferd.errors import Conflict, NotFound, ValidationFailed
+from velferd.models import PluginBlock, Tenant, TenantPlugin, User
+from velferd.plugins.manager import registry
+from velferd.plugins.specs import Manifest
+
+
+@dataclass(frozen=True)
+class PluginState:
+    manifest: Manifest
+    enabled: bool
+    settings: Mapping[str, Any]
+
+
+def blocked_plugins() -> dict[str, PluginBlock]:
+    return {b.plugin: b for b in db.session.scalars(sa.select(PluginBlock))}
+
+
+def available_manifests(tenant: Tenant) -> dict[str, Manifest]:
+    blocked = blocked_plugins()
+    return {
+        pid: m for pid, m in registry().manifests.items()
+        if tenant.country in m.countries and pid not in blocked
+    }
+
+
+def enabled_plugin_ids(tenant: Tenant) -> frozenset[str]:
+    """The plugins switched on for `tenant` (cached for the rest of the request or task)."""
+    cache = g.setdefault("velferd_enabled_plugins", {})
+    if tenant.id not in cache:
+        rows = db.session.scalars(sa.select(TenantPlugin.plugin).where(TenantPlugin.enabled.is_(True)))
+        cache[tenant.id] = frozenset(rows) & available_manifests(tenant).keys()
+    return cache[tenant.id]
+
+
+def _forget_cache() -> None:
+    g.pop("velferd_enabled_plugins", None)
+
+
+def require_enabled(tenant: Tenant, plugin_id: str) -> Manifest:
+    """404 unless `plugin_id` is enabled for `tenant`: to everyone else the plugin does not exist."""
+    if plugin_id not in enabled_plugin_ids(tenant):
+        raise NotFound(f"no plugin '{plugin_id}' is enabled for {tenant.name}")
+    return registry().manifests[plugin_id]
+
+
+def _available(tenant: Tenant, plugin_id: str) -> Manifest:
+    manifest = registry().manifest(plugin_id)
+    if manifest is None:
+        raise NotFound(f"no plugin '{plugin_id}' is installed")
+    if tenant.country not in manifest.countries:
+        raise NotFound(f"plugin '{plugin_id}' is not offered in {tenant.country}")
+    block = db.session.get(PluginBlock, plugin_id)
+    if block is not None:
+        raise Conflict(f"plugin '{plugin_id}' is blocked by the operator: {block.reason}")
+    return manifest
+
+
+def _row(plugin_id: str) -> TenantPlugin | None:
+    return db.session.scalar(sa.select(TenantPlugin).where(TenantPlugin.plugin == plugin_id))
+
+
+def _load_settings(manifest: Manifest, raw: Mapping[str, Any]) -> dict[str, Any]:
+    if manifest.settings_schema is None:
+        if raw:
+            raise ValidationFailed(f"plugin '{manifest.id}' has no settings", {k: ["Unknown field."] for k in raw})
+        return {}
+    try:
+        return manifest.settings_schema(unknown=ma.RAISE).load(raw)
+    except ma.ValidationError as error:
+        raise ValidationFailed.from_marshmallow(error, f"settings for '{manifest.id}'") from None
+
+
+def settings_for(tenant: Tenant, plugin_id: str) -> dict[str, Any]:
+    """The tenant's settings for a plugin, as loaded by its schema (defaults filled in)."""
+    manifest = registry().manifests[plugin_id]
+    row = _row(plugin_id)
+    return _load_settings(manifest, row.settings if row else {})
+
+
+def _dumped(manifest: Manifest, settings: Mapping[str, Any]) -> dict[str, Any]:
+    return manifest.settings_schema().dump(settings) if manifest.settings_schema else {}
+
+
+def plugin_state(tenant: Tenant, plugin_id: str) -> PluginState:
+    manifest = registry().manifests[plugin_id]
+    return PluginState(manifest, plugin_id in enabled_plugin_ids(tenant), _dumped(manifest, settings_for(tenant, plugin_id)))
+
+
+def list_available(tenant: Tenant) -> list[PluginState]:
+    return [plugin_state(tenant, pid) for pid in sorted(available_manifests(tenant))]
+
+
+def set_enabled(tenant: Tenant, plugin_id: str, enabled: bool, actor: User | None) -> PluginState:
+    """Switch a plugin on or off for a tenant. Switching off keeps its settings and data."""
+    manifest = _available(tenant, plugin_id)
+    row = _row(plugin_id)
+    if row is None:
+        row = TenantPlugin(plugin=plugin_id, settings=_dumped(manifest, _load_settings(manifest, {})))
+        db.session.add(row)
+    was = bool(row.enabled)
+    row.enabled = enabled
+    row.changed_by_id = actor.id if actor else None
+    db.session.flush()
+    _forget_cache()
+    if was != enabled:
+        audit.record("plugin.enabled" if enabled else "plugin.disabled", "tenant_plugin", plugin_id)
+    return plugin_state(tenant, plugin_id)
+
+
+def update_settings(tenant: Tenant, plugin_id: str, changes: Mapping[str, Any], actor: User | None) -> PluginState:
+    """Merge `changes` into the stored settings and validate the whole against the schema."""
+    manifest = _available(tenant, plugin_id)
+    row = _row(plugin_id)
+    before = row.settings if row else _dumped(manifest, _load_settings(manifest, {}))
+    loaded = _load_settings(manifest, {**before, **changes})
+    after = _dumped(manifest, loaded)
+    if row is None:
+        row = TenantPlugin(plugin=plugin_id, enabled=False)
+        db.session.add(row)
+    row.settings = after
+    row.changed_by_id = actor.id if actor else None
+    db.session.flush()
+    changed = sorted(k for k in after if before.get(k) != after.get(k))
+    audit.record("plugin.settings_changed", "tenant_plugin", plugin_id, details={"changed": changed})
+    return plugin_state(tenant, plugin_id)
+
+
+def block(plugin_id: str, reason: str, actor: User) -> PluginBlock:
+    if registry().manifest(plugin_id) is None:
+        raise NotFound(f"no plugin '{plugin_id}' is installed")
+    block_row = db.session.get(PluginBlock, plugin_id) or PluginBlock(plugin=plugin_id)
+    block_row.reason = reason
+    block_row.blocked_by_id = actor.id
+    db.session.add(block_row)
+    audit.record_operator("plugin.blocked", "plugin", plugin_id, {"reason": reason})
+    _forget_cache()
+    return block_row
+
+
+def unblock(plugin_id: str, actor: User) -> None:
+    block_row = db.session.get(PluginBlock, plugin_id)
+    if block_row is None:
+        raise NotFound(f"plugin '{plugin_id}' is not blocked")
+    db.session.delete(block_row)
+    audit.record_operator("plugin.unblocked", "plugin", plugin_id)
+    _forget_cache()
+
+
+def call_hook(name: str, tenant: Tenant, **kwargs: Any) -> list[Any]:
+    """Call runtime hook `name` for the plugins `tenant` enabled, and no others."""
+    caller = registry().runtime_hook(name, enabled_plugin_ids(tenant))
+    return caller(tenant=tenant, **kwargs)

@@ -1,0 +1,135 @@
+"""The data plugins declare: plain frozen dataclasses, so declarations are values, not behaviour
+hidden in classes, and the core can list, validate and document them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+import marshmallow as ma
+
+if TYPE_CHECKING:
+    from velferd.models import Case, Tenant
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Who a plugin is. `countries` limits where it is offered; `settings_schema` validates
+    every write of its per-tenant settings and supplies defaults on read; `roles` maps each
+    role the plugin adds (or extends) to the permissions it grants."""
+
+    id: str
+    title: str
+    version: str
+    countries: tuple[str, ...] = ("NO", "DK")
+    settings_schema: type[ma.Schema] | None = None
+    roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A named, versioned form. Raise `version` when the schema changes meaning; every
+    submission keeps the version it was validated with."""
+
+    name: str
+    version: int
+    schema: type[ma.Schema]
+    title: str = ""
+    permission: str = "forms:submit"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule concluded and why, in words a caseworker would write."""
+
+    outcome: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    tenant: "Tenant"
+    settings: Mapping[str, Any]
+    case: "Case | None"
+    today: dt.date
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule turns validated inputs into an `Outcome`. `inputs_schema` validates the inputs."""
+
+    name: str
+    version: int
+    inputs_schema: type[ma.Schema]
+    evaluate: Callable[[Mapping[str, Any], RuleContext], Outcome]
+    title: str = ""
+    permission: str = "decisions:evaluate"
+    override_permission: str = "decisions:override"
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    tenant: "Tenant"
+    settings: Mapping[str, Any]
+    case: "Case"
+    payload: Mapping[str, Any]
+
+
+Guard = Callable[[GuardContext], "str | None"]
+"""A guard returns None to allow a transition, or the reason it is refused."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: tuple[str, ...]
+    target: str
+    guards: tuple[Guard, ...] = ()
+    permission: str = "cases:write"
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A case lifecycle: the states a case can be in and the only ways to move between them."""
+
+    name: str
+    initial: str
+    states: tuple[str, ...]
+    transitions: tuple[Transition, ...]
+    final: tuple[str, ...] = ()
+
+    def transition(self, name: str) -> Transition | None:
+        return next((t for t in self.transitions if t.name == name), None)
+
+
+@dataclass(frozen=True)
+class BeatEntry:
+    """A periodic job as data. The scheduler fans it out: one `task` call per tenant that has
+    the plugin enabled, each given the tenant id. `schedule` is a crontab in the tenant's zone."""
+
+    name: str
+    task: str
+    schedule: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    payer_unit_id: int
+    description: str
+    quantity: Any
+    unit_price: Any
+    period_start: dt.date
+    period_end: dt.date
+    case_id: int | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceLineProvider:
+    """Contributes the lines a plugin bills for one tenant and period (the monthly run asks it)."""
+
+    name: str
+    lines: Callable[["Tenant", Mapping[str, Any], dt.date, dt.date], "list[InvoiceLine]"]

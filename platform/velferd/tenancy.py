@@ -1,0 +1,126 @@
+"""Which municipality the current unit of work belongs to, and the scoping that follows from it.
+
+The tenant is set once per request (from the URL), per task (from its argument) or per CLI
+command, and lives on `flask.g`, so it can never leak from one request to the next.
+Two independent layers then keep one municipality's rows away from another's:
+
+* the ORM adds ``tenant_id = <current>`` to every SELECT/UPDATE/DELETE of a tenant-owned
+  model (``with_loader_criteria``), and stamps and checks ``tenant_id`` on every flush;
+* on PostgreSQL, each transaction starts with ``set_config('velferd.tenant_id', …, true)``,
+  which the row-level-security policies read (see ``velferd.rls``).
+
+Both fail closed: with no tenant set, queries return no rows and writes are refused.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator
+
+import sqlalchemy as sa
+from flask import g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+
+from velferd.db import TenantOwned, TenantSession, db
+
+if TYPE_CHECKING:
+    from velferd.models import Tenant
+
+RLS_SETTING = "velferd.tenant_id"
+
+
+class TenantNotSet(RuntimeError):
+    """A tenant-owned row was written with no tenant in scope."""
+
+
+class CrossTenantWrite(RuntimeError):
+    """A row of one tenant was written while another tenant is in scope."""
+
+
+def current_tenant() -> "Tenant | None":
+    return g.get("velferd_tenant") if has_app_context() else None
+
+
+def current_tenant_id() -> int | None:
+    tenant = current_tenant()
+    return tenant.id if tenant is not None else None
+
+
+def set_current_tenant(tenant: "Tenant | None") -> None:
+    """Switch the tenant for the rest of this app context, including an open transaction."""
+    g.velferd_tenant = tenant
+    g.pop("velferd_enabled_plugins", None)
+    session = db.session()
+    if session.in_transaction():
+        _apply_rls_setting(session.connection())
+
+
+@contextmanager
+def tenant_scope(tenant: "Tenant | None") -> Iterator["Tenant | None"]:
+    """Run a block as one tenant (CLI, tasks, tests); the previous tenant is restored after."""
+    previous = current_tenant()
+    set_current_tenant(tenant)
+    try:
+        yield tenant
+    finally:
+        set_current_tenant(previous)
+
+
+def require_tenant() -> "Tenant":
+    tenant = current_tenant()
+    if tenant is None:
+        raise TenantNotSet("no tenant in scope")
+    return tenant
+
+
+def _apply_rls_setting(connection: sa.Connection) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    tenant_id = current_tenant_id()
+    connection.execute(
+        sa.text("select set_config(:name, :value, true)"),
+        {"name": RLS_SETTING, "value": "" if tenant_id is None else str(tenant_id)},
+    )
+
+
+@event.listens_for(TenantSession, "after_begin")
+def _set_rls_tenant_at_transaction_start(session, transaction, connection) -> None:
+    _apply_rls_setting(connection)
+
+
+@event.listens_for(TenantSession, "do_orm_execute")
+def _scope_queries_to_tenant(state: ORMExecuteState) -> None:
+    if state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
+        return
+    tenant_id = current_tenant_id()
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantOwned,
+            lambda cls: cls.tenant_id == tenant_id,
+            include_aliases=True,
+        )
+    )
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _stamp_and_check_tenant(session, flush_context, instances) -> None:
+    tenant_id = current_tenant_id()
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, TenantOwned):
+            continue
+        if tenant_id is None:
+            raise TenantNotSet(f"cannot write {type(obj).__name__} without a tenant in scope")
+        if obj.tenant_id is None and obj in session.new:
+            obj.tenant_id = tenant_id
+        elif obj.tenant_id != tenant_id:
+            raise CrossTenantWrite(
+                f"{type(obj).__name__} of tenant {obj.tenant_id} written while tenant {tenant_id} is in scope"
+            )
+
+
+def get_owned(model: type[TenantOwned], ident: int) -> TenantOwned | None:
+    """`Session.get` for tenant-owned rows. The identity map can hold rows of a tenant that was
+    in scope earlier in the same session (a CLI loop over tenants), so check the owner too."""
+    obj = db.session.get(model, ident)
+    return obj if obj is not None and obj.tenant_id == current_tenant_id() else None

@@ -1,0 +1,83 @@
+"""Creating municipalities, their units and their staff."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+
+from velferd import audit
+from velferd.auth import hash_password
+from velferd.db import db
+from velferd.errors import Conflict, ValidationFailed
+from velferd.identity import InvalidIdentifier, validate_organisation_number
+from velferd.models import Membership, Tenant, Unit, User
+from velferd.models.tenants import COUNTRY_DEFAULTS
+from velferd.plugins.manager import registry
+
+
+def _organisation_number(value: str | None, country: str, field: str = "organisation_number") -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return validate_organisation_number(value, country)
+    except InvalidIdentifier as error:
+        raise ValidationFailed(str(error), {field: [str(error)]}) from None
+
+
+def create_tenant(slug: str, name: str, country: str, organisation_number: str) -> Tenant:
+    if db.session.scalar(sa.select(Tenant.id).where(Tenant.slug == slug)) is not None:
+        raise Conflict(f"a tenant with the slug '{slug}' exists already", {"slug": ["Already taken."]})
+    tenant = Tenant(
+        slug=slug, name=name, country=country,
+        organisation_number=_organisation_number(organisation_number, country), **COUNTRY_DEFAULTS[country],
+    )
+    db.session.add(tenant)
+    db.session.flush()
+    return tenant
+
+
+def create_user(email: str, name: str, password: str | None = None, is_operator: bool = False) -> User:
+    email = email.lower()
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"a user with the e-mail {email} exists already", {"email": ["Already registered."]})
+    user = User(email=email, name=name, is_operator=is_operator,
+                password_hash=hash_password(password) if password else None)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def check_roles(roles: Iterable[str]) -> list[str]:
+    known = registry().roles
+    unknown = sorted(set(roles) - known.keys())
+    if unknown:
+        raise ValidationFailed(f"unknown roles: {', '.join(unknown)}", {"roles": [f"Known roles: {', '.join(sorted(known))}."]})
+    return sorted(set(roles))
+
+
+def add_member(user: User, roles: Iterable[str]) -> Membership:
+    """Give `user` roles in the tenant in scope (replacing earlier roles there)."""
+    roles = check_roles(roles)
+    membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id))
+    if membership is None:
+        membership = Membership(user_id=user.id, roles=roles)
+        db.session.add(membership)
+    else:
+        membership.roles = roles
+    db.session.flush()
+    audit.record("member.roles_set", "membership", membership.id, details={"user_id": user.id, "roles": roles})
+    return membership
+
+
+def save_unit(tenant: Tenant, data: dict[str, Any], unit: Unit | None = None) -> Unit:
+    data = {**data, "organisation_number": _organisation_number(data.get("organisation_number"), tenant.country)}
+    if db.session.scalar(sa.select(Unit.id).where(Unit.name == data["name"], Unit.id != (unit.id if unit else -1))):
+        raise Conflict(f"a unit named '{data['name']}' exists already", {"name": ["Already used."]})
+    unit = unit or Unit()
+    for key, value in data.items():
+        setattr(unit, key, value)
+    db.session.add(unit)
+    db.session.flush()
+    audit.record("unit.saved", "unit", unit.id)
+    return unit

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from velferd import audit
 from velferd.auth import current_user
@@ -16,10 +17,11 @@ from velferd.plugins.enablement import call_hook, require_enabled, settings_for
 from velferd.workflows import allowed_transition, workflow_for_plugin, workflow_of
 
 
-def _check_references(person_id: int, referring_unit_id: int | None, assigned_to_id: int | None) -> None:
+def _check_references(person_id: int, referring_unit_id: int | None, assigned_to_id: int | None) -> Person:
     """Every id a case points at must exist in this tenant: a 422 naming the field, not a 500."""
     errors: dict[str, list[str]] = {}
-    if get_owned(Person, person_id) is None:
+    person = get_owned(Person, person_id)
+    if person is None:
         errors["person_id"] = [f"no person {person_id} in this municipality"]
     if referring_unit_id is not None and get_owned(Unit, referring_unit_id) is None:
         errors["referring_unit_id"] = [f"no unit {referring_unit_id} in this municipality"]
@@ -29,6 +31,7 @@ def _check_references(person_id: int, referring_unit_id: int | None, assigned_to
         errors["assigned_to_id"] = [f"user {assigned_to_id} is not staff in this municipality"]
     if errors:
         raise ValidationFailed("the case refers to records that do not exist here", errors)
+    return person
 
 
 def open_case(
@@ -36,10 +39,10 @@ def open_case(
     referring_unit_id: int | None = None, assigned_to_id: int | None = None,
 ) -> Case:
     require_enabled(tenant, plugin)
-    _check_references(person_id, referring_unit_id, assigned_to_id)
+    person = _check_references(person_id, referring_unit_id, assigned_to_id)
     workflow = workflow_for_plugin(plugin)
     case = Case(
-        person_id=person_id, plugin=plugin, workflow=workflow.name, state=workflow.initial,
+        person=person, plugin=plugin, workflow=workflow.name, state=workflow.initial,
         referring_unit_id=referring_unit_id, assigned_to_id=assigned_to_id,
     )
     db.session.add(case)
@@ -52,7 +55,7 @@ def open_case(
 
 
 def read_case(case_id: int) -> Case:
-    case = get_owned(Case, case_id)
+    case = db.session.scalar(sa.select(Case).options(joinedload(Case.person)).where(Case.id == case_id))
     if case is None:
         raise NotFound(f"no case {case_id}")
     audit.record("case.read", "case", case.id, person_id=case.person_id)

@@ -66,7 +66,7 @@ class TenantSession(FlaskSession):
     """The session class every request, task and command uses; tenancy listens on it."""
 
 
-db = SQLAlchemy(model_class=Base, session_options={"class_": TenantSession})
+db = SQLAlchemy(model_class=Base, session_options={"class_": TenantSession, "expire_on_commit": False})
 
 
 class TenantOwned:

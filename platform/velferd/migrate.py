@@ -18,6 +18,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def alembic_config(app: Flask) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "space")
     locations = [str(MIGRATIONS / "versions"), *app.extensions.get("velferd.migration_locations", [])]
     cfg.set_main_option("version_locations", " ".join(locations))
     url = app.config["MIGRATION_DATABASE_URL"] or app.config["SQLALCHEMY_DATABASE_URI"]

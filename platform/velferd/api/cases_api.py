@@ -15,14 +15,9 @@ from velferd.api.schemas import (
 )
 from velferd.auth import requires
 from velferd.db import db
-from velferd.models import Case, Deadline, Meeting, Person
-from velferd.workflows import available_transitions
+from velferd.models import Case, Deadline, Meeting
 
 blp = Blueprint("cases", __name__, url_prefix=f"{TENANT_PREFIX}/cases", description="Cases")
-
-
-def _detail(case: Case) -> dict:
-    return {**CaseDetailSchema().dump(case), "available_transitions": available_transitions(case)}
 
 
 @blp.route("")
@@ -52,14 +47,11 @@ class Cases(MethodView):
     def post(self, data):
         case = cases.open_case(tenant(), **data)
         db.session.commit()
-        return _detail(case)
+        return case
 
 
 def _case(case_id: int) -> Case:
-    """Read a case (audited) with its person loaded for the response."""
-    case = cases.read_case(case_id)
-    db.session.get(Person, case.person_id)
-    return case
+    return cases.read_case(case_id)
 
 
 @blp.get("/<int:case_id>")
@@ -67,9 +59,8 @@ def _case(case_id: int) -> Case:
 @blp.response(200, CaseDetailSchema)
 def read_case(case_id):
     case = _case(case_id)
-    body = _detail(case)
     db.session.commit()
-    return body
+    return case
 
 
 @blp.post("/<int:case_id>/transitions")
@@ -79,9 +70,8 @@ def read_case(case_id):
 def transition_case(data, case_id):
     """Move the case along a transition of its workflow; 409 with the reason if it may not move."""
     case = cases.transition_case(tenant(), _case(case_id), data["transition"], data["data"], data["note"])
-    body = _detail(case)
     db.session.commit()
-    return body
+    return case
 
 
 @blp.route("/<int:case_id>/journal")

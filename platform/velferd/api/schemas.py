@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from velferd.identity import mask_national_id
+from velferd.workflows import available_transitions
 from velferd.models.tenants import DELIVERY_CHANNELS, PAYER_KINDS, UNIT_KINDS
 
 
@@ -136,7 +137,7 @@ class CaseSchema(ma.Schema):
 
 
 class CaseDetailSchema(CaseSchema):
-    available_transitions = fields.List(fields.String())
+    available_transitions = fields.Function(lambda case: available_transitions(case), dump_only=True)
 
 
 class CasePageSchema(ma.Schema):

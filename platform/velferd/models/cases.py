@@ -27,7 +27,7 @@ class Case(Base, TenantOwned, Timestamped):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     closed_at: Mapped[dt.datetime | None]
 
-    person: Mapped[Person] = relationship(lazy="raise")
+    person: Mapped[Person] = relationship(lazy="raise_on_sql")
 
     __table_args__ = (sa.Index("ix_case_file_tenant_id_id", "tenant_id", "id"),)
 

@@ -1,0 +1,38 @@
+"""The public API for plugins — the only module a plugin should import from the core.
+
+Everything here is kept stable across minor versions; the rest of ``velferd`` may change
+behind it (the CKAN toolkit idea). A plugin module looks like::
+
+    from velferd.toolkit import hookimpl, Manifest
+
+    @hookimpl
+    def velferd_manifest():
+        return Manifest(id="due", title="Der Ungdommen Er", version="1.0", countries=("NO",))
+
+and is registered in its distribution's ``velferd.plugins`` entry-point group.
+"""
+
+from velferd import audit
+from velferd.auth import current_user, require_permission, requires
+from velferd.db import Base, Money, TenantOwned, Timestamped, db, utcnow
+from velferd.decisions import tenant_today
+from velferd.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed, VelferdError
+from velferd.models import Case, CaseEvent, Deadline, Decision, FormSubmission, Meeting, Person, Tenant, Unit, User
+from velferd.plugins.enablement import settings_for
+from velferd.plugins.hookspecs import hookimpl
+from velferd.plugins.specs import (
+    BeatEntry, FormSpec, Guard, GuardContext, InvoiceLine, InvoiceLineProvider, Manifest, Outcome,
+    RuleContext, RuleSpec, Transition, Workflow,
+)
+from velferd.rls import enable_tenant_rls
+from velferd.tenancy import current_tenant, get_owned, tenant_scope
+
+__all__ = [
+    "Base", "BadRequest", "BeatEntry", "Case", "CaseEvent", "Conflict", "Deadline", "Decision",
+    "Forbidden", "FormSpec", "FormSubmission", "Guard", "GuardContext", "InvoiceLine",
+    "InvoiceLineProvider", "Manifest", "Meeting", "Money", "NotFound", "Outcome", "Person",
+    "RuleContext", "RuleSpec", "Tenant", "TenantOwned", "Timestamped", "Transition", "Unit", "User",
+    "ValidationFailed", "VelferdError", "Workflow", "audit", "current_tenant", "current_user", "db",
+    "enable_tenant_rls", "get_owned", "hookimpl", "require_permission", "requires", "settings_for",
+    "tenant_scope", "tenant_today", "utcnow",
+]

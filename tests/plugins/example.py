@@ -1,0 +1,163 @@
+"""A small but complete plugin used by the core's tests: a form, a rule, a workflow, routes and
+runtime hooks, written against `velferd.toolkit` only, exactly as a programme plugin would be.
+
+It records every runtime hook call in `calls`, so tests can prove a hook was (not) called
+for a tenant.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify
+from flask_smorest import Blueprint as ApiBlueprint
+from marshmallow import Schema, fields, validate
+
+from velferd.toolkit import (
+    BeatEntry, Decision, FormSpec, InvoiceLineProvider, Manifest, Outcome, RuleSpec, Transition,
+    Workflow, current_tenant, db, get_owned, hookimpl, settings_for, NotFound,
+)
+
+CRITERIA = ("needs_housing", "leaving_institution", "no_daytime_activity")
+
+
+class Settings(Schema):
+    min_age = fields.Integer(load_default=16, validate=validate.Range(min=0, max=30))
+    max_age = fields.Integer(load_default=23, validate=validate.Range(min=0, max=30))
+    places = fields.Integer(load_default=10, validate=validate.Range(min=0))
+
+
+class ReferralForm(Schema):
+    motivation = fields.String(required=True, validate=validate.Length(min=3))
+    criteria = fields.List(fields.String(validate=validate.OneOf(CRITERIA)), required=True)
+    age = fields.Integer(required=True, validate=validate.Range(min=0, max=120))
+
+
+class EligibilityInputs(Schema):
+    age = fields.Integer(required=True, validate=validate.Range(min=0, max=120))
+    criteria = fields.List(fields.String(validate=validate.OneOf(CRITERIA)), required=True)
+
+
+def eligibility(inputs, context) -> Outcome:
+    settings = context.settings
+    reasons = []
+    if inputs["age"] > settings["max_age"]:
+        reasons.append(f"{inputs['age']} is above the upper age limit {settings['max_age']}")
+    if inputs["age"] < settings["min_age"]:
+        reasons.append(f"{inputs['age']} is below the lower age limit {settings['min_age']}")
+    if not inputs["criteria"]:
+        reasons.append("no target-group criterion is met")
+    if reasons:
+        return Outcome("not_eligible", tuple(reasons))
+    return Outcome("eligible", (f"age {inputs['age']} is within {settings['min_age']}–{settings['max_age']}",
+                                f"meets: {', '.join(inputs['criteria'])}"))
+
+
+def needs_eligible_decision(context) -> str | None:
+    latest = db.session.scalar(
+        sa.select(Decision).where(Decision.case_id == context.case.id, Decision.rule == "eligibility")
+        .order_by(Decision.id.desc()).limit(1)
+    )
+    if latest is None:
+        return "no eligibility decision is recorded for the case"
+    if latest.outcome != "eligible":
+        return f"the latest eligibility decision is '{latest.outcome}'"
+    return None
+
+
+WORKFLOW = Workflow(
+    name="example_intake",
+    initial="referred",
+    states=("referred", "assessed", "accepted", "declined", "closed"),
+    final=("closed",),
+    transitions=(
+        Transition("assess", ("referred",), "assessed"),
+        Transition("accept", ("assessed",), "accepted", guards=(needs_eligible_decision,)),
+        Transition("decline", ("referred", "assessed"), "declined"),
+        Transition("close", ("accepted", "declined"), "closed", permission="decisions:override"),
+    ),
+)
+
+plain_routes = Blueprint("example_plain", __name__)
+api_routes = ApiBlueprint("example_api", __name__, description="Example plugin")
+
+
+@plain_routes.get("/hello")
+def hello():
+    tenant = current_tenant()
+    return jsonify(tenant=tenant.slug, settings=settings_for(tenant, "example"))
+
+
+class SummarySchema(Schema):
+    case_id = fields.Integer()
+    state = fields.String()
+
+
+@api_routes.get("/cases/<int:case_id>/summary")
+@api_routes.response(200, SummarySchema)
+def case_summary(case_id):
+    from velferd.toolkit import Case
+
+    case = get_owned(Case, case_id)
+    if case is None or case.plugin != "example":
+        raise NotFound(f"no example case {case_id}")
+    return {"case_id": case.id, "state": case.state}
+
+
+def lines_for(tenant, settings, start, end):
+    return []
+
+
+class ExamplePlugin:
+    """Registered in fixtures as an object (datasette style), so each test gets a fresh `calls`."""
+
+    __name__ = "ExamplePlugin"
+
+    def __init__(self):
+        self.calls: list[tuple[str, str]] = []
+
+    @hookimpl
+    def velferd_manifest(self):
+        return Manifest(
+            id="example", title="Example programme", version="1.0", countries=("NO", "DK"),
+            settings_schema=Settings, roles={"example_reviewer": ("cases:read", "decisions:override")},
+        )
+
+    @hookimpl
+    def velferd_forms(self):
+        return [FormSpec("referral", 2, ReferralForm, title="Referral")]
+
+    @hookimpl
+    def velferd_rules(self):
+        return [RuleSpec("eligibility", 3, EligibilityInputs, eligibility, title="Eligibility")]
+
+    @hookimpl
+    def velferd_workflows(self):
+        return [WORKFLOW]
+
+    @hookimpl
+    def velferd_blueprints(self):
+        return [plain_routes, api_routes]
+
+    @hookimpl
+    def velferd_beat_entries(self):
+        return [BeatEntry("example-daily", "example.remind", "0 7 * * *")]
+
+    @hookimpl
+    def velferd_invoice_line_providers(self):
+        return [InvoiceLineProvider("example-monthly", lines_for)]
+
+    @hookimpl
+    def velferd_case_opened(self, tenant, case, actor):
+        self.calls.append(("case_opened", tenant.slug))
+
+    @hookimpl
+    def velferd_case_transitioned(self, tenant, case, transition, from_state, actor):
+        self.calls.append(("case_transitioned", tenant.slug))
+
+    @hookimpl
+    def velferd_form_submitted(self, tenant, submission, actor):
+        self.calls.append(("form_submitted", tenant.slug))
+
+    @hookimpl
+    def velferd_decision_recorded(self, tenant, decision, actor):
+        self.calls.append(("decision_recorded", tenant.slug))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, Iterable, Mapping
 
 from flask import Flask
 
-from velferd import audit, config, health, tenancy  # noqa: F401  (audit, tenancy: session listeners)
+from velferd import api, audit, cli, config, health, tenancy  # noqa: F401  (audit, tenancy: session listeners)
 from velferd.db import db
 from velferd.plugins.manager import build_registry
 
@@ -14,21 +15,13 @@ from velferd.plugins.manager import build_registry
 def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Iterable[Any] = ()) -> Flask:
     """Build the app. `plugins` are extra plugin objects (tests); installed plugins are found
     through the ``velferd.plugins`` entry points unless ``LOAD_PLUGIN_ENTRY_POINTS`` is false."""
-    app = Flask("velferd", instance_relative_config=True)
+    app = Flask("velferd", instance_path=os.environ.get("VELFERD_INSTANCE_PATH", os.path.abspath("instance")))
     config.load(app, config_overrides)
-    app.instance_path and _ensure_instance_dir(app)
+    os.makedirs(app.instance_path, exist_ok=True)
     db.init_app(app)
     registry = build_registry(plugins, load_entry_points=app.config["LOAD_PLUGIN_ENTRY_POINTS"])
     app.extensions["velferd.plugins"] = registry
     app.register_blueprint(health.blp)
-    from velferd import api, cli
-
     api.init_app(app, registry)
     cli.init_app(app)
     return app
-
-
-def _ensure_instance_dir(app: Flask) -> None:
-    import os
-
-    os.makedirs(app.instance_path, exist_ok=True)

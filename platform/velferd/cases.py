@@ -10,10 +10,10 @@ from sqlalchemy.orm import joinedload
 from velferd import audit
 from velferd.auth import current_user
 from velferd.db import db, utcnow
-from velferd.tenancy import get_owned
 from velferd.errors import NotFound, ValidationFailed
 from velferd.models import Case, CaseEvent, Membership, Person, Tenant, Unit
 from velferd.plugins.enablement import call_hook, require_enabled, settings_for
+from velferd.tenancy import get_owned
 from velferd.workflows import allowed_transition, workflow_for_plugin, workflow_of
 
 

@@ -15,12 +15,12 @@ import marshmallow as ma
 from velferd import audit
 from velferd.auth import current_user, require_permission
 from velferd.db import db
-from velferd.tenancy import get_owned
 from velferd.errors import NotFound, ValidationFailed
 from velferd.models import Case, Decision, Tenant
 from velferd.plugins.enablement import call_hook, require_enabled, settings_for
 from velferd.plugins.manager import registry
 from velferd.plugins.specs import RuleContext, RuleSpec
+from velferd.tenancy import get_owned
 
 
 def tenant_today(tenant: Tenant) -> dt.date:

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from velferd import people, tenants
 from velferd.db import db
-from velferd.models import Person, Tenant, Unit, User
 from velferd.identity import synthetic_national_id
+from velferd.models import Person, Tenant, Unit, User
 from velferd.tenancy import tenant_scope
 
 DEMO_PASSWORD = "velferd-demo-2026"

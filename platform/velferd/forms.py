@@ -10,12 +10,12 @@ from apispec.ext.marshmallow import OpenAPIConverter
 from velferd import audit
 from velferd.auth import current_user, require_permission
 from velferd.db import db
-from velferd.tenancy import get_owned
 from velferd.errors import NotFound, ValidationFailed
 from velferd.models import Case, FormSubmission, Tenant
 from velferd.plugins.enablement import call_hook, require_enabled
 from velferd.plugins.manager import registry
 from velferd.plugins.specs import FormSpec
+from velferd.tenancy import get_owned
 
 _converter = OpenAPIConverter(openapi_version="3.1.0", schema_name_resolver=lambda schema: None, spec=None)
 

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 
 from velferd import audit
 from velferd.db import db
-from velferd.tenancy import get_owned
 from velferd.errors import Conflict, NotFound, ValidationFailed
 from velferd.identity import InvalidIdentifier, parse_national_id
 from velferd.models import Person, Tenant
+from velferd.tenancy import get_owned
 
 
 def register_person(tenant: Tenant, national_id: str, given_name: str, family_name: str) -> Person:

@@ -16,13 +16,41 @@ from velferd import audit
 from velferd.auth import current_user, require_permission, requires
 from velferd.db import Base, Money, TenantOwned, Timestamped, db, utcnow
 from velferd.decisions import tenant_today
-from velferd.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed, VelferdError
-from velferd.models import Case, CaseEvent, Deadline, Decision, FormSubmission, Meeting, Person, Tenant, Unit, User
+from velferd.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    VelferdError,
+)
+from velferd.models import (
+    Case,
+    CaseEvent,
+    Deadline,
+    Decision,
+    FormSubmission,
+    Meeting,
+    Person,
+    Tenant,
+    Unit,
+    User,
+)
 from velferd.plugins.enablement import settings_for
 from velferd.plugins.hookspecs import hookimpl
 from velferd.plugins.specs import (
-    BeatEntry, FormSpec, Guard, GuardContext, InvoiceLine, InvoiceLineProvider, Manifest, Outcome,
-    RuleContext, RuleSpec, Transition, Workflow,
+    BeatEntry,
+    FormSpec,
+    Guard,
+    GuardContext,
+    InvoiceLine,
+    InvoiceLineProvider,
+    Manifest,
+    Outcome,
+    RuleContext,
+    RuleSpec,
+    Transition,
+    Workflow,
 )
 from velferd.rls import enable_tenant_rls
 from velferd.tenancy import current_tenant, get_owned, tenant_scope

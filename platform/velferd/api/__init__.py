@@ -7,8 +7,17 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 
 from velferd.api import (
-    audit_api, cases_api, context, decisions_api, errors, forms_api, operator_api, people_api,
-    plugins_api, session_api, tenant_api,
+    audit_api,
+    cases_api,
+    context,
+    decisions_api,
+    errors,
+    forms_api,
+    operator_api,
+    people_api,
+    plugins_api,
+    session_api,
+    tenant_api,
 )
 from velferd.api.context import TENANT_PREFIX
 from velferd.plugins.manager import PluginRegistry

@@ -10,8 +10,15 @@ from sqlalchemy.orm import contains_eager
 from velferd import audit, cases
 from velferd.api.context import TENANT_PREFIX, tenant
 from velferd.api.schemas import (
-    CaseCreateSchema, CaseDetailSchema, CaseEventSchema, CaseListQuery, CasePageSchema,
-    DeadlineSchema, MeetingSchema, NoteSchema, TransitionSchema,
+    CaseCreateSchema,
+    CaseDetailSchema,
+    CaseEventSchema,
+    CaseListQuery,
+    CasePageSchema,
+    DeadlineSchema,
+    MeetingSchema,
+    NoteSchema,
+    TransitionSchema,
 )
 from velferd.auth import requires
 from velferd.db import db

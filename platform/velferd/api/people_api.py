@@ -8,7 +8,13 @@ from flask_smorest import Blueprint
 
 from velferd import people
 from velferd.api.context import TENANT_PREFIX, tenant
-from velferd.api.schemas import AuditEventSchema, PersonCreateSchema, PersonListItemSchema, PersonListQuery, PersonSchema
+from velferd.api.schemas import (
+    AuditEventSchema,
+    PersonCreateSchema,
+    PersonListItemSchema,
+    PersonListQuery,
+    PersonSchema,
+)
 from velferd.auth import requires
 from velferd.db import db
 from velferd.errors import NotFound

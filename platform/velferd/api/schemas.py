@@ -6,8 +6,8 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from velferd.identity import mask_national_id
-from velferd.workflows import available_transitions
 from velferd.models.tenants import DELIVERY_CHANNELS, PAYER_KINDS, UNIT_KINDS
+from velferd.workflows import available_transitions
 
 
 class Strict(ma.Schema):

@@ -12,7 +12,12 @@ from flask_smorest import Blueprint
 from velferd import tenants
 from velferd.api.context import TENANT_PREFIX, tenant
 from velferd.api.schemas import (
-    MemberCreateSchema, MemberSchema, TenantSchema, TokenCreateSchema, TokenSchema, UnitSchema,
+    MemberCreateSchema,
+    MemberSchema,
+    TenantSchema,
+    TokenCreateSchema,
+    TokenSchema,
+    UnitSchema,
 )
 from velferd.auth import current_user, issue_token, requires
 from velferd.db import db, utcnow

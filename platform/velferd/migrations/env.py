@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine, pool
-
 from velferd import models  # noqa: F401  (registers every table on the metadata)
 from velferd.db import Base
 from velferd.rls import grant_app_role

@@ -23,7 +23,13 @@ if TYPE_CHECKING:
 
     from velferd.models import Case, Decision, FormSubmission, Tenant, User
     from velferd.plugins.specs import (
-        BeatEntry, FormSpec, InvoiceLineProvider, Manifest, RuleSpec, Transition, Workflow,
+        BeatEntry,
+        FormSpec,
+        InvoiceLineProvider,
+        Manifest,
+        RuleSpec,
+        Transition,
+        Workflow,
     )
 
 PROJECT = "velferd"

@@ -16,7 +16,12 @@ from flask import Blueprint, current_app
 from velferd.permissions import role_table
 from velferd.plugins import hookspecs
 from velferd.plugins.specs import (
-    BeatEntry, FormSpec, InvoiceLineProvider, Manifest, RuleSpec, Workflow,
+    BeatEntry,
+    FormSpec,
+    InvoiceLineProvider,
+    Manifest,
+    RuleSpec,
+    Workflow,
 )
 
 ENTRY_POINT_GROUP = "velferd.plugins"

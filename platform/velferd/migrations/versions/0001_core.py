@@ -6,10 +6,9 @@ Revision ID: 0001_core
 Revises: 
 Create Date: 2026-11-22 06:37:19.260120
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
-
 from velferd.rls import enable_tenant_rls
 
 JSON = sa.JSON().with_variant(JSONB(), "postgresql")

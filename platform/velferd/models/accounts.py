@@ -45,6 +45,5 @@ class ApiToken(Base, TenantOwned, Timestamped):
     prefix: Mapped[str] = mapped_column(sa.String(12))
     expires_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
-    last_used_at: Mapped[dt.datetime | None]
 
     __table_args__ = (sa.UniqueConstraint("tenant_id", "token_hash"),)

@@ -62,10 +62,15 @@ def require_enabled(tenant: Tenant, plugin_id: str) -> Manifest:
     return registry().manifests[plugin_id]
 
 
-def _available(tenant: Tenant, plugin_id: str) -> Manifest:
+def _installed(plugin_id: str) -> Manifest:
     manifest = registry().manifest(plugin_id)
     if manifest is None:
         raise NotFound(f"no plugin '{plugin_id}' is installed")
+    return manifest
+
+
+def _available(tenant: Tenant, plugin_id: str) -> Manifest:
+    manifest = _installed(plugin_id)
     if tenant.country not in manifest.countries:
         raise NotFound(f"plugin '{plugin_id}' is not offered in {tenant.country}")
     block = db.session.get(PluginBlock, plugin_id)
@@ -110,8 +115,9 @@ def list_available(tenant: Tenant) -> list[PluginState]:
 
 
 def set_enabled(tenant: Tenant, plugin_id: str, enabled: bool, actor: User | None) -> PluginState:
-    """Switch a plugin on or off for a tenant. Switching off keeps its settings and data."""
-    manifest = _available(tenant, plugin_id)
+    """Switch a plugin on or off for a tenant. Switching off keeps its settings and data, and
+    is allowed even while the operator blocks the plugin (so it stays off after the block)."""
+    manifest = _available(tenant, plugin_id) if enabled else _installed(plugin_id)
     row = _row(plugin_id)
     if row is None:
         row = TenantPlugin(plugin=plugin_id, settings=_dumped(manifest, _load_settings(manifest, {})))
@@ -145,8 +151,7 @@ def update_settings(tenant: Tenant, plugin_id: str, changes: Mapping[str, Any], 
 
 
 def block(plugin_id: str, reason: str, actor: User) -> PluginBlock:
-    if registry().manifest(plugin_id) is None:
-        raise NotFound(f"no plugin '{plugin_id}' is installed")
+    _installed(plugin_id)
     block_row = db.session.get(PluginBlock, plugin_id) or PluginBlock(plugin=plugin_id)
     block_row.reason = reason
     block_row.blocked_by_id = actor.id

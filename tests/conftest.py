@@ -133,3 +133,14 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def fast_password_hashing(monkeypatch):
+    """Still argon2 (hashes start "$argon2id$"), at the lowest cost: a production-cost hash takes
+    ~0.1-0.2 s and every `make_municipality` hashes six passwords. Opt in with
+    ``pytestmark = pytest.mark.usefixtures("fast_password_hashing")``."""
+    from argon2 import PasswordHasher
+    from velferd import auth
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

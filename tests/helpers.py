@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from velferd import tenants
 from velferd.auth import issue_token
-from velferd.db import db
+from velferd.db import TenantOwned, db
 from velferd.identity import synthetic_national_id
 from velferd.models import Tenant
 from velferd.plugins import enablement
@@ -72,3 +75,94 @@ def _make_municipality(slug, roles, plugins) -> Municipality:
             enablement.set_enabled(tenant, plugin, True, None)
         db.session.commit()
     return town
+
+
+_births = itertools.count()
+
+
+def add_person(client, town: Municipality, national_id: str | None = None, role: str = "caseworker",
+               given_name: str = "Ola", family_name: str = "Nordmann") -> dict:
+    """Register a person through the API (a fresh synthetic id unless given); returns the body."""
+    if national_id is None:
+        birth = dt.date(2001, 1, 1) + dt.timedelta(days=next(_births) % 6000)
+        national_id = synthetic_id(town.tenant.country, birth)
+    r = client.post(town.url("/persons"), json={"national_id": national_id, "given_name": given_name,
+                                                "family_name": family_name}, headers=town.staff[role].headers)
+    assert r.status_code == 201, r.json
+    return r.json
+
+
+def open_case(client, town: Municipality, person_id: int, role: str = "caseworker", **fields) -> dict:
+    """Open an example-plugin case through the API; returns the body."""
+    r = client.post(town.url("/cases"), json={"person_id": person_id, "plugin": "example", **fields},
+                    headers=town.staff[role].headers)
+    assert r.status_code == 201, r.json
+    return r.json
+
+
+def row_counts(app, *models) -> dict[str, int]:
+    """Rows per table across every tenant, each tenant counted in its own scope (as RLS requires)."""
+    counts = {}
+    with app.app_context():
+        towns = db.session.scalars(sa.select(Tenant)).all()
+        for model in models:
+            scopes = towns if issubclass(model, TenantOwned) else [None]
+            total = 0
+            for town in scopes:
+                with tenant_scope(town):
+                    total += db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            counts[model.__tablename__] = total
+    return counts
+
+
+# --- a municipality with one record of every kind (tenant isolation, row-level security) -------
+
+EVERY_ROLE = "every_role"
+
+
+def add_staff(app, town: Municipality, key: str, roles) -> Staff:
+    """One more staff member of `town` holding all of `roles`, reachable as ``town.staff[key]``."""
+    with app.app_context(), tenant_scope(town.tenant):
+        user = tenants.create_user(f"{key}@{town.slug}.test", f"{key} {town.slug}", "correct horse battery")
+        tenants.add_member(user, roles)
+        _, token = issue_token(user, town.tenant, "test", dt.timedelta(days=1))
+        db.session.commit()
+        town.staff[key] = Staff(user.email, token, user.id)
+    return town.staff[key]
+
+
+def populated_municipality(app, client, slug: str) -> tuple[Municipality, dict]:
+    """A municipality whose staff member with every role (``town.every_role``) has put one record
+    of every kind in it through the API: unit, person, case, journal note, meeting, deadline, form
+    submission, decision and its override, token. Names carry the municipality's name.
+
+    Returns the town and the ids keyed by the URL parameter names of the routes (``unit_id``,
+    ``case_id``, ``plugin_id``…; ``forms.name``/``rules.name`` for the ``name`` of a form/rule)."""
+    town = make_municipality(app, slug)
+    add_staff(app, town, EVERY_ROLE, sorted(app.extensions["velferd.plugins"].roles))
+    name = town.tenant.name
+
+    def post(path: str, body: dict) -> int:
+        r = client.post(town.url(path), json=body, headers=town.every_role.headers)
+        assert r.status_code == 201, (path, r.json)
+        return r.json["id"]
+
+    ids = {"plugin": "example", "plugin_id": "example", "forms.name": "referral", "rules.name": "eligibility",
+           "user_id": town.caseworker.user_id}
+    ids["unit_id"] = post("/units", {"name": f"{name} barnevern", "kind": "child_welfare"})
+    person = add_person(client, town, role=EVERY_ROLE, given_name=f"{name}-Kari", family_name=f"{name}sen")
+    ids["person_id"], ids["national_id"] = person["id"], person["national_id"]
+    case_id = open_case(client, town, person["id"], role=EVERY_ROLE, referring_unit_id=ids["unit_id"])["id"]
+    ids["case_id"] = case_id
+    ids["note_id"] = post(f"/cases/{case_id}/journal", {"text": f"First talk with {name}-Kari."})
+    ids["meeting_id"] = post(f"/cases/{case_id}/meetings", {"kind": "network meeting", "place": f"{name} rådhus",
+                                                            "starts_at": "2026-03-02T10:00:00+01:00"})
+    ids["deadline_id"] = post(f"/cases/{case_id}/deadlines", {"kind": "follow-up", "due_on": "2026-04-01"})
+    ids["submission_id"] = post("/forms/example/referral/submissions", {"case_id": case_id, "data": {
+        "motivation": f"Leaving care in {name}.", "criteria": ["leaving_institution"], "age": 19}})
+    ids["decision_id"] = post("/rules/example/eligibility/evaluations", {
+        "case_id": case_id, "inputs": {"age": 19, "criteria": ["leaving_institution"]}})
+    ids["override_id"] = post(f"/decisions/{ids['decision_id']}/overrides", {
+        "outcome": "not_eligible", "reason": f"{name} has no place free this year."})
+    ids["token_id"] = post("/tokens", {"name": f"{name} integration"})
+    return town, ids

@@ -67,3 +67,12 @@ def _refuse_changes_to_audit_rows(session, flush_context, instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, (AuditEvent, OperatorAuditEvent)):
             raise AuditTrailIsAppendOnly("audit rows are never changed or deleted")
+
+
+@event.listens_for(TenantSession, "do_orm_execute")
+def _refuse_bulk_changes_to_audit_rows(state) -> None:
+    """`session.execute(update(AuditEvent))` bypasses the flush; refuse it here."""
+    if (state.is_update or state.is_delete) and any(
+        issubclass(mapper.class_, (AuditEvent, OperatorAuditEvent)) for mapper in state.all_mappers
+    ):
+        raise AuditTrailIsAppendOnly("audit rows are never changed or deleted")

@@ -62,7 +62,9 @@ def issue_token(user: User, tenant: Tenant, name: str, valid_for: dt.timedelta |
     return token, f"{TOKEN_PREFIX}.{tenant.slug}.{secret}"
 
 
-def _user_from_token(header: str, tenant: Tenant) -> User:
+def _caller_from_token(header: str, tenant: Tenant) -> tuple[User, Membership | None]:
+    """The token's user and their membership in `tenant`, read in one query (token, its user and,
+    outer-joined, the membership; the tenant criteria and RLS apply to the token and membership)."""
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise Unauthorized("the Authorization header must be 'Bearer <token>'")
@@ -72,12 +74,22 @@ def _user_from_token(header: str, tenant: Tenant) -> User:
         raise Unauthorized("the bearer token is malformed")
     if token_tenant != tenant.slug:
         raise Forbidden(f"this token belongs to another tenant, not '{tenant.slug}'")
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(secret)))
+    row = db.session.execute(
+        sa.select(ApiToken, User, Membership)
+        .join(User, User.id == ApiToken.user_id)
+        .outerjoin(Membership, Membership.user_id == User.id)
+        .where(ApiToken.token_hash == _token_digest(secret))
+    ).first()
+    token = row.ApiToken if row is not None else None
     if token is None or token.revoked_at is not None:
         raise Unauthorized("the bearer token is unknown or revoked")
     if token.expires_at is not None and token.expires_at <= utcnow():
         raise Unauthorized(f"the bearer token expired at {token.expires_at.isoformat()}")
-    return db.session.get(User, token.user_id)
+    return row.User, row.Membership
+
+
+def _membership(user: User) -> Membership | None:
+    return db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id))
 
 
 def current_session_user() -> User | None:
@@ -89,10 +101,13 @@ def current_session_user() -> User | None:
 def authenticate_for_tenant(tenant: Tenant) -> None:
     """Resolve the caller and their membership in `tenant`; fills `g` or raises 401/403."""
     header = request.headers.get("Authorization")
-    user = _user_from_token(header, tenant) if header else current_session_user()
+    if header:
+        user, membership = _caller_from_token(header, tenant)
+    else:
+        user = current_session_user()
+        membership = _membership(user) if user is not None and user.active else None
     if user is None or not user.active:
         raise Unauthorized("log in or send a bearer token")
-    membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id))
     if membership is None:
         raise Forbidden(f"you are not a member of '{tenant.slug}'")
     g.velferd_user = user

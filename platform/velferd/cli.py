@@ -19,7 +19,7 @@ from velferd import migrate, tenants
 from velferd.auth import issue_token
 from velferd.db import db
 from velferd.errors import VelferdError
-from velferd.models import Tenant, User
+from velferd.models import Membership, Tenant, User
 from velferd.plugins import enablement
 from velferd.tenancy import tenant_scope
 
@@ -128,7 +128,10 @@ def user_token(email, slug, name, days):
     """Issue a bearer token for a member; printed once."""
     tenant = _tenant(slug)
     with tenant_scope(tenant):
-        _, plaintext = issue_token(_user(email), tenant, name, dt.timedelta(days=days))
+        user = _user(email)
+        if db.session.scalar(sa.select(Membership.id).where(Membership.user_id == user.id)) is None:
+            raise click.ClickException(f"{email} is not a member of {slug}; add them with 'user create --tenant'")
+        _, plaintext = issue_token(user, tenant, name, dt.timedelta(days=days))
         db.session.commit()
     click.echo(plaintext)
 

@@ -19,7 +19,9 @@ def alembic_config(app: Flask) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("path_separator", "space")
-    locations = [str(MIGRATIONS / "versions"), *app.extensions.get("velferd.migration_locations", [])]
+    plugins = app.extensions["velferd.plugins"].manifests.values()
+    locations = [str(MIGRATIONS / "versions"), *app.extensions.get("velferd.migration_locations", []),
+                 *(str(m.migrations) for m in plugins if m.migrations)]
     cfg.set_main_option("version_locations", " ".join(locations))
     url = app.config["MIGRATION_DATABASE_URL"] or app.config["SQLALCHEMY_DATABASE_URI"]
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))

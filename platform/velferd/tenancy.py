@@ -63,6 +63,9 @@ def tenant_scope(tenant: "Tenant | None") -> Iterator["Tenant | None"]:
     set_current_tenant(tenant)
     try:
         yield tenant
+    except BaseException:
+        db.session.rollback()  # a failed transaction must not hide the error when the scope resets
+        raise
     finally:
         set_current_tenant(previous)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 import sqlalchemy as sa
@@ -25,12 +26,25 @@ def _organisation_number(value: str | None, country: str, field: str = "organisa
         raise ValidationFailed(str(error), {field: [str(error)]}) from None
 
 
+#: The slug is the tenant's part of every URL (the API's TenantSchema checks the same pattern).
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
 def create_tenant(slug: str, name: str, country: str, organisation_number: str) -> Tenant:
+    """Checked here, not only in the API schema, so the CLI and the demo get the same 4xx answers."""
+    if not SLUG.match(slug):
+        raise ValidationFailed(f"the slug '{slug}' cannot be used in URLs", {"slug": [
+            "Use 2-63 lower-case letters, digits and dashes, starting with a letter or digit."]})
     if db.session.scalar(sa.select(Tenant.id).where(Tenant.slug == slug)) is not None:
         raise Conflict(f"a tenant with the slug '{slug}' exists already", {"slug": ["Already taken."]})
+    number = _organisation_number(organisation_number, country)
+    if number is None:
+        raise ValidationFailed("a tenant needs an organisation number", {"organisation_number": ["Required."]})
+    if db.session.scalar(sa.select(Tenant.id).where(Tenant.organisation_number == number)) is not None:
+        raise Conflict(f"a tenant with the organisation number {number} exists already",
+                       {"organisation_number": ["Already registered."]})
     tenant = Tenant(
-        slug=slug, name=name, country=country,
-        organisation_number=_organisation_number(organisation_number, country), **COUNTRY_DEFAULTS[country],
+        slug=slug, name=name, country=country, organisation_number=number, **COUNTRY_DEFAULTS[country],
     )
     db.session.add(tenant)
     db.session.flush()
@@ -60,6 +74,8 @@ def add_member(user: User, roles: Iterable[str]) -> Membership:
     """Give `user` roles in the tenant in scope (replacing earlier roles there)."""
     roles = check_roles(roles)
     membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id))
+    if membership is not None and membership.roles == roles:
+        return membership
     if membership is None:
         membership = Membership(user_id=user.id, roles=roles)
         db.session.add(membership)

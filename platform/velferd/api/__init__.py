@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
+from werkzeug.routing import IntegerConverter
 
 from velferd.api import (
     audit_api,
@@ -20,6 +21,7 @@ from velferd.api import (
     tenant_api,
 )
 from velferd.api.context import TENANT_PREFIX
+from velferd.api.schemas import MAX_ID
 from velferd.plugins.manager import PluginRegistry
 
 CORE_BLUEPRINTS = (
@@ -32,7 +34,17 @@ def plugin_url_prefix(plugin_id: str) -> str:
     return f"{TENANT_PREFIX}/x/{plugin_id}"
 
 
+class _IdConverter(IntegerConverter):
+    """``<int:…>`` in routes: an id beyond the database's integer range matches no route (404)
+    instead of reaching the database and failing there (500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask, plugins: PluginRegistry) -> None:
+    app.url_map.converters["int"] = _IdConverter  # before any blueprint's routes are added
     api = Api(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})

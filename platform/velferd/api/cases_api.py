@@ -30,7 +30,7 @@ blp = Blueprint("cases", __name__, url_prefix=f"{TENANT_PREFIX}/cases", descript
 @blp.route("")
 class Cases(MethodView):
     @requires("cases:read")
-    @blp.arguments(CaseListQuery, location="query")
+    @blp.arguments(CaseListQuery, location="query", unknown=None)  # Strict: 422 on a typo
     @blp.response(200, CasePageSchema)
     def get(self, query):
         """A page of cases in id order, with the person's name and masked national id, in one query."""

@@ -27,7 +27,7 @@ blp = Blueprint("people", __name__, url_prefix=f"{TENANT_PREFIX}/persons", descr
 @blp.route("")
 class People(MethodView):
     @requires("persons:read")
-    @blp.arguments(PersonListQuery, location="query")
+    @blp.arguments(PersonListQuery, location="query", unknown=None)  # Strict: 422 on a typo
     @blp.response(200, PersonListItemSchema(many=True))
     def get(self, query):
         stmt = sa.select(Person).where(Person.id > query["after_id"]).order_by(Person.id).limit(query["limit"])

@@ -17,6 +17,15 @@ class Strict(ma.Schema):
         unknown = ma.RAISE
 
 
+#: Ids are PostgreSQL ``integer`` columns: a larger number in a request is a 422 naming the
+#: field, not a database overflow (a 500). Path ids are bounded the same way (velferd.api).
+MAX_ID = 2**31 - 1
+
+
+def Id(**kwargs) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=0, max=MAX_ID), **kwargs)
+
+
 class LoginSchema(Strict):
     email = fields.Email(required=True)
     password = fields.String(required=True, load_only=True)
@@ -111,14 +120,14 @@ class PersonListItemSchema(PersonSchema):
 class PersonListQuery(Strict):
     q = fields.String(metadata={"description": "part of a name"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    after_id = fields.Integer(load_default=0)
+    after_id = Id(load_default=0)
 
 
 class CaseCreateSchema(Strict):
-    person_id = fields.Integer(required=True)
+    person_id = Id(required=True)
     plugin = fields.String(required=True)
-    referring_unit_id = fields.Integer(allow_none=True, load_default=None)
-    assigned_to_id = fields.Integer(allow_none=True, load_default=None)
+    referring_unit_id = Id(allow_none=True, load_default=None)
+    assigned_to_id = Id(allow_none=True, load_default=None)
 
 
 class CaseSchema(ma.Schema):
@@ -148,9 +157,9 @@ class CasePageSchema(ma.Schema):
 class CaseListQuery(Strict):
     plugin = fields.String()
     state = fields.String()
-    person_id = fields.Integer()
+    person_id = Id()
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    after_id = fields.Integer(load_default=0, metadata={"description": "return cases with a larger id (keyset paging)"})
+    after_id = Id(load_default=0, metadata={"description": "return cases with a larger id (keyset paging)"})
 
 
 class TransitionSchema(Strict):
@@ -199,7 +208,7 @@ class FormInfoSchema(ma.Schema):
 
 
 class SubmissionCreateSchema(Strict):
-    case_id = fields.Integer(allow_none=True, load_default=None)
+    case_id = Id(allow_none=True, load_default=None)
     data = fields.Dict(keys=fields.String(), required=True)
 
 
@@ -215,7 +224,7 @@ class SubmissionSchema(ma.Schema):
 
 
 class EvaluateSchema(Strict):
-    case_id = fields.Integer(allow_none=True, load_default=None)
+    case_id = Id(allow_none=True, load_default=None)
     inputs = fields.Dict(keys=fields.String(), required=True)
 
 
@@ -275,4 +284,4 @@ class AuditEventSchema(ma.Schema):
 class AuditQuery(Strict):
     action = fields.String()
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    before_id = fields.Integer()
+    before_id = Id()

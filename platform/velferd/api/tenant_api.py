@@ -110,7 +110,9 @@ class Tokens(MethodView):
         days = data["valid_days"] or current_app.config["TOKEN_DAYS"]
         token, plaintext = issue_token(current_user(), tenant(), data["name"], dt.timedelta(days=days))
         db.session.commit()
-        return {**TokenSchema().dump(token), "token": plaintext}
+        # raw values: the response schema dumps them (dumping twice fails on the datetime)
+        return {"id": token.id, "name": token.name, "prefix": token.prefix,
+                "expires_at": token.expires_at, "token": plaintext}
 
 
 @blp.delete("/tokens/<int:token_id>")

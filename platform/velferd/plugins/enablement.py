@@ -46,8 +46,17 @@ def enabled_plugin_ids(tenant: Tenant) -> frozenset[str]:
     """The plugins switched on for `tenant` (cached for the rest of the request or task)."""
     cache = g.setdefault("velferd_enabled_plugins", {})
     if tenant.id not in cache:
-        rows = db.session.scalars(sa.select(TenantPlugin.plugin).where(TenantPlugin.enabled.is_(True)))
-        cache[tenant.id] = frozenset(rows) & available_manifests(tenant).keys()
+        # one query: switched on and not blocked by the operator (see `available_manifests`)
+        rows = db.session.scalars(
+            sa.select(TenantPlugin.plugin).where(
+                TenantPlugin.enabled.is_(True),
+                ~sa.exists().where(PluginBlock.plugin == TenantPlugin.plugin),
+            )
+        )
+        manifests = registry().manifests
+        cache[tenant.id] = frozenset(
+            pid for pid in rows if pid in manifests and tenant.country in manifests[pid].countries
+        )
     return cache[tenant.id]
 
 

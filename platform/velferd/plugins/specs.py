@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 class Manifest:
     """Who a plugin is. `countries` limits where it is offered; `settings_schema` validates
     every write of its per-tenant settings and supplies defaults on read; `roles` maps each
-    role the plugin adds (or extends) to the permissions it grants."""
+    role the plugin adds (or extends) to the permissions it grants. `migrations` is the folder
+    of the plugin's own Alembic revisions (one branch, labelled with the plugin id); ``velferd db
+    upgrade`` adds it to the version locations and applies every branch's head."""
 
     id: str
     title: str
@@ -26,6 +28,7 @@ class Manifest:
     settings_schema: type[ma.Schema] | None = None
     roles: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     description: str = ""
+    migrations: str | None = None
 
 
 @dataclass(frozen=True)

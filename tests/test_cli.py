@@ -1,0 +1,232 @@
+"""The ``velferd`` command as an operator uses it: clear one-line errors, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from velferd import create_app
+from velferd.db import db
+from velferd.identity import parse_national_id
+from velferd.migrate import current_heads
+from velferd.models import ApiToken, Membership, Person, Tenant, Unit, User
+from velferd.tenancy import tenant_scope
+
+from tests.conftest import _config
+from tests.helpers import ORGNR, row_counts
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+
+
+def run(runner, *args, **kwargs):
+    return runner.invoke(args=list(args), **kwargs)
+
+
+def create_bergen(runner, slug="bergen", orgnr=ORGNR["bergen"]):
+    return run(runner, "tenant", "create", "--slug", slug, "--name", "Bergen kommune", "--country", "NO",
+               "--organisation-number", orgnr)
+
+
+def assert_one_line_error(result, *words):
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    for word in words:
+        assert word in lines[0]
+
+
+# --- tenant create ----------------------------------------------------------------------------
+
+def test_tenant_create_makes_a_municipality_with_its_country_defaults(app, runner):
+    result = create_bergen(runner)
+    assert result.exit_code == 0, result.output
+    assert result.output == "created tenant bergen (Bergen kommune, NO, Europe/Oslo)\n"
+    with app.app_context():
+        tenant = db.session.scalar(sa.select(Tenant).where(Tenant.slug == "bergen"))
+    assert (tenant.organisation_number, tenant.currency, tenant.locale) == (ORGNR["bergen"], "NOK", "nb")
+    assert "bergen\tBergen kommune\tNO" in run(runner, "tenant", "list").output
+
+
+def test_tenant_create_accepts_an_organisation_number_with_spaces(app, runner):
+    result = create_bergen(runner, orgnr="964 338 531")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("orgnr, reason", [
+    ("964338532", "wrong check digit"), ("96433853", "must be 9 digits"), ("", "Required"),
+], ids=["check-digit", "length", "empty"])
+def test_tenant_create_with_an_invalid_organisation_number_names_the_field(app, runner, orgnr, reason):
+    result = create_bergen(runner, orgnr=orgnr)
+    assert_one_line_error(result, "organisation_number", reason)
+    assert result.exit_code == 1
+    assert row_counts(app, Tenant) == {"tenant": 0}
+
+
+def test_tenant_create_with_a_taken_slug_says_so(app, runner):
+    create_bergen(runner)
+    result = create_bergen(runner, orgnr=ORGNR["alta"])
+    assert_one_line_error(result, "slug", "exists already")
+    assert row_counts(app, Tenant) == {"tenant": 1}
+
+
+def test_tenant_create_with_a_taken_organisation_number_says_so(app, runner):
+    create_bergen(runner)
+    result = create_bergen(runner, slug="bergen-2")
+    assert_one_line_error(result, "organisation_number")
+    assert row_counts(app, Tenant) == {"tenant": 1}
+
+
+@pytest.mark.parametrize("slug", ["Bergen", "bergen kommune", "-bergen", "b", "bergen/alta"])
+def test_tenant_create_with_a_slug_unfit_for_urls_names_the_field(app, runner, slug):
+    result = create_bergen(runner, slug=slug)
+    assert_one_line_error(result, "slug")
+    assert row_counts(app, Tenant) == {"tenant": 0}
+
+
+def test_tenant_create_with_an_unknown_country_is_a_usage_error(app, runner):
+    result = run(runner, "tenant", "create", "--slug", "malmo", "--name", "Malmö", "--country", "SE",
+                 "--organisation-number", "2120001124")
+    assert result.exit_code == 2
+    assert "--country" in result.output
+    assert "Traceback" not in result.output
+
+
+# --- users and tokens -------------------------------------------------------------------------
+
+def test_user_create_makes_a_member_who_can_log_in(app, runner):
+    create_bergen(runner)
+    result = run(runner, "user", "create", "--email", "Kari@Bergen.test", "--name", "Kari Nordmann",
+                 "--password", "x", "--tenant", "bergen", "--role", "caseworker")
+    assert result.exit_code == 0, result.output
+    assert result.output == "created user kari@bergen.test in bergen as caseworker\n"
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "kari@bergen.test"))
+        assert user.password_hash.startswith("$argon2")
+    client = app.test_client()
+    assert client.post("/api/auth/login", json={"email": "kari@bergen.test", "password": "x"}).status_code == 200
+    assert client.get("/api/t/bergen/persons").status_code == 200
+    assert client.get("/api/t/bergen/audit").status_code == 403  # a caseworker, nothing more
+
+
+def test_user_create_asks_for_the_password_twice_when_not_given(app, runner):
+    create_bergen(runner)
+    result = run(runner, "user", "create", "--email", "leader@bergen.test", "--name", "Leder", "--tenant", "bergen",
+                 "--role", "leader", "--role", "caseworker", input="hemmelig\nhemmelig\n")
+    assert result.exit_code == 0, result.output
+    assert "hemmelig" not in result.output
+    assert "in bergen as leader, caseworker" in result.output
+    r = app.test_client().post("/api/auth/login", json={"email": "leader@bergen.test", "password": "hemmelig"})
+    assert r.status_code == 200
+
+
+def test_user_create_with_an_unknown_role_creates_nobody(app, runner):
+    create_bergen(runner)
+    result = run(runner, "user", "create", "--email", "x@bergen.test", "--name", "X", "--password", "x",
+                 "--tenant", "bergen", "--role", "superuser")
+    assert_one_line_error(result, "unknown roles: superuser", "roles")
+    assert row_counts(app, User, Membership) == {"app_user": 0, "membership": 0}
+
+
+def test_user_create_in_an_unknown_tenant_creates_nobody(app, runner):
+    result = run(runner, "user", "create", "--email", "x@nowhere.test", "--name", "X", "--password", "x",
+                 "--tenant", "nowhere")
+    assert result.exit_code == 2
+    assert "no tenant 'nowhere'" in result.output
+    assert "Traceback" not in result.output
+    assert row_counts(app, User) == {"app_user": 0}
+
+
+def test_user_create_with_a_taken_email_says_so(app, runner):
+    run(runner, "user", "create", "--email", "op@velferd.test", "--name", "Op", "--password", "x", "--operator")
+    result = run(runner, "user", "create", "--email", "OP@velferd.test", "--name", "Op 2", "--password", "y")
+    assert_one_line_error(result, "exists already", "email")
+    assert row_counts(app, User) == {"app_user": 1}
+
+
+def test_user_token_prints_a_working_token_once(app, runner):
+    create_bergen(runner)
+    run(runner, "user", "create", "--email", "kari@bergen.test", "--name", "Kari", "--password", "x",
+        "--tenant", "bergen", "--role", "caseworker")
+    result = run(runner, "user", "token", "--email", "kari@bergen.test", "--tenant", "bergen", "--name", "import")
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    assert token.startswith("vf.bergen.")
+    r = app.test_client().get("/api/t/bergen/persons", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200
+    with app.app_context():
+        bergen = db.session.scalar(sa.select(Tenant))
+        with tenant_scope(bergen):
+            stored = db.session.scalar(sa.select(ApiToken))
+    assert stored.name == "import"
+    assert token.split(".", 2)[2] not in (stored.token_hash, stored.prefix)
+    assert abs(stored.expires_at - dt.datetime.now(dt.UTC) - dt.timedelta(days=90)) < dt.timedelta(minutes=1)
+
+
+def test_user_token_for_an_unknown_user_is_a_usage_error(app, runner):
+    create_bergen(runner)
+    result = run(runner, "user", "token", "--email", "nobody@bergen.test", "--tenant", "bergen")
+    assert result.exit_code == 2
+    assert "no user with e-mail nobody@bergen.test" in result.output
+    assert row_counts(app, ApiToken) == {"api_token": 0}
+
+
+# --- database and demo ------------------------------------------------------------------------
+
+def test_db_upgrade_builds_the_schema_on_a_fresh_sqlite_file(tmp_path):
+    path = tmp_path / "fresh.sqlite3"
+    app = create_app(_config(f"sqlite:///{path}"))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "database is at " + ", ".join(current_heads(app))
+    engine = sa.create_engine(f"sqlite:///{path}")
+    try:
+        tables = set(sa.inspect(engine).get_table_names())
+        assert {"tenant", "app_user", "membership", "api_token", "person", "case_file", "case_event", "decision",
+                "form_submission", "audit_event", "tenant_plugin", "alembic_version"} <= tables
+        with engine.connect() as conn:
+            versions = set(conn.scalars(sa.text("select version_num from alembic_version")))
+        assert versions == set(current_heads(app))
+    finally:
+        engine.dispose()
+    again = runner.invoke(args=["db", "upgrade"])
+    assert again.exit_code == 0, again.output
+
+
+def _demo_counts(app) -> dict:
+    return row_counts(app, Tenant, User, Membership, Person, Unit)
+
+
+def test_demo_seed_creates_four_municipalities_with_staff_and_synthetic_citizens(app, runner):
+    result = run(runner, "demo", "seed")
+    assert result.exit_code == 0, result.output
+    assert "velferd-demo-2026" in result.output
+    with app.app_context():
+        towns = {t.slug: t for t in db.session.scalars(sa.select(Tenant))}
+        assert sorted(towns) == ["alta", "bergen", "kristiansand", "odense"]
+        for slug, town in towns.items():
+            with tenant_scope(town):
+                people = db.session.scalars(sa.select(Person)).all()
+                staff = db.session.scalars(sa.select(Membership)).all()
+            assert len(people) == 20, slug
+            assert sorted(r for m in staff for r in m.roles) == sorted(
+                ["tenant_admin", "caseworker", "coordinator", "leader", "finance", "auditor"])
+            for person in people:
+                parsed = parse_national_id(person.national_id, town.country)
+                assert parsed.birth_date == person.birth_date
+                if town.country == "NO":
+                    assert parsed.synthetic, f"{slug}: {parsed.masked} is not a synthetic number"
+    assert _demo_counts(app) == {"tenant": 4, "app_user": 25, "membership": 24, "person": 80, "unit": 11}
+    r = app.test_client().post("/api/auth/login", json={"email": "caseworker@odense.demo", "password": "velferd-demo-2026"})
+    assert r.status_code == 200
+
+
+def test_demo_seed_twice_creates_nothing_more(app, runner):
+    assert run(runner, "demo", "seed").exit_code == 0
+    first = _demo_counts(app)
+    result = run(runner, "demo", "seed")
+    assert result.exit_code == 0, result.output
+    assert _demo_counts(app) == first

@@ -28,7 +28,7 @@ test-services: $(BIN)/velferd
 	VELFERD_TEST_DATABASE_URL=$(PG_URL) VELFERD_TEST_REDIS_URL=$(REDIS_URL) VELFERD_REQUIRE_SERVICES=1 \
 		$(BIN)/python -m pytest
 
-## make lint: the import contracts (the core never imports a plugin; no plugin imports another)
+## make lint: the import contract that the core never imports a plugin (plugin-to-plugin comes with the plugins)
 lint: $(BIN)/velferd
 	$(BIN)/lint-imports
 

@@ -6,6 +6,7 @@ Each plugin keeps its migrations in its own version location with its own branch
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -18,11 +19,11 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def alembic_config(app: Flask) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("path_separator", "space")
+    cfg.set_main_option("path_separator", "os")
     plugins = app.extensions["velferd.plugins"].manifests.values()
     locations = [str(MIGRATIONS / "versions"), *app.extensions.get("velferd.migration_locations", []),
                  *(str(m.migrations) for m in plugins if m.migrations)]
-    cfg.set_main_option("version_locations", " ".join(locations))
+    cfg.set_main_option("version_locations", os.pathsep.join(locations))
     url = app.config["MIGRATION_DATABASE_URL"] or app.config["SQLALCHEMY_DATABASE_URI"]
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.attributes["app_role"] = app.config["DB_APP_ROLE"]

@@ -92,13 +92,13 @@ def _row(plugin_id: str) -> TenantPlugin | None:
     return db.session.scalar(sa.select(TenantPlugin).where(TenantPlugin.plugin == plugin_id))
 
 
-def _load_settings(manifest: Manifest, raw: Mapping[str, Any]) -> dict[str, Any]:
+def _load_settings(manifest: Manifest, raw: Mapping[str, Any], unknown: str = ma.RAISE) -> dict[str, Any]:
     if manifest.settings_schema is None:
         if raw:
             raise ValidationFailed(f"plugin '{manifest.id}' has no settings", {k: ["Unknown field."] for k in raw})
         return {}
     try:
-        return manifest.settings_schema(unknown=ma.RAISE).load(raw)
+        return manifest.settings_schema(unknown=unknown).load(raw)
     except ma.ValidationError as error:
         raise ValidationFailed.from_marshmallow(error, f"settings for '{manifest.id}'") from None
 
@@ -107,7 +107,8 @@ def settings_for(tenant: Tenant, plugin_id: str) -> dict[str, Any]:
     """The tenant's settings for a plugin, as loaded by its schema (defaults filled in)."""
     manifest = registry().manifests[plugin_id]
     row = _row(plugin_id)
-    return _load_settings(manifest, row.settings if row else {})
+    # stored keys a newer plugin version no longer declares are ignored on read, refused on write
+    return _load_settings(manifest, row.settings if row else {}, unknown=ma.EXCLUDE)
 
 
 def _dumped(manifest: Manifest, settings: Mapping[str, Any]) -> dict[str, Any]:

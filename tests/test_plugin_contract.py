@@ -1,0 +1,279 @@
+"""The hook contract cannot drift (datasette style): every hookspec has a docstring, is documented
+in docs/plugins.md under its exact signature, and has a ``test_hook_<name>`` test — the ones below
+prove each hook's behaviour through the app with the example plugin (tests/plugins/example.py),
+for Bergen, which enabled it, and not for Alta, which did not."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from velferd.db import db
+from velferd.models import Case, Decision, FormSubmission, Tenant
+from velferd.plugins import hookspecs
+from velferd.plugins.enablement import enabled_plugin_ids
+from velferd.plugins.specs import BeatEntry
+from velferd.tenancy import tenant_scope
+
+from tests.helpers import add_person, make_municipality, open_case, row_counts
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "plugins.md"
+TESTS = ROOT / "tests"
+HOOKS = {
+    name: fn for name, fn in vars(hookspecs).items()
+    if name.startswith("velferd_") and hasattr(fn, f"{hookspecs.PROJECT}_spec")
+}
+REFERRAL = {"motivation": "Wants a flat and a job.", "criteria": ["needs_housing"], "age": 19}
+
+
+def parameters(hook) -> list[str]:
+    return list(inspect.signature(hook).parameters)
+
+
+def documented_signatures() -> dict[str, list[str]]:
+    """Hook name → parameter names, from headings like ### `velferd_case_opened(tenant, case, actor)`."""
+    found = {}
+    for match in re.finditer(r"^#{2,4} `(velferd_\w+)\(([^)]*)\)`\s*$", DOCS.read_text(encoding="utf-8"), re.M):
+        found[match.group(1)] = [p.strip() for p in match.group(2).split(",") if p.strip()]
+    return found
+
+
+def function_names_in_tests() -> set[str]:
+    names = set()
+    for path in TESTS.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        names |= {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return names
+
+
+# --- the contract -----------------------------------------------------------------------------
+
+def test_hookspecs_are_found():
+    assert len(HOOKS) >= 11
+    assert "velferd_case_opened" in HOOKS
+
+
+@pytest.mark.parametrize("name", sorted(HOOKS))
+def test_hookspec_has_a_docstring_saying_when_it_is_called(name):
+    doc = inspect.getdoc(HOOKS[name]) or ""
+    assert doc.strip(), f"hookspec {name} has no docstring"
+    assert "Used by" in doc, f"hookspec {name} does not say which programmes use it"
+
+
+@pytest.mark.parametrize("name", sorted(HOOKS))
+def test_hookspec_is_declaration_without_arguments_or_runtime_with_the_tenant_first(name):
+    params = parameters(HOOKS[name])
+    assert params == [] or params[0] == "tenant", f"{name}{tuple(params)}: runtime hooks take the tenant first"
+
+
+@pytest.mark.parametrize("name", sorted(HOOKS))
+def test_hookspec_is_documented_with_its_exact_signature(name):
+    documented = documented_signatures()
+    assert name in documented, f"docs/plugins.md has no heading ### `{name}({', '.join(parameters(HOOKS[name]))})`"
+    assert documented[name] == parameters(HOOKS[name]), f"docs/plugins.md documents {name} with other parameters"
+
+
+def test_docs_document_no_hook_that_does_not_exist():
+    assert set(documented_signatures()) <= set(HOOKS)
+
+
+@pytest.mark.parametrize("name", sorted(HOOKS))
+def test_hookspec_has_a_test_hook_function(name):
+    assert f"test_hook_{name}" in function_names_in_tests(), f"no test function test_hook_{name} under tests/"
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def bergen(app):
+    return make_municipality(app, "bergen")
+
+
+@pytest.fixture
+def alta(app):
+    return make_municipality(app, "alta", roles=("tenant_admin", "caseworker", "leader"), plugins=())
+
+
+def calls_for(plugin, slug: str) -> list[str]:
+    return [hook for hook, tenant in plugin.calls if tenant == slug]
+
+
+def registry_of(app):
+    return app.extensions["velferd.plugins"]
+
+
+# --- declaration hooks ------------------------------------------------------------------------
+
+def test_hook_velferd_manifest(app, client, bergen, alta):
+    manifest = registry_of(app).manifest("example")
+    assert (manifest.id, manifest.title, manifest.countries) == ("example", "Example programme", ("NO", "DK"))
+    listed = client.get(bergen.url("/plugins"), headers=bergen.tenant_admin.headers).json
+    assert listed == [{"id": "example", "title": "Example programme", "version": "1.0", "countries": ["NO", "DK"],
+                       "enabled": True, "settings": {"min_age": 16, "max_age": 23, "places": 10}}]
+    assert client.get(alta.url("/plugins"), headers=alta.tenant_admin.headers).json[0]["enabled"] is False
+    # the manifest's role is a role members can be given, with the permissions it grants
+    assert registry_of(app).roles["example_reviewer"] == {"cases:read", "decisions:override"}
+    r = client.post(bergen.url("/members"), json={"email": "reviewer@bergen.test", "name": "Reviewer",
+                                                  "roles": ["example_reviewer"]}, headers=bergen.tenant_admin.headers)
+    assert r.status_code == 201, r.json
+
+
+def test_hook_velferd_forms(client, bergen, alta):
+    assert client.get(bergen.url("/forms"), headers=bergen.caseworker.headers).json == [
+        {"plugin": "example", "name": "referral", "version": 2, "title": "Referral"}]
+    assert client.get(alta.url("/forms"), headers=alta.caseworker.headers).json == []
+    schema = client.get(bergen.url("/forms/example/referral"), headers=bergen.caseworker.headers).json
+    assert schema["x-form-version"] == 2 and set(schema["properties"]) == {"motivation", "criteria", "age"}
+    r = client.post(bergen.url("/forms/example/referral/submissions"), json={"data": REFERRAL},
+                    headers=bergen.caseworker.headers)
+    assert r.status_code == 201, r.json
+    assert r.json["form_version"] == 2
+    r = client.post(bergen.url("/forms/example/referral/submissions"), json={"data": {**REFERRAL, "age": "old"}},
+                    headers=bergen.caseworker.headers)
+    assert r.status_code == 422 and list(r.json["fields"]) == ["age"]
+
+
+def test_hook_velferd_rules(client, bergen):
+    r = client.post(bergen.url("/rules/example/eligibility/evaluations"),
+                    json={"inputs": {"age": 24, "criteria": ["needs_housing"]}}, headers=bergen.caseworker.headers)
+    assert r.status_code == 201, r.json
+    assert (r.json["rule_version"], r.json["outcome"]) == (3, "not_eligible")
+    assert r.json["reasons"] == ["24 is above the upper age limit 23"]
+    r = client.post(bergen.url("/rules/example/nonsense/evaluations"), json={"inputs": {}},
+                    headers=bergen.caseworker.headers)
+    assert r.status_code == 404
+
+
+def test_hook_velferd_workflows(app, client, bergen):
+    workflow = registry_of(app).workflow_for("example")
+    assert (workflow.name, workflow.initial) == ("example_intake", "referred")
+    case = open_case(client, bergen, add_person(client, bergen)["id"])
+    assert (case["workflow"], case["state"], case["available_transitions"]) == (
+        "example_intake", "referred", ["assess", "decline"])
+    r = client.post(bergen.url(f"/cases/{case['id']}/transitions"), json={"transition": "assess"},
+                    headers=bergen.caseworker.headers)
+    assert r.json["state"] == "assessed"
+    r = client.post(bergen.url(f"/cases/{case['id']}/transitions"), json={"transition": "accept"},
+                    headers=bergen.caseworker.headers)
+    assert r.status_code == 409  # the guard: no eligibility decision yet
+    assert "no eligibility decision" in r.json["message"]
+
+
+def test_hook_velferd_blueprints(app, client, bergen, alta):
+    assert {bp.name for bp in registry_of(app).blueprints["example"]} == {"example_plain", "example_api"}
+    r = client.get(bergen.url("/x/example/hello"), headers=bergen.caseworker.headers)
+    assert r.status_code == 200
+    assert r.json == {"tenant": "bergen", "settings": {"min_age": 16, "max_age": 23, "places": 10}}
+    case = open_case(client, bergen, add_person(client, bergen)["id"])
+    r = client.get(bergen.url(f"/x/example/cases/{case['id']}/summary"), headers=bergen.caseworker.headers)
+    assert r.json == {"case_id": case["id"], "state": "referred"}
+    assert client.get(alta.url("/x/example/hello"), headers=alta.caseworker.headers).status_code == 404
+    assert client.get(bergen.url("/x/example/hello")).status_code == 401  # the core authenticates first
+    paths = client.get("/api/openapi.json").json["paths"]
+    assert "/api/t/{tenant}/x/example/cases/{case_id}/summary" in paths  # smorest blueprints are documented
+
+
+def fan_out(app, plugin_id: str) -> list[str]:
+    """The tenants a periodic job or invoice run of `plugin_id` reaches: those that enabled it."""
+    with app.app_context():
+        reached = []
+        for town in db.session.scalars(sa.select(Tenant).order_by(Tenant.slug)).all():
+            with tenant_scope(town):
+                if plugin_id in enabled_plugin_ids(town):
+                    reached.append(town.slug)
+        return reached
+
+
+def runtime_hook_reaches(app, example_plugin, enabled) -> list[tuple[str, str]]:
+    """Call a runtime hook through the registry for a tenant with `enabled` plugins."""
+    example_plugin.calls.clear()
+    with app.app_context():
+        town = db.session.scalar(sa.select(Tenant).where(Tenant.slug == "alta"))
+        registry_of(app).runtime_hook("velferd_case_opened", enabled)(tenant=town, case=None, actor=None)
+    return list(example_plugin.calls)
+
+
+def test_hook_velferd_beat_entries(app, bergen, alta, example_plugin):
+    assert registry_of(app).beat_entries == {"example": [BeatEntry("example-daily", "example.remind", "0 7 * * *")]}
+    assert fan_out(app, "example") == ["bergen"]
+    assert runtime_hook_reaches(app, example_plugin, enabled=()) == []
+    assert runtime_hook_reaches(app, example_plugin, enabled={"example"}) == [("case_opened", "alta")]
+
+
+def test_hook_velferd_invoice_line_providers(app, bergen, alta, example_plugin):
+    providers = registry_of(app).invoice_line_providers
+    assert list(providers) == ["example"]
+    assert [p.name for p in providers["example"]] == ["example-monthly"]
+    with app.app_context(), tenant_scope(bergen.tenant):
+        assert providers["example"][0].lines(bergen.tenant, {}, dt.date(2026, 1, 1), dt.date(2026, 1, 31)) == []
+    assert fan_out(app, "example") == ["bergen"]
+    assert runtime_hook_reaches(app, example_plugin, enabled={"some_other_plugin"}) == []
+
+
+# --- runtime hooks ----------------------------------------------------------------------------
+
+def test_hook_velferd_case_opened(app, client, bergen, alta, example_plugin):
+    open_case(client, bergen, add_person(client, bergen)["id"])
+    assert example_plugin.calls == [("case_opened", "bergen")]
+    person = add_person(client, alta)
+    r = client.post(alta.url("/cases"), json={"person_id": person["id"], "plugin": "example"},
+                    headers=alta.caseworker.headers)
+    assert r.status_code == 404
+    assert calls_for(example_plugin, "alta") == []
+    assert row_counts(app, Case) == {"case_file": 1}
+
+
+def test_hook_velferd_case_transitioned(app, client, bergen, alta, example_plugin):
+    case = open_case(client, bergen, add_person(client, bergen)["id"])
+    r = client.post(bergen.url(f"/cases/{case['id']}/transitions"), json={"transition": "assess"},
+                    headers=bergen.caseworker.headers)
+    assert r.status_code == 200, r.json
+    assert example_plugin.calls == [("case_opened", "bergen"), ("case_transitioned", "bergen")]
+    refused = client.post(bergen.url(f"/cases/{case['id']}/transitions"), json={"transition": "accept"},
+                          headers=bergen.caseworker.headers)
+    assert refused.status_code == 409
+    assert calls_for(example_plugin, "bergen").count("case_transitioned") == 1  # a refused move is not told
+    r = client.post(alta.url(f"/cases/{case['id']}/transitions"), json={"transition": "decline"},
+                    headers=alta.caseworker.headers)
+    assert r.status_code == 404
+    assert calls_for(example_plugin, "alta") == []
+
+
+def test_hook_velferd_form_submitted(app, client, bergen, alta, example_plugin):
+    r = client.post(bergen.url("/forms/example/referral/submissions"), json={"data": REFERRAL},
+                    headers=bergen.caseworker.headers)
+    assert r.status_code == 201, r.json
+    assert example_plugin.calls == [("form_submitted", "bergen")]
+    invalid = client.post(bergen.url("/forms/example/referral/submissions"), json={"data": {"age": 19}},
+                          headers=bergen.caseworker.headers)
+    assert invalid.status_code == 422
+    r = client.post(alta.url("/forms/example/referral/submissions"), json={"data": REFERRAL},
+                    headers=alta.caseworker.headers)
+    assert r.status_code == 404
+    assert example_plugin.calls == [("form_submitted", "bergen")]
+    assert row_counts(app, FormSubmission) == {"form_submission": 1}
+
+
+def test_hook_velferd_decision_recorded(app, client, bergen, alta, example_plugin):
+    inputs = {"age": 19, "criteria": ["needs_housing"]}
+    r = client.post(bergen.url("/rules/example/eligibility/evaluations"), json={"inputs": inputs},
+                    headers=bergen.caseworker.headers)
+    assert r.status_code == 201, r.json
+    r = client.post(bergen.url(f"/decisions/{r.json['id']}/overrides"),
+                    json={"outcome": "not_eligible", "reason": "Not motivated at the feedback meeting."},
+                    headers=bergen.leader.headers)
+    assert r.status_code == 201, r.json
+    assert example_plugin.calls == [("decision_recorded", "bergen"), ("decision_recorded", "bergen")]
+    r = client.post(alta.url("/rules/example/eligibility/evaluations"), json={"inputs": inputs},
+                    headers=alta.caseworker.headers)
+    assert r.status_code == 404
+    assert calls_for(example_plugin, "alta") == []
+    assert row_counts(app, Decision) == {"decision": 2}

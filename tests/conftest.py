@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from tests.helpers import make_municipality
 from tests.plugins.example import ExamplePlugin
 from velferd import create_app
 from velferd.migrate import upgrade
@@ -60,7 +61,10 @@ def _config(app_url: str, owner_url: str | None = None, **extra) -> dict:
     return {
         "TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": app_url,
         "MIGRATION_DATABASE_URL": owner_url, "DB_APP_ROLE": APP_ROLE,
-        "LOAD_PLUGIN_ENTRY_POINTS": False, **extra,
+        "LOAD_PLUGIN_ENTRY_POINTS": False,
+        # still argon2id, at the lowest cost: production cost would take ~0.1 s per staff member
+        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1,
+        **extra,
     }
 
 
@@ -136,11 +140,12 @@ def runner(app):
 
 
 @pytest.fixture
-def fast_password_hashing(monkeypatch):
-    """Still argon2 (hashes start "$argon2id$"), at the lowest cost: a production-cost hash takes
-    ~0.1-0.2 s and every `make_municipality` hashes six passwords. Opt in with
-    ``pytestmark = pytest.mark.usefixtures("fast_password_hashing")``."""
-    from argon2 import PasswordHasher
-    from velferd import auth
+def bergen(app):
+    """Bergen with staff in every core role and the example plugin enabled."""
+    return make_municipality(app, "bergen")
 
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+@pytest.fixture
+def alta(app):
+    """Alta, the neighbour whose data Bergen must never see (and vice versa)."""
+    return make_municipality(app, "alta")

@@ -7,21 +7,15 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import ProgrammingError
+
+from tests.helpers import add_person, make_municipality, open_case, row_counts
 from velferd.audit import AuditTrailIsAppendOnly
 from velferd.db import db
 from velferd.models import AuditEvent
 from velferd.tenancy import tenant_scope
 
-from tests.helpers import add_person, make_municipality, open_case, row_counts
-
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
-
 FROM = {"REMOTE_ADDR": "10.20.30.40"}
 
-
-@pytest.fixture
-def bergen(app):
-    return make_municipality(app, "bergen")
 
 
 def audit_rows(app, town, **where) -> list[AuditEvent]:

@@ -7,25 +7,15 @@ import hashlib
 
 import pytest
 import sqlalchemy as sa
+
+from tests.helpers import add_person
 from velferd.db import db
 from velferd.models import ApiToken, User
 from velferd.tenancy import tenant_scope
 
-from tests.helpers import add_person, make_municipality
-
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
-
 PASSWORD = "correct horse battery"  # what tests.helpers gives every staff member
 
 
-@pytest.fixture
-def bergen(app):
-    return make_municipality(app, "bergen")
-
-
-@pytest.fixture
-def alta(app):
-    return make_municipality(app, "alta", roles=("tenant_admin", "caseworker"))
 
 
 def login(client, email: str, password: str = PASSWORD):

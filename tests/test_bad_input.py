@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
+from tests.helpers import add_person, make_municipality, open_case, row_counts
 from velferd.db import db
 from velferd.identity import complete_norwegian_number, synthetic_national_id
 from velferd.models import (
@@ -28,10 +30,6 @@ from velferd.models import (
 )
 from velferd.plugins.enablement import settings_for
 from velferd.tenancy import tenant_scope
-
-from tests.helpers import add_person, make_municipality, open_case, row_counts
-
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 KNOWN_ID = synthetic_national_id(dt.date(2004, 5, 6), "NO", random.Random(1))
 WRONG_CHECK_DIGIT = KNOWN_ID[:10] + str((int(KNOWN_ID[10]) + 1) % 10)

@@ -7,21 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from velferd.models import AuditEvent, Case, CaseEvent, Deadline, Meeting
 
 from tests.helpers import add_person, make_municipality, open_case, row_counts
-
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
-
-
-@pytest.fixture
-def bergen(app):
-    return make_municipality(app, "bergen")
-
-
-@pytest.fixture
-def alta(app):
-    return make_municipality(app, "alta", roles=("tenant_admin", "caseworker"))
+from velferd.models import AuditEvent, Case, CaseEvent, Deadline, Meeting
 
 
 @pytest.fixture

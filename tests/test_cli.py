@@ -6,17 +6,15 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+
+from tests.conftest import _config
+from tests.helpers import ORGNR, row_counts
 from velferd import create_app
 from velferd.db import db
 from velferd.identity import parse_national_id
 from velferd.migrate import current_heads
 from velferd.models import ApiToken, Membership, Person, Tenant, Unit, User
 from velferd.tenancy import tenant_scope
-
-from tests.conftest import _config
-from tests.helpers import ORGNR, row_counts
-
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def run(runner, *args, **kwargs):

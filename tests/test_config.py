@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+
 from velferd import create_app
 from velferd.config import DEFAULT_SECRET_KEY, ConfigurationError
 

@@ -4,19 +4,13 @@ that a leader may override with a reason of their own."""
 from __future__ import annotations
 
 import pytest
-from velferd.models import AuditEvent, Decision, FormSubmission
 
 from tests.helpers import add_person, make_municipality, open_case, row_counts
-
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+from velferd.models import AuditEvent, Decision, FormSubmission
 
 REFERRAL = {"motivation": "Needs a place to live after leaving the institution.",
             "criteria": ["needs_housing", "leaving_institution"], "age": 19}
 
-
-@pytest.fixture
-def bergen(app):
-    return make_municipality(app, "bergen")
 
 
 def submit(client, town, data, case_id=None, role="caseworker"):

@@ -13,16 +13,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from tests.helpers import add_person, make_municipality, open_case, row_counts
 from velferd.db import db
 from velferd.models import Case, Decision, FormSubmission, Tenant
 from velferd.plugins import hookspecs
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.plugins.specs import BeatEntry
 from velferd.tenancy import tenant_scope
-
-from tests.helpers import add_person, make_municipality, open_case, row_counts
-
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "plugins.md"
@@ -91,10 +89,6 @@ def test_hookspec_has_a_test_hook_function(name):
 
 
 # --- fixtures ---------------------------------------------------------------------------------
-
-@pytest.fixture
-def bergen(app):
-    return make_municipality(app, "bergen")
 
 
 @pytest.fixture

@@ -10,6 +10,10 @@ import textwrap
 import pluggy
 import pytest
 import sqlalchemy as sa
+
+from tests.conftest import _config
+from tests.helpers import add_person, make_municipality, open_case, row_counts
+from tests.plugins.example import ExamplePlugin
 from velferd import create_app, tenants
 from velferd.db import db
 from velferd.migrate import current_heads
@@ -17,12 +21,6 @@ from velferd.models import AuditEvent, Case, CaseEvent, FormSubmission, Operator
 from velferd.plugins.manager import PluginError
 from velferd.tenancy import tenant_scope
 from velferd.toolkit import Conflict, Manifest, hookimpl
-
-from tests.conftest import _config
-from tests.helpers import add_person, make_municipality, open_case, row_counts
-from tests.plugins.example import ExamplePlugin
-
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 REFERRAL = {"motivation": "Needs a flat after the institution.", "criteria": ["leaving_institution"], "age": 18}
 DEFAULTS = {"min_age": 16, "max_age": 23, "places": 10}
@@ -74,10 +72,6 @@ def build_app(db_url, database):
         with app.app_context():
             db.engine.dispose()
 
-
-@pytest.fixture
-def bergen(app):
-    return make_municipality(app, "bergen")
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from tests.helpers import populated_municipality
 from velferd.rls import APPEND_ONLY_TABLES
 from velferd.tenancy import RLS_SETTING
 
-pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("fast_password_hashing")]
+pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture

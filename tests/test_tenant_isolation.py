@@ -26,8 +26,6 @@ from velferd.db import Base, TenantOwned, db
 from velferd.identity import mask_national_id
 from velferd.tenancy import tenant_scope
 
-pytestmark = pytest.mark.usefixtures("fast_password_hashing")
-
 PREFIX = "/api/t/{tenant}"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 #: Installed plugins and their forms and rules: the same names in every tenant, not tenant records.

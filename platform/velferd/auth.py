@@ -17,7 +17,7 @@ from typing import Callable, TypeVar
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import g, request, session
+from flask import current_app, g, request, session
 
 from velferd.db import db, utcnow
 from velferd.errors import Forbidden, Unauthorized
@@ -25,26 +25,41 @@ from velferd.models import ApiToken, Membership, Tenant, User
 from velferd.permissions import permissions_for
 from velferd.plugins.manager import registry
 
-_hasher = PasswordHasher()
 TOKEN_PREFIX = "vf"
 F = TypeVar("F", bound=Callable)
 
 
+def _hasher() -> PasswordHasher:
+    """The app's argon2 hasher; its cost comes from ARGON2_* settings (tests lower it). Hashes
+    carry their own parameters, so raising the cost later still verifies old hashes."""
+    app = current_app._get_current_object()
+    hasher = app.extensions.get("velferd.password_hasher")
+    if hasher is None:
+        hasher = PasswordHasher(
+            time_cost=app.config["ARGON2_TIME_COST"], memory_cost=app.config["ARGON2_MEMORY_COST_KIB"],
+            parallelism=app.config["ARGON2_PARALLELISM"],
+        )
+        app.extensions["velferd.password_hasher"] = hasher
+    return hasher
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(user: User | None, password: str) -> bool:
     """Constant work whether or not the user exists, so timing does not reveal accounts."""
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     try:
-        ok = _hasher.verify(stored, password)
+        ok = _hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
     return ok and user is not None and user.active
 
 
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+def _dummy_hash() -> str:
+    """A hash to verify against when the user does not exist, at the app's cost."""
+    return current_app.extensions.setdefault("velferd.dummy_hash", hash_password(secrets.token_hex(16)))
 
 
 def _token_digest(secret: str) -> str:

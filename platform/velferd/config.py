@@ -30,6 +30,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REDIS_URL": None,
         "LOAD_PLUGIN_ENTRY_POINTS": True,
         "TOKEN_DAYS": 90,
+        # argon2id cost (argon2-cffi's defaults, RFC 9106's low-memory profile)
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST_KIB": 65536,
+        "ARGON2_PARALLELISM": 4,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SQLITE_PATH": str(Path(instance_path) / "velferd.sqlite3"),

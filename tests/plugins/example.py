@@ -13,8 +13,21 @@ from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields, validate
 
 from velferd.toolkit import (
-    BeatEntry, Decision, FormSpec, InvoiceLineProvider, Manifest, Outcome, RuleSpec, Transition,
-    Workflow, current_tenant, db, get_owned, hookimpl, settings_for, NotFound,
+    BeatEntry,
+    Decision,
+    FormSpec,
+    InvoiceLineProvider,
+    Manifest,
+    NotFound,
+    Outcome,
+    RuleSpec,
+    Transition,
+    Workflow,
+    current_tenant,
+    db,
+    get_owned,
+    hookimpl,
+    settings_for,
 )
 
 CRITERIA = ("needs_housing", "leaving_institution", "no_daytime_activity")

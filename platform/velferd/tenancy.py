@@ -89,7 +89,12 @@ def _apply_rls_setting(connection: sa.Connection) -> None:
 
 @event.listens_for(TenantSession, "after_begin")
 def _set_rls_tenant_at_transaction_start(session, transaction, connection) -> None:
-    _apply_rls_setting(connection)
+    """Set the tenant for RLS as the transaction starts. With no tenant in scope there is nothing
+    to set: the setting is transaction-local (``set_config(…, true)``), so a new transaction
+    starts with none and sees no rows; a switch to no tenant mid-transaction clears it explicitly
+    (`set_current_tenant`)."""
+    if current_tenant_id() is not None:
+        _apply_rls_setting(connection)
 
 
 @event.listens_for(TenantSession, "do_orm_execute")

@@ -45,6 +45,16 @@ def test_reading_a_person_and_a_case_is_audited_with_who_what_when_and_where(app
         assert started - dt.timedelta(seconds=5) <= row.at <= dt.datetime.now(dt.UTC)
 
 
+def test_writing_to_a_case_records_the_write_once_not_also_a_read(app, client, bergen):
+    case = open_case(client, bergen, add_person(client, bergen)["id"])
+    before = len(audit_rows(app, bergen, record_type="case"))
+    url = bergen.url(f"/cases/{case['id']}")
+    assert client.post(f"{url}/journal", json={"text": "Ringte ungdommen."}, headers=bergen.caseworker.headers).status_code == 201
+    assert client.post(f"{url}/transitions", json={"transition": "assess"}, headers=bergen.caseworker.headers).status_code == 200
+    added = [row.action for row in audit_rows(app, bergen, record_type="case")][before:]
+    assert sorted(added) == ["case.noted", "case.transitioned"]
+
+
 def test_listing_persons_writes_one_row_with_the_ids_shown(app, client, bergen):
     ids = [add_person(client, bergen)["id"] for _ in range(3)]
     r = client.get(bergen.url("/persons?limit=2"), headers=bergen.caseworker.headers)

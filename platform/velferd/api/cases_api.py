@@ -65,6 +65,11 @@ def _case(case_id: int) -> Case:
     return cases.read_case(case_id)
 
 
+def _case_to_change(case_id: int) -> Case:
+    """A case about to be written to: the write's own audit row says what happened."""
+    return cases.find_case(case_id)
+
+
 @blp.get("/<int:case_id>")
 @requires("cases:read")
 @blp.response(200, CaseDetailSchema)
@@ -80,7 +85,7 @@ def read_case(case_id):
 @blp.response(200, CaseDetailSchema)
 def transition_case(data, case_id):
     """Move the case along a transition of its workflow; 409 with the reason if it may not move."""
-    case = cases.transition_case(tenant(), _case(case_id), data["transition"], data["data"], data["note"])
+    case = cases.transition_case(tenant(), _case_to_change(case_id), data["transition"], data["data"], data["note"])
     db.session.commit()
     return case
 
@@ -98,7 +103,7 @@ class Journal(MethodView):
     @blp.arguments(NoteSchema)
     @blp.response(201, CaseEventSchema)
     def post(self, data, case_id):
-        entry = cases.add_note(_case(case_id), data["text"])
+        entry = cases.add_note(_case_to_change(case_id), data["text"])
         db.session.commit()
         return entry
 
@@ -111,7 +116,7 @@ def _case_children(model, case_id: int):
 
 
 def _add_case_child(model, case_id: int, data: dict):
-    case = _case(case_id)
+    case = _case_to_change(case_id)
     row = model(case_id=case.id, **data)
     db.session.add(row)
     db.session.flush()

@@ -113,3 +113,28 @@ def test_production_settings_can_come_as_overrides_too():
     assert app.config["SESSION_COOKIE_SECURE"] is True
     with pytest.raises(ConfigurationError, match="VELFERD_SECRET_KEY"):
         create_app({**NO_ENTRY_POINTS, "ENV": "production", "DATABASE_URL": PG})
+
+
+def test_wsgi_entry_point_builds_the_app_from_the_environment(monkeypatch, tmp_path):
+    """What gunicorn imports: `velferd.wsgi:app`, configured only by VELFERD_* variables."""
+    import importlib
+    import sys
+
+    monkeypatch.setenv("VELFERD_SQLITE_PATH", str(tmp_path / "wsgi.sqlite3"))
+    monkeypatch.setenv("VELFERD_LOAD_PLUGIN_ENTRY_POINTS", "false")
+    sys.modules.pop("velferd.wsgi", None)
+    wsgi = importlib.import_module("velferd.wsgi")
+    assert wsgi.app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'wsgi.sqlite3'}"
+    assert wsgi.app.test_client().get("/healthz").status_code == 200
+
+
+def test_wsgi_entry_point_refuses_an_incomplete_production_configuration(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.setenv("VELFERD_ENV", "production")
+    monkeypatch.delenv("VELFERD_SECRET_KEY", raising=False)
+    sys.modules.pop("velferd.wsgi", None)
+    with pytest.raises(ConfigurationError, match="VELFERD_SECRET_KEY"):
+        importlib.import_module("velferd.wsgi")
+    sys.modules.pop("velferd.wsgi", None)

@@ -1,0 +1,85 @@
+"""Kristiansand's allocation of the coordinator to NAV or Livsmestring, with Rusfaglig Forum.
+
+The module object is the plugin: it holds the hook implementations and is registered through the
+``velferd.plugins`` entry point as ``nav_split``. It imports from the core only ``velferd.toolkit``
+(lint-imports checks it). It bills nothing, so it has no invoice line provider.
+"""
+
+from __future__ import annotations
+
+from velferd.toolkit import FormSpec, RuleSpec, ValidationFailed, hookimpl
+
+from . import agendas, allocation, followup
+from .allocation import OUTCOMES
+from .assessment import Kartlegging
+from .decisions import ALLOCATION_RULE, GOVERNING_RULES, MEETING_OUTCOME_RULE, effective_decision
+from .manifest import AGENDA_DECIDE, ALLOCATE, ASSESS, MANIFEST, OVERRIDE, PLUGIN_ID
+from .workflow import APPOINTED_UNIT, QUEUE_KIND, WORKFLOW
+
+FORMS = [FormSpec("kartlegging", 1, Kartlegging, title="Kartlegging (Forvaltning's assessment)", permission=ASSESS)]
+RULES = [
+    RuleSpec(ALLOCATION_RULE, 1, Kartlegging, allocation.evaluate, title="Who coordinates: NAV or Livsmestring",
+             permission=ALLOCATE, override_permission=OVERRIDE),
+    RuleSpec(MEETING_OUTCOME_RULE, 1, agendas.MeetingOutcome, agendas.evaluate_outcome,
+             title="Outcome of Rusfaglig Forum, a cooperation meeting or leader level",
+             permission=AGENDA_DECIDE, override_permission=OVERRIDE),
+]
+
+
+@hookimpl
+def velferd_manifest():
+    return MANIFEST
+
+
+@hookimpl
+def velferd_forms():
+    return FORMS
+
+
+@hookimpl
+def velferd_rules():
+    return RULES
+
+
+@hookimpl
+def velferd_workflows():
+    return [WORKFLOW]
+
+
+@hookimpl
+def velferd_blueprints():
+    from .api import blp
+
+    return [blp]
+
+
+@hookimpl
+def velferd_beat_entries():
+    """The weekly agendas, as data; the jobs issue wires it to Celery (see `agendas`)."""
+    return [agendas.BEAT_ENTRY]
+
+
+@hookimpl
+def velferd_case_transitioned(tenant, case, transition, from_state, actor):
+    """Queue the case for its meeting, or record the appointment of its coordinator."""
+    if case.plugin != PLUGIN_ID:
+        return
+    if case.state in QUEUE_KIND:
+        agendas.queue(case.id, QUEUE_KIND[case.state])
+    elif case.state in APPOINTED_UNIT:
+        agendas.withdraw_open(case.id)
+        followup.appoint(tenant, case, APPOINTED_UNIT[case.state], effective_decision(case.id))
+    else:
+        agendas.withdraw_open(case.id)
+
+
+@hookimpl
+def velferd_decision_recorded(tenant, decision, actor):
+    """An override must name an outcome the plugin knows; a meeting's outcome closes its agenda item."""
+    if decision.plugin != PLUGIN_ID or decision.rule not in GOVERNING_RULES:
+        return
+    if decision.outcome not in OUTCOMES:
+        raise ValidationFailed("the override names an outcome this programme does not know: outcome",
+                               {"outcome": [f"one of: {', '.join(OUTCOMES)}"]})
+    if decision.rule == MEETING_OUTCOME_RULE and decision.supersedes_id is None:
+        agendas.mark_decided(decision)

@@ -11,23 +11,19 @@ plugins a test needs are registered by fixtures (datasette style).
 from __future__ import annotations
 
 import os
-import shutil
-import uuid
-from dataclasses import dataclass, field
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
+from tests.databases import APP_ROLE, PG_URL, Database, clean_database_url, migrated_database
+from tests.databases import app_config as _config
 from tests.helpers import make_municipality
 from tests.plugins.example import ExamplePlugin
 from velferd import create_app
-from velferd.migrate import upgrade
 
-PG_URL = os.environ.get("VELFERD_TEST_DATABASE_URL")
+__all__ = ["APP_ROLE", "PG_URL", "Database", "_config"]  # imported by test modules and plugin conftests
+
 REDIS_URL = os.environ.get("VELFERD_TEST_REDIS_URL")
 REQUIRE_SERVICES = os.environ.get("VELFERD_REQUIRE_SERVICES") == "1"
-APP_ROLE = "velferd_app_test"
 
 
 def _skip_or_fail(reason: str):
@@ -43,73 +39,16 @@ def pytest_runtest_setup(item):
         _skip_or_fail("needs Redis: set VELFERD_TEST_REDIS_URL")
 
 
-@dataclass
-class Database:
-    app_url: str
-    owner_url: str
-    backend: str
-    template: str | None = None
-    tables: list[str] = field(default_factory=list)
-
-
-def _migrate(owner_url: str, app_url: str) -> None:
-    app = create_app(_config(app_url, owner_url))
-    upgrade(app)
-
-
-def _config(app_url: str, owner_url: str | None = None, **extra) -> dict:
-    return {
-        "TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": app_url,
-        "MIGRATION_DATABASE_URL": owner_url, "DB_APP_ROLE": APP_ROLE,
-        "LOAD_PLUGIN_ENTRY_POINTS": False,
-        # still argon2id, at the lowest cost: production cost would take ~0.1 s per staff member
-        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1,
-        **extra,
-    }
-
-
 @pytest.fixture(scope="session")
 def database(tmp_path_factory):
-    if not PG_URL:
-        template = tmp_path_factory.mktemp("db") / "template.sqlite3"
-        url = f"sqlite:///{template}"
-        _migrate(url, url)
-        yield Database(app_url="", owner_url="", backend="sqlite", template=str(template))
-        return
-    server = make_url(PG_URL)
-    name = f"velferd_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-        if not conn.scalar(sa.text("select 1 from pg_roles where rolname = :r"), {"r": APP_ROLE}):
-            conn.execute(sa.text(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS"))
-    owner_url = server.set(database=name).render_as_string(hide_password=False)
-    app_url = server.set(database=name, username=APP_ROLE, password=None).render_as_string(hide_password=False)
-    _migrate(owner_url, app_url)
-    owner = sa.create_engine(owner_url)
-    with owner.connect() as conn:
-        tables = conn.scalars(sa.text(
-            "select tablename from pg_tables where schemaname = 'public' and tablename <> 'alembic_version'"
-        )).all()
-    owner.dispose()
-    yield Database(app_url=app_url, owner_url=owner_url, backend="postgresql", tables=list(tables))
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
+    with migrated_database(tmp_path_factory.mktemp("db"), "velferd_test") as database:
+        yield database
 
 
 @pytest.fixture
 def db_url(database, tmp_path):
     """A clean database for one test: a copy of the migrated SQLite file, or truncated PostgreSQL."""
-    if database.backend == "sqlite":
-        path = tmp_path / "velferd.sqlite3"
-        shutil.copy(database.template, path)
-        return f"sqlite:///{path}"
-    engine = sa.create_engine(database.owner_url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"TRUNCATE {', '.join(database.tables)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return database.app_url
+    return clean_database_url(database, tmp_path)
 
 
 @pytest.fixture
@@ -149,3 +88,34 @@ def bergen(app):
 def alta(app):
     """Alta, the neighbour whose data Bergen must never see (and vice versa)."""
     return make_municipality(app, "alta")
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port that keeps every message; see
+    tests/smtp.py. ``app.config.update(smtp_server.config)`` points the app at it."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def unreachable_smtp():
+    """SMTP settings for a loopback port where connections are refused (the server is down)."""
+    from tests.smtp import UnreachableSmtp
+
+    server = UnreachableSmtp()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def silent_smtp():
+    """SMTP settings for a loopback port that accepts but never greets (the client times out)."""
+    from tests.smtp import SilentSmtp
+
+    server = SilentSmtp()
+    yield server
+    server.stop()

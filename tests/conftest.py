@@ -57,9 +57,11 @@ def example_plugin():
 
 
 @pytest.fixture
-def app(db_url, database, example_plugin):
+def app(db_url, database, example_plugin, tmp_path, monkeypatch):
     """The app with the example plugin. No app context is left pushed, so every test request
-    gets its own context, `g` and session, as in production; use `with app.app_context()`."""
+    gets its own context, `g` and session, as in production; use `with app.app_context()`.
+    Its instance folder (invoice files, exports) is the test's own, inherited by worker processes."""
+    monkeypatch.setenv("VELFERD_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(_config(db_url, database.owner_url or db_url), plugins=[example_plugin])
     yield app
     from velferd.db import db

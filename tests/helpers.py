@@ -149,7 +149,9 @@ def populated_municipality(app, client, slug: str) -> tuple[Municipality, dict]:
 
     ids = {"plugin": "example", "plugin_id": "example", "forms.name": "referral", "rules.name": "eligibility",
            "user_id": town.caseworker.user_id}
-    ids["unit_id"] = post("/units", {"name": f"{name} barnevern", "kind": "child_welfare"})
+    ids["unit_id"] = post("/units", {"name": f"{name} barnevern", "kind": "child_welfare",  # a payer: billed below
+                                     "organisation_number": ORGNR[slug], "payer_kind": "internal",
+                                     "delivery_channel": "finance_export"})
     person = add_person(client, town, role=EVERY_ROLE, given_name=f"{name}-Kari", family_name=f"{name}sen")
     ids["person_id"], ids["national_id"] = person["id"], person["national_id"]
     case_id = open_case(client, town, person["id"], role=EVERY_ROLE, referring_unit_id=ids["unit_id"])["id"]
@@ -165,4 +167,32 @@ def populated_municipality(app, client, slug: str) -> tuple[Municipality, dict]:
     ids["override_id"] = post(f"/decisions/{ids['decision_id']}/overrides", {
         "outcome": "not_eligible", "reason": f"{name} has no place free this year."})
     ids["token_id"] = post("/tokens", {"name": f"{name} integration"})
+    ids.update(billed_period(client, town))
+    ids["job_id"] = failed_job(app, town)
     return town, ids
+
+
+def failed_job(app, town: Municipality) -> int:
+    """A job of the example plugin that failed (run in-process: the suite has no broker)."""
+    from velferd.jobs import enqueue
+
+    with app.app_context(), tenant_scope(town.tenant):
+        job = enqueue("example.broken", tenant=town.tenant)
+        db.session.commit()
+        assert job.state == "failed", job.error
+        return job.id
+
+
+def billed_period(client, town: Municipality) -> dict:
+    """Bill last month (the example plugin bills the open case referred by the paying unit):
+    a billing profile, an invoice run with its export, an issued invoice with its line and its
+    delivery attempt. Returns ``invoice_id`` and ``run_id``."""
+    headers = town.every_role.headers
+    r = client.put(town.url("/billing-profile"), json={"bank_account": "1503 12 34567"}, headers=headers)
+    assert r.status_code == 200, r.json
+    period = f"{dt.date.today().replace(day=1) - dt.timedelta(days=1):%Y-%m}"
+    r = client.post(town.url("/invoice-runs"), json={"period": period}, headers=headers)
+    assert r.status_code == 202, r.json
+    (invoice,) = client.get(town.url("/invoices"), headers=headers).json["items"]
+    assert invoice["number"] == 1, invoice
+    return {"invoice_id": invoice["id"], "run_id": invoice["run_id"]}

@@ -15,11 +15,18 @@ import pytest
 import sqlalchemy as sa
 
 from tests.helpers import add_person, make_municipality, open_case, row_counts
+from tests.plugins.example import ExamplePlugin
+from velferd import demo
 from velferd.db import db
-from velferd.models import Case, Decision, FormSubmission, Tenant
+from velferd.demo import DemoTenant
+from velferd.errors import Conflict
+from velferd.jobs import enqueue
+from velferd.models import Case, Decision, FormSubmission, Tenant, User
 from velferd.plugins import hookspecs
 from velferd.plugins.enablement import enabled_plugin_ids
-from velferd.plugins.specs import BeatEntry
+from velferd.plugins.hookspecs import hookimpl
+from velferd.plugins.manager import PluginError, build_registry
+from velferd.plugins.specs import BeatEntry, Manifest, TaskSpec
 from velferd.tenancy import tenant_scope
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -202,6 +209,37 @@ def test_hook_velferd_beat_entries(app, bergen, alta, example_plugin):
     assert runtime_hook_reaches(app, example_plugin, enabled={"example"}) == [("case_opened", "alta")]
 
 
+def test_hook_velferd_tasks(app, client, bergen, alta):
+    """Tasks are indexed by name and owned by the plugin; a job runs only for a tenant that enabled
+    it, with that tenant's settings as they are when it runs."""
+    assert sorted(registry_of(app).tasks) == ["example.broken", "example.flaky", "example.remind"]
+    assert set(registry_of(app).task_plugins.values()) == {"example"}
+    r = client.patch(bergen.url("/plugins/example/settings"), json={"max_age": 25}, headers=bergen.tenant_admin.headers)
+    assert r.status_code == 200, r.json
+    with app.app_context(), tenant_scope(bergen.tenant):
+        job = enqueue("example.remind", tenant=bergen.tenant, kwargs={"note": "hello"})
+        db.session.commit()
+        assert (job.state, job.plugin, job.attempts) == ("succeeded", "example", 1)
+        assert job.result["settings"] == {"min_age": 16, "max_age": 25, "places": 10}
+        assert job.result["kwargs"] == {"note": "hello"}
+    with app.app_context(), tenant_scope(alta.tenant), pytest.raises(Conflict, match="not enabled for Alta"):
+        enqueue("example.remind", tenant=alta.tenant)
+
+
+def test_two_plugins_cannot_declare_the_same_task():
+    class Other:
+        @hookimpl
+        def velferd_manifest(self):
+            return Manifest(id="other", title="Other", version="1")
+
+        @hookimpl
+        def velferd_tasks(self):
+            return [TaskSpec("example.remind", lambda ctx: None)]
+
+    with pytest.raises(PluginError, match="example.remind"):
+        build_registry([ExamplePlugin(), Other()], load_entry_points=False)
+
+
 def test_hook_velferd_invoice_line_providers(app, bergen, alta, example_plugin):
     providers = registry_of(app).invoice_line_providers
     assert list(providers) == ["example"]
@@ -227,10 +265,12 @@ def test_hook_velferd_case_opened(app, client, bergen, alta, example_plugin):
 
 def test_hook_velferd_case_transitioned(app, client, bergen, alta, example_plugin):
     case = open_case(client, bergen, add_person(client, bergen)["id"])
-    r = client.post(bergen.url(f"/cases/{case['id']}/transitions"), json={"transition": "assess"},
+    r = client.post(bergen.url(f"/cases/{case['id']}/transitions"),
+                    json={"transition": "assess", "data": {"meeting_on": "2026-11-23"}},
                     headers=bergen.caseworker.headers)
     assert r.status_code == 200, r.json
     assert example_plugin.calls == [("case_opened", "bergen"), ("case_transitioned", "bergen")]
+    assert example_plugin.payloads == [{"meeting_on": "2026-11-23"}]
     refused = client.post(bergen.url(f"/cases/{case['id']}/transitions"), json={"transition": "accept"},
                           headers=bergen.caseworker.headers)
     assert refused.status_code == 409
@@ -271,3 +311,21 @@ def test_hook_velferd_decision_recorded(app, client, bergen, alta, example_plugi
     assert r.status_code == 404
     assert calls_for(example_plugin, "alta") == []
     assert row_counts(app, Decision) == {"decision": 2}
+
+
+def test_hook_velferd_demo_seed(app, example_plugin):
+    """The demo enables a municipality's programmes, gives each plugin role a login, then lets
+    the plugin seed; a municipality without the programme is not asked. Seeding twice is safe."""
+    towns = [DemoTenant("bergen", "Bergen kommune", "NO", "964338531", (), plugins=("example", "not_installed")),
+             DemoTenant("alta", "Alta kommune", "NO", "944588132", ())]
+    with app.app_context():
+        lines = list(demo.seed(towns)) + list(demo.seed(towns))
+        bergen = db.session.scalar(sa.select(Tenant).where(Tenant.slug == "bergen"))
+        alta = db.session.scalar(sa.select(Tenant).where(Tenant.slug == "alta"))
+        for town, expected in ((bergen, {"example"}), (alta, set())):
+            with tenant_scope(town):
+                assert enabled_plugin_ids(town) == expected
+        reviewer = db.session.scalar(sa.select(User).where(User.email == "example-reviewer@bergen.demo"))
+        assert reviewer is not None
+    assert example_plugin.calls == [("demo_seed", "bergen"), ("demo_seed", "bergen")]
+    assert any("Bergen kommune" in line and "(example)" in line for line in lines)

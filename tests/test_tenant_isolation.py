@@ -13,6 +13,7 @@ An operation that the sample ids or the body table below cannot fill fails, sayi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, NamedTuple
 
@@ -31,11 +32,11 @@ HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 #: Installed plugins and their forms and rules: the same names in every tenant, not tenant records.
 GLOBAL_NAMES = {"plugin", "plugin_id", "name"}
 #: Paging positions, not references to a record.
-CURSORS = {"after_id", "before_id", "next_after_id"}
+CURSORS = {"after_id", "before_id", "next_after_id", "next_before_id"}
 #: ``*_id`` keys in responses that are no row reference (national ids are searched for as text).
 NOT_REFERENCES = CURSORS | {"national_id", "person_national_id"}
 #: Body fields whose sample is another parameter's (a unit id, a staff member's user id).
-ALIASES = {"referring_unit_id": "unit_id", "assigned_to_id": "user_id"}
+ALIASES = {"referring_unit_id": "unit_id", "assigned_to_id": "user_id", "payer_unit_id": "unit_id"}
 
 #: A valid body for every operation that takes one, so that validation is never what stops a
 #: request. Required ``*_id`` fields are filled from the sample ids of the tenant at hand.
@@ -55,19 +56,28 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "motivation": "Needs a flat after leaving care.", "criteria": ["needs_housing"], "age": 18}},
     ("POST", "/rules/{plugin}/{name}/evaluations"): {"inputs": {"age": 18, "criteria": ["needs_housing"]}},
     ("POST", "/decisions/{decision_id}/overrides"): {"outcome": "eligible", "reason": "A place became free."},
+    ("POST", "/x/example/jobs"): {"task": "example.remind", "kwargs": {"note": "from the isolation test"}},
+    ("POST", "/invoices/{invoice_id}/credit"): {"reason": "Billed the wrong month."},
+    ("POST", "/invoice-runs"): {"period": f"{dt.date.today().replace(day=1) - dt.timedelta(days=1):%Y-%m}"},
+    ("PUT", "/billing-profile"): {"payment_terms_days": 20},
 }
 
 #: The table whose rows a list's items are; None where the items are no tenant's rows.
 LIST_ITEMS = {"": "tenant", "/units": "unit", "/members": "membership", "/tokens": "api_token",
-              "/persons": "person", "/cases": "case_file", "/audit": "audit_event", "/plugins": None, "/forms": None}
+              "/persons": "person", "/cases": "case_file", "/audit": "audit_event", "/plugins": None, "/forms": None,
+              "/jobs": "job_run", "/invoices": "invoice", "/invoice-runs": "invoice_run",
+              "/billing-profile": "billing_profile"}
 #: The table an ``*_id`` in a response points at.
 REFERENCES = {"person_id": "person", "case_id": "case_file", "referring_unit_id": "unit", "supersedes_id": "decision",
               "user_id": "app_user", "actor_id": "app_user", "assigned_to_id": "app_user",
-              "submitted_by_id": "app_user", "decided_by_id": "app_user"}
+              "submitted_by_id": "app_user", "decided_by_id": "app_user", "requested_by_id": "app_user",
+              "retry_of_id": "job_run", "payer_unit_id": "unit", "credits_invoice_id": "invoice",
+              "run_id": "invoice_run", "job_run_id": "job_run"}
 #: The table an audit event's ``record_type`` names (None: its record_id is not a row id).
 AUDIT_RECORD_TYPES = {"person": "person", "case": "case_file", "unit": "unit", "membership": "membership",
                       "decision": "decision", "form_submission": "form_submission", "meeting": "meeting",
-                      "deadline": "deadline", "tenant_plugin": None}
+                      "deadline": "deadline", "tenant_plugin": None, "job_run": "job_run",
+                      "invoice": "invoice", "invoice_run": "invoice_run", "billing_profile": "billing_profile"}
 
 
 # --- the operations, read from the OpenAPI document --------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 
 from flask import Flask
 
-from velferd import api, audit, cli, config, health, tenancy  # noqa: F401  (audit, tenancy: session listeners)
+from velferd import api, audit, cli, config, health, jobs, tenancy  # noqa: F401  (audit, tenancy: session listeners)
 from velferd.db import db
 from velferd.plugins.manager import build_registry
 
@@ -21,6 +21,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Itera
     db.init_app(app)
     registry = build_registry(plugins, load_entry_points=app.config["LOAD_PLUGIN_ENTRY_POINTS"])
     app.extensions["velferd.plugins"] = registry
+    jobs.init_app(app)
     app.register_blueprint(health.blp)
     api.init_app(app, registry)
     cli.init_app(app)

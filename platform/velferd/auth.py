@@ -8,11 +8,12 @@ secret part is stored.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import secrets
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -128,6 +129,24 @@ def authenticate_for_tenant(tenant: Tenant) -> None:
     g.velferd_user = user
     g.velferd_membership = membership
     g.velferd_permissions = permissions_for(membership.roles, registry().roles)
+
+
+@contextlib.contextmanager
+def acting_as(user: User) -> Iterator[User]:
+    """Act as `user`, with the permissions of their membership in the tenant in scope, outside a
+    request (the demo seed, a CLI command): the same permission checks and audit trail as if they
+    had called the API. Refuses a user who is not a member, as the API would."""
+    membership = _membership(user)
+    if membership is None:
+        raise Forbidden(f"{user.email} is not a member of this municipality")
+    saved = {key: g.get(key) for key in ("velferd_user", "velferd_membership", "velferd_permissions")}
+    g.velferd_user, g.velferd_membership = user, membership
+    g.velferd_permissions = permissions_for(membership.roles, registry().roles)
+    try:
+        yield user
+    finally:
+        for key, value in saved.items():
+            setattr(g, key, value)
 
 
 def current_user() -> User | None:

@@ -86,7 +86,8 @@ def transition_case(tenant: Tenant, case: Case, name: str, payload: Mapping[str,
     db.session.flush()
     audit.record("case.transitioned", "case", case.id, person_id=case.person_id,
                  details={"transition": name, "from": from_state, "to": case.state})
-    call_hook("velferd_case_transitioned", tenant, case=case, transition=transition, from_state=from_state, actor=actor)
+    call_hook("velferd_case_transitioned", tenant, case=case, transition=transition, from_state=from_state,
+              actor=actor, payload=dict(payload))
     return case
 
 

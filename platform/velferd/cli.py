@@ -238,7 +238,9 @@ def demo_seed():
         click.echo(line)
 
 
-COMMAND_GROUPS = (db_group, tenant_group, user_group, plugins_group, demo_group)
+from velferd.billing.commands import invoices_group  # noqa: E402  (it uses the helpers above)
+
+COMMAND_GROUPS = (db_group, tenant_group, user_group, plugins_group, demo_group, invoices_group)
 
 
 def init_app(app: Flask) -> None:

@@ -43,6 +43,29 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
+        # outgoing mail (invoices by e-mail): a local relay without auth unless configured
+        "SMTP_HOST": "localhost",
+        "SMTP_PORT": 25,
+        "SMTP_USER": None,
+        "SMTP_PASSWORD": None,
+        "SMTP_STARTTLS": False,
+        "SMTP_TIMEOUT": 30,  # seconds for connecting and for each reply
+        # sender of invoice e-mails when the tenant's billing profile names none
+        "INVOICE_SENDER": "velferd@localhost",
+        # background jobs (velferd.jobs): no broker means jobs run in-process after the commit
+        "CELERY_BROKER_URL": None,  # defaults to REDIS_URL
+        "CELERY_RESULT_BACKEND": None,  # none: every job's outcome and result are kept on its JobRun
+        "CELERY_QUEUE": "velferd",
+        "CELERY_BROKER_TIMEOUT_SECONDS": 2,  # a request never waits longer on a dead broker
+        "CELERY_VISIBILITY_TIMEOUT_SECONDS": 3600,  # unacknowledged idempotent jobs come back after this
+        "REDBEAT_REDIS_URL": None,  # defaults to the broker
+        "REDBEAT_KEY_PREFIX": "velferd:redbeat:",
+        "REDBEAT_MAX_INTERVAL_SECONDS": 60,  # beat ticks (and a waiting beat retries the lock) at least this often
+        "REDBEAT_LOCK_TIMEOUT_SECONDS": 300,  # a dead beat's lock expires after this (5 ticks)
+        "JOBS_SWEEP_INTERVAL_SECONDS": 60,
+        "JOBS_SWEEP_PENDING_AFTER_SECONDS": 5,  # younger pending jobs are still being sent by their request
+        "JOBS_RETRY_GRACE_SECONDS": 30,  # a retry not started this long after its time is sent again
+        "JOBS_RESEND_QUEUED_AFTER_SECONDS": 3600,  # a queued job not started after this is sent again
     }
 
 
@@ -57,6 +80,8 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True} if url.startswith("postgresql") else {})
     app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] == "production"
+    if app.config["CELERY_BROKER_URL"] is None:
+        app.config["CELERY_BROKER_URL"] = app.config["REDIS_URL"]
 
 
 def _check_production(config: Mapping[str, Any]) -> None:

@@ -10,7 +10,7 @@ from typing import Iterable
 CORE_ROLES: dict[str, frozenset[str]] = {
     "tenant_admin": frozenset({
         "plugins:read", "plugins:manage", "members:manage", "units:read", "units:manage",
-        "tokens:own", "audit:read",
+        "tokens:own", "audit:read", "invoices:read", "billing:manage", "jobs:read", "jobs:retry",
     }),
     "caseworker": frozenset({
         "persons:read", "persons:write", "cases:read", "cases:write", "forms:submit",
@@ -25,8 +25,11 @@ CORE_ROLES: dict[str, frozenset[str]] = {
         "decisions:read", "decisions:evaluate", "decisions:override", "units:read", "plugins:read",
         "tokens:own",
     }),
-    "finance": frozenset({"units:read", "units:manage", "invoices:read", "invoices:manage", "tokens:own"}),
-    "auditor": frozenset({"audit:read", "plugins:read", "units:read", "tokens:own"}),
+    "finance": frozenset({
+        "units:read", "units:manage", "invoices:read", "invoices:manage", "invoices:run", "invoices:credit",
+        "billing:manage", "tokens:own",
+    }),
+    "auditor": frozenset({"audit:read", "plugins:read", "units:read", "invoices:read", "tokens:own"}),
 }
 
 

@@ -43,8 +43,13 @@ def current_tenant() -> "Tenant | None":
 
 
 def current_tenant_id() -> int | None:
+    """Read from the identity key, not the attribute: after a rollback the tenant row is expired,
+    and loading it would run a query that asks for the current tenant again (endless recursion)."""
     tenant = current_tenant()
-    return tenant.id if tenant is not None else None
+    if tenant is None:
+        return None
+    identity = sa.inspect(tenant).identity
+    return identity[0] if identity else tenant.id
 
 
 def set_current_tenant(tenant: "Tenant | None") -> None:

@@ -87,7 +87,10 @@ def add_member(user: User, roles: Iterable[str]) -> Membership:
 
 
 def save_unit(tenant: Tenant, data: dict[str, Any], unit: Unit | None = None) -> Unit:
-    data = {**data, "organisation_number": _organisation_number(data.get("organisation_number"), tenant.country)}
+    country = data.get("country") or tenant.country
+    data = {**data, "organisation_number": _organisation_number(data.get("organisation_number"), country)}
+    if data.get("ehf_endpoint") is not None:
+        data["ehf_endpoint"] = _organisation_number(data["ehf_endpoint"], country, "ehf_endpoint")
     if db.session.scalar(sa.select(Unit.id).where(Unit.name == data["name"], Unit.id != (unit.id if unit else -1))):
         raise Conflict(f"a unit named '{data['name']}' exists already", {"name": ["Already used."]})
     unit = unit or Unit()

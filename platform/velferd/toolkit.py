@@ -13,8 +13,10 @@ and is registered in its distribution's ``velferd.plugins`` entry-point group.
 """
 
 from velferd import audit
-from velferd.auth import current_user, require_permission, requires
+from velferd.auth import acting_as, current_user, require_permission, requires
+from velferd.cases import open_case, transition_case
 from velferd.db import Base, Money, TenantOwned, Timestamped, db, utcnow
+from velferd.decisions import evaluate as evaluate_rule
 from velferd.decisions import tenant_today
 from velferd.errors import (
     BadRequest,
@@ -24,13 +26,17 @@ from velferd.errors import (
     ValidationFailed,
     VelferdError,
 )
+from velferd.forms import submit as submit_form
+from velferd.jobs import enqueue
 from velferd.models import (
     Case,
     CaseEvent,
     Deadline,
     Decision,
     FormSubmission,
+    JobRun,
     Meeting,
+    Membership,
     Person,
     Tenant,
     Unit,
@@ -49,6 +55,8 @@ from velferd.plugins.specs import (
     Outcome,
     RuleContext,
     RuleSpec,
+    TaskContext,
+    TaskSpec,
     Transition,
     Workflow,
 )
@@ -56,11 +64,13 @@ from velferd.rls import enable_tenant_rls
 from velferd.tenancy import current_tenant, get_owned, tenant_scope
 
 __all__ = [
+    "acting_as", "evaluate_rule", "open_case", "submit_form", "transition_case",
     "Base", "BadRequest", "BeatEntry", "Case", "CaseEvent", "Conflict", "Deadline", "Decision",
     "Forbidden", "FormSpec", "FormSubmission", "Guard", "GuardContext", "InvoiceLine",
-    "InvoiceLineProvider", "Manifest", "Meeting", "Money", "NotFound", "Outcome", "Person",
-    "RuleContext", "RuleSpec", "Tenant", "TenantOwned", "Timestamped", "Transition", "Unit", "User",
-    "ValidationFailed", "VelferdError", "Workflow", "audit", "current_tenant", "current_user", "db",
+    "InvoiceLineProvider", "JobRun", "Manifest", "Meeting", "Membership", "Money", "NotFound", "Outcome", "Person",
+    "RuleContext", "RuleSpec", "TaskContext", "TaskSpec", "Tenant", "TenantOwned", "Timestamped",
+    "Transition", "Unit", "User",
+    "ValidationFailed", "VelferdError", "Workflow", "audit", "current_tenant", "current_user", "db", "enqueue",
     "enable_tenant_rls", "get_owned", "hookimpl", "require_permission", "requires", "settings_for",
     "tenant_scope", "tenant_today", "utcnow",
 ]

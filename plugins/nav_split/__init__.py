@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from velferd.toolkit import FormSpec, RuleSpec, ValidationFailed, hookimpl
 
-from . import agendas, allocation, followup
+from . import agendas, allocation, demo, followup
 from .allocation import OUTCOMES
 from .assessment import Kartlegging
 from .decisions import ALLOCATION_RULE, GOVERNING_RULES, MEETING_OUTCOME_RULE, effective_decision
@@ -54,9 +54,19 @@ def velferd_blueprints():
 
 
 @hookimpl
+def velferd_tasks():
+    return [agendas.TASK_SPEC]
+
+
+@hookimpl
 def velferd_beat_entries():
-    """The weekly agendas, as data; the jobs issue wires it to Celery (see `agendas`)."""
+    """The weekly agendas, Monday 06:00 in the tenant's zone, fanned out by the core's scheduler."""
     return [agendas.BEAT_ENTRY]
+
+
+@hookimpl
+def velferd_demo_seed(tenant, staff):
+    demo.seed(tenant, staff)
 
 
 @hookimpl

@@ -5,10 +5,10 @@ A case is queued when Forvaltning moves it to ``queued_forum``, ``queued_coopera
 case on that week's agenda of its kind; the meeting's outcome is recorded as a core decision of
 the rule ``meeting_outcome`` (see `MeetingOutcome`), which marks the item decided.
 
-Jobs: the background-jobs issue (Celery, beat fan-out per tenant) is not built yet. The weekly
-run is declared as data (`BEAT_ENTRY`, Monday 06:00 in the tenant's zone, Europe/Oslo for
-Kristiansand) for that issue to wire to `build_weekly_agendas_task`; until then the same function
-runs on demand through ``POST /api/t/<tenant>/x/nav_split/agendas/build``.
+Jobs: the weekly run is declared as data — the task `TASK_SPEC` (through ``velferd_tasks``) and
+`BEAT_ENTRY`, Monday 06:00 in the tenant's zone (Europe/Oslo for Kristiansand). The core's
+scheduler fans the entry out to every tenant with nav_split enabled; the same build also runs on
+demand through ``POST /api/t/<tenant>/x/nav_split/agendas/build``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from velferd.toolkit import (
     Conflict,
     Outcome,
     RuleContext,
+    TaskContext,
+    TaskSpec,
     Tenant,
     ValidationFailed,
     db,
@@ -41,8 +43,7 @@ OUTCOMES_BY_KIND = {FORUM: (NAV, LIVSMESTRING, COOPERATION), COOPERATION: (NAV, 
                     LEADER: (NAV, LIVSMESTRING)}
 UNIT_WORDS = {NAV: "NAV", LIVSMESTRING: "Livsmestring"}
 
-TASK = "velferd_nav_split.agendas.build_weekly_agendas_task"
-BEAT_ENTRY = BeatEntry("nav_split-weekly-agendas", TASK, "0 6 * * 1", {})
+TASK = "nav_split.build_weekly_agendas"
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -84,7 +85,7 @@ def build_weekly_agendas(tenant: Tenant, week_start: dt.date) -> list[Agenda]:
     one agenda per kind and week, with every case queued for that kind placed on it.
 
     Idempotent: a second run for the same week creates no second agenda; it only adds cases
-    queued since. The caller commits (the route, or `build_weekly_agendas_task`)."""
+    queued since. The caller commits (the route, or the job runner after `build_weekly_agendas_task`)."""
     week_start = monday_of(week_start)
     agendas = []
     with tenant_scope(tenant):
@@ -102,17 +103,17 @@ def build_weekly_agendas(tenant: Tenant, week_start: dt.date) -> list[Agenda]:
     return agendas
 
 
-def build_weekly_agendas_task(tenant_id: int, week_start: str | None = None) -> list[int]:
-    """The task `BEAT_ENTRY` names, for the jobs issue to register with Celery: the scheduler
-    fans it out with each enabled tenant's id; this week (in the tenant's zone) unless given."""
-    tenant = db.session.get(Tenant, tenant_id)
-    if tenant is None:
-        return []
-    day = dt.date.fromisoformat(week_start) if week_start else tenant_today(tenant)
-    with tenant_scope(tenant):
-        ids = [agenda.id for agenda in build_weekly_agendas(tenant, day)]
-        db.session.commit()
-    return ids
+def build_weekly_agendas_task(ctx: TaskContext, week_start: str | None = None) -> list[int]:
+    """The weekly job (`TASK_SPEC`): the scheduler fans it out to each tenant with nav_split
+    enabled and runs it in that tenant's transaction; this week (in the tenant's zone) unless
+    `week_start` is given. Returns the agendas' ids (kept as the job's result)."""
+    day = dt.date.fromisoformat(week_start) if week_start else tenant_today(ctx.tenant)
+    return [agenda.id for agenda in build_weekly_agendas(ctx.tenant, day)]
+
+
+TASK_SPEC = TaskSpec(TASK, build_weekly_agendas_task, idempotent=True, max_attempts=3, backoff_seconds=300,
+                     title="Build the week's agendas (Rusfaglig Forum, cooperation meeting, leader level)")
+BEAT_ENTRY = BeatEntry("nav_split-weekly-agendas", TASK, "0 6 * * 1", {})
 
 
 def items_of(agenda_id: int) -> list[AgendaItem]:

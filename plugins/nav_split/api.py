@@ -86,7 +86,7 @@ def read_queue(query):
 @blp.arguments(BuildSchema)
 @blp.response(200, AgendaSchema(many=True))
 def build_agendas(data):
-    """Run the weekly agenda job now (the jobs issue will also run it Monday 06:00, Europe/Oslo):
+    """Run the weekly agenda job now (the scheduler also runs it Monday 06:00, Europe/Oslo):
     one agenda per kind for the week, every queued case placed on it. Idempotent."""
     tenant = current_tenant()
     built = agendas.build_weekly_agendas(tenant, data["week_start"] or tenant_today(tenant))

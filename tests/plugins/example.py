@@ -7,6 +7,8 @@ for a tenant.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
 from flask_smorest import Blueprint as ApiBlueprint
@@ -14,19 +16,27 @@ from marshmallow import Schema, fields, validate
 
 from velferd.toolkit import (
     BeatEntry,
+    Conflict,
     Decision,
     FormSpec,
+    InvoiceLine,
     InvoiceLineProvider,
     Manifest,
     NotFound,
     Outcome,
     RuleSpec,
+    TaskContext,
+    TaskSpec,
     Transition,
     Workflow,
+    audit,
     current_tenant,
+    current_user,
     db,
+    enqueue,
     get_owned,
     hookimpl,
+    requires,
     settings_for,
 )
 
@@ -116,8 +126,78 @@ def case_summary(case_id):
     return {"case_id": case.id, "state": case.state}
 
 
+MONTHLY_PRICE = Decimal("12500.00")
+
+
+class JobRequestSchema(Schema):
+    task = fields.String(load_default="example.remind",
+                         validate=validate.OneOf(("example.remind", "example.flaky", "example.broken")))
+    kwargs = fields.Dict(keys=fields.String(), load_default=dict)
+    fail_after_enqueue = fields.Boolean(load_default=False)
+
+
+class JobRefSchema(Schema):
+    id = fields.Integer()
+    state = fields.String()
+
+
+@api_routes.post("/jobs")
+@requires("cases:write")
+@api_routes.arguments(JobRequestSchema)
+@api_routes.response(202, JobRefSchema)
+def request_job(data):
+    """A request that asks for a background job (and, to test rollback, can fail after asking)."""
+    job = enqueue(data["task"], tenant=current_tenant(), kwargs=data["kwargs"], actor=current_user())
+    if data["fail_after_enqueue"]:
+        raise Conflict("the request failed after asking for the job")
+    db.session.commit()
+    return {"id": job.id, "state": job.state}
+
+
 def lines_for(tenant, settings, start, end):
-    return []
+    """One month of follow-up for every open example case referred by a paying unit (a unit with
+    a payer kind) — enough for the core's invoice run to bill something in every test town."""
+    from velferd.toolkit import Case, Unit
+
+    rows = db.session.execute(
+        sa.select(Case.id, Case.referring_unit_id).join(Unit, Unit.id == Case.referring_unit_id)
+        .where(Case.plugin == "example", Case.closed_at.is_(None), Unit.payer_kind.is_not(None))
+        .order_by(Case.id))
+    return [InvoiceLine(unit_id, f"Follow-up {start:%m/%Y}", Decimal(1), MONTHLY_PRICE, start, end, case_id)
+            for case_id, unit_id in rows]
+
+
+def remind(ctx: TaskContext, **kwargs) -> dict:
+    """The daily job: reports what a task sees — its tenant, settings re-read at run time and,
+    on PostgreSQL, the row-level-security setting of its transaction."""
+    rls = None
+    if db.session.get_bind().dialect.name == "postgresql":
+        rls = db.session.scalar(sa.text("select current_setting('velferd.tenant_id', true)"))
+    return {"tenant": ctx.tenant.slug, "settings": dict(ctx.settings), "rls_tenant_id": rls,
+            "job_id": ctx.job.id, "kwargs": kwargs}
+
+
+def flaky(ctx: TaskContext, fail_attempts: int = 0, needs_places: bool = False) -> dict:
+    """Writes an audit row, then fails on its first `fail_attempts` attempts, and on every one
+    while `needs_places` and the tenant's ``places`` setting is 0. A failed attempt's audit row
+    must be rolled back with it."""
+    audit.record("example.flaky_ran", "job_run", ctx.job.id, details={"attempt": ctx.job.attempts})
+    if ctx.job.attempts <= fail_attempts:
+        raise RuntimeError(f"the example service is down (attempt {ctx.job.attempts})")
+    if needs_places and ctx.settings["places"] == 0:
+        raise RuntimeError("no places are configured")
+    return {"attempts": ctx.job.attempts, "places": ctx.settings["places"]}
+
+
+def broken(ctx: TaskContext) -> None:
+    raise RuntimeError("the example service refuses this request")
+
+
+TASKS = [
+    TaskSpec("example.remind", remind, title="Daily reminder"),
+    TaskSpec("example.flaky", flaky, idempotent=False, max_attempts=3, backoff_seconds=1, title="Flaky"),
+    TaskSpec("example.broken", broken, max_attempts=1, title="Always fails at once"),
+]
 
 
 class ExamplePlugin:
@@ -127,6 +207,7 @@ class ExamplePlugin:
 
     def __init__(self):
         self.calls: list[tuple[str, str]] = []
+        self.payloads: list[dict] = []
 
     @hookimpl
     def velferd_manifest(self):
@@ -152,6 +233,10 @@ class ExamplePlugin:
         return [plain_routes, api_routes]
 
     @hookimpl
+    def velferd_tasks(self):
+        return TASKS
+
+    @hookimpl
     def velferd_beat_entries(self):
         return [BeatEntry("example-daily", "example.remind", "0 7 * * *")]
 
@@ -164,8 +249,9 @@ class ExamplePlugin:
         self.calls.append(("case_opened", tenant.slug))
 
     @hookimpl
-    def velferd_case_transitioned(self, tenant, case, transition, from_state, actor):
+    def velferd_case_transitioned(self, tenant, case, transition, from_state, actor, payload):
         self.calls.append(("case_transitioned", tenant.slug))
+        self.payloads.append(dict(payload))
 
     @hookimpl
     def velferd_form_submitted(self, tenant, submission, actor):
@@ -174,3 +260,8 @@ class ExamplePlugin:
     @hookimpl
     def velferd_decision_recorded(self, tenant, decision, actor):
         self.calls.append(("decision_recorded", tenant.slug))
+
+    @hookimpl
+    def velferd_demo_seed(self, tenant, staff):
+        assert {"tenant_admin", "example_reviewer"} <= set(staff)
+        self.calls.append(("demo_seed", tenant.slug))

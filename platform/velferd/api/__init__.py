@@ -14,6 +14,8 @@ from velferd.api import (
     decisions_api,
     errors,
     forms_api,
+    invoices_api,
+    jobs_api,
     operator_api,
     people_api,
     plugins_api,
@@ -26,7 +28,8 @@ from velferd.plugins.manager import PluginRegistry
 
 CORE_BLUEPRINTS = (
     session_api.blp, operator_api.blp, tenant_api.blp, plugins_api.blp, people_api.blp,
-    cases_api.blp, forms_api.blp, decisions_api.blp, audit_api.blp,
+    cases_api.blp, forms_api.blp, decisions_api.blp, audit_api.blp, invoices_api.blp,
+    jobs_api.blp,
 )
 
 

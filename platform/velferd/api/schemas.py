@@ -67,6 +67,14 @@ class UnitSchema(Strict):
     delivery_channel = fields.String(allow_none=True, validate=validate.OneOf(DELIVERY_CHANNELS))
     invoice_email = fields.Email(allow_none=True)
     address = fields.String(allow_none=True, validate=validate.Length(max=400))
+    postal_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{4}$", error="Four digits."))
+    city = fields.String(allow_none=True, validate=validate.Length(max=100))
+    country = fields.String(allow_none=True, validate=validate.OneOf(["NO", "DK"]),
+                            metadata={"description": "the payer's country; the municipality's when left out"})
+    ehf_endpoint = fields.String(allow_none=True, metadata={
+        "description": "PEPPOL participant: an organisation number (NO) or CVR (DK); the unit's own when left out"})
+    buyer_reference = fields.String(allow_none=True, validate=validate.Length(max=100), metadata={
+        "description": "the payer's reference printed on its invoices (required for EHF)"})
 
 
 class MemberCreateSchema(Strict):

@@ -2,14 +2,24 @@
 
 from velferd.models.accounts import ApiToken, Membership, User
 from velferd.models.audit import AuditEvent, OperatorAuditEvent
+from velferd.models.billing import (
+    BillingProfile,
+    DeliveryAttempt,
+    Invoice,
+    InvoiceLine,
+    InvoiceNumberSequence,
+    InvoiceRun,
+)
 from velferd.models.cases import Case, CaseEvent, Deadline, Meeting
+from velferd.models.jobs import JobRun
 from velferd.models.people import Person
 from velferd.models.plugins import PluginBlock, TenantPlugin
 from velferd.models.records import Decision, FormSubmission
 from velferd.models.tenants import Tenant, Unit
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Case", "CaseEvent", "Deadline", "Decision", "FormSubmission",
-    "Meeting", "Membership", "OperatorAuditEvent", "Person", "PluginBlock", "Tenant",
-    "TenantPlugin", "Unit", "User",
+    "ApiToken", "AuditEvent", "BillingProfile", "Case", "CaseEvent", "Deadline", "Decision",
+    "DeliveryAttempt", "FormSubmission", "Invoice", "InvoiceLine", "InvoiceNumberSequence",
+    "InvoiceRun", "JobRun", "Meeting", "Membership", "OperatorAuditEvent", "Person", "PluginBlock",
+    "Tenant", "TenantPlugin", "Unit", "User",
 ]

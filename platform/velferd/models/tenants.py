@@ -50,6 +50,11 @@ class Unit(Base, TenantOwned, Timestamped):
     delivery_channel: Mapped[str | None] = mapped_column(sa.String(20))
     invoice_email: Mapped[str | None] = mapped_column(sa.String(254))
     address: Mapped[str | None] = mapped_column(sa.String(400))
+    postal_code: Mapped[str | None] = mapped_column(sa.String(10))
+    city: Mapped[str | None] = mapped_column(sa.String(100))
+    country: Mapped[str | None] = mapped_column(sa.String(2))  # None: the tenant's country
+    ehf_endpoint: Mapped[str | None] = mapped_column(sa.String(20))  # None: the organisation number
+    buyer_reference: Mapped[str | None] = mapped_column(sa.String(100))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("tenant_id", "name"),)

@@ -14,7 +14,7 @@ How the four programmes in DOMAIN.md use them is written beside each hook ("Used
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Mapping
 
 import pluggy
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         InvoiceLineProvider,
         Manifest,
         RuleSpec,
+        TaskSpec,
         Transition,
         Workflow,
     )
@@ -52,7 +53,8 @@ def velferd_manifest() -> "Manifest":
     Used by: ``due`` (NO only; settings: age range 16–23, places, priority weights, reminder
     days, deflator table, start dates on the 1st/15th); ``aftercare`` (NO; 7 flats, maximum stay
     of 2 years); ``dropin`` (DK; centres and weekly presence); ``nav_split`` (NO; roles
-    ``forvaltning``, ``rusteam``, ``spesialteam``, ``forum_coordinator``, ``forum_leader``).
+    ``forvaltning``, ``forvaltning_head``, ``spesialteam``, ``rusteam``, ``forum_coordinator``,
+    ``forum_deputy``, ``forum_leader``, ``nav_financial_caseworker``).
     """
 
 
@@ -125,6 +127,23 @@ def velferd_beat_entries() -> "list[BeatEntry]":
 
 
 @hookspec
+def velferd_tasks() -> "list[TaskSpec]":
+    """Return the background tasks this plugin runs, as ``TaskSpec`` data.
+
+    Called once at start-up. Task names are global: prefix them with the plugin id; a name
+    declared twice stops the start. A task runs only for a tenant that has the plugin enabled,
+    inside that tenant's transaction, as ``run(ctx, **kwargs)`` with a ``TaskContext`` (tenant,
+    the plugin's settings re-read at run time, the ``JobRun``). Plugins start one with
+    ``velferd.toolkit.enqueue`` or name it in a ``BeatEntry``; every run is recorded and
+    retried with backoff on failure.
+
+    Used by: ``due`` (report reminders and overdue flags); ``dropin`` (building the weekly
+    presence schedule); ``nav_split`` (building the weekly Rusfaglig Forum, cooperation-meeting
+    and leader-level agendas). ``aftercare`` has no background work.
+    """
+
+
+@hookspec
 def velferd_invoice_line_providers() -> "list[InvoiceLineProvider]":
     """Return the providers of invoice lines for this plugin.
 
@@ -155,9 +174,11 @@ def velferd_case_opened(tenant: "Tenant", case: "Case", actor: "User | None") ->
 
 @hookspec
 def velferd_case_transitioned(
-    tenant: "Tenant", case: "Case", transition: "Transition", from_state: str, actor: "User | None"
+    tenant: "Tenant", case: "Case", transition: "Transition", from_state: str, actor: "User | None",
+    payload: "Mapping[str, Any]",
 ) -> None:
-    """A case moved along a transition; ``case.state`` is already the target state.
+    """A case moved along a transition; ``case.state`` is already the target state. ``payload``
+    is the data the move was made with (already passed the transition's guards), as journaled.
 
     Called inside the same transaction as the move, for every plugin the tenant enabled.
 
@@ -182,4 +203,21 @@ def velferd_decision_recorded(tenant: "Tenant", decision: "Decision", actor: "Us
 
     Used by: ``due`` (an eligible referral is placed on the waiting list); ``nav_split`` (a
     Rusfaglig Forum outcome queues the case for the next agenda).
+    """
+
+
+@hookspec
+def velferd_demo_seed(tenant: "Tenant", staff: "Mapping[str, User]") -> None:
+    """Add this plugin's example data to a demo municipality, so ``make demo`` shows it at work.
+
+    Called by ``velferd demo seed`` with the tenant in scope, after the demo enabled the plugin for
+    that municipality and created its staff (``<role>@<slug>.demo``, the plugin's roles included)
+    and synthetic citizens; only for plugins the tenant enabled. The demo may be seeded again on
+    the same database: add only what is missing. Flush, don't commit — the demo commits.
+    ``staff`` maps each role to the demo user holding it; act as one of them
+    (``toolkit.acting_as``) so the core's services check permissions and audit as for a person.
+
+    Used by: ``due`` (Bergen: the deflator table with the source of each year, a few referred and
+    started youths); ``aftercare`` (Alta: the seven flats); ``dropin`` (Odense: the centres and
+    their presence times); ``nav_split`` (Kristiansand: assessed citizens and their allocations).
     """

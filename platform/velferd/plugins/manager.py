@@ -21,6 +21,7 @@ from velferd.plugins.specs import (
     InvoiceLineProvider,
     Manifest,
     RuleSpec,
+    TaskSpec,
     Workflow,
 )
 
@@ -41,6 +42,8 @@ class PluginRegistry:
     blueprints: dict[str, list[Blueprint]] = field(default_factory=dict)
     beat_entries: dict[str, list[BeatEntry]] = field(default_factory=dict)
     invoice_line_providers: dict[str, list[InvoiceLineProvider]] = field(default_factory=dict)
+    tasks: dict[str, TaskSpec] = field(default_factory=dict)
+    task_plugins: dict[str, str] = field(default_factory=dict)
     roles: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def manifest(self, plugin_id: str) -> Manifest | None:
@@ -111,6 +114,13 @@ def _index(pm: pluggy.PluginManager) -> PluginRegistry:
         registry.beat_entries[plugin_id] = list(entries)
     for plugin_id, providers in _declarations(pm, "velferd_invoice_line_providers"):
         registry.invoice_line_providers[plugin_id] = list(providers)
+    for plugin_id, tasks in _declarations(pm, "velferd_tasks"):
+        for task in tasks:
+            if task.name in registry.tasks:
+                raise PluginError(f"plugin {plugin_id!r} declares the task {task.name!r}, "
+                                  f"already declared by {registry.task_plugins[task.name]!r}")
+            registry.tasks[task.name] = task
+            registry.task_plugins[task.name] = plugin_id
     return registry
 
 

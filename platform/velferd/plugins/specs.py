@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 import marshmallow as ma
 
 if TYPE_CHECKING:
-    from velferd.models import Case, Tenant
+    from velferd.models import Case, JobRun, Tenant
 
 
 @dataclass(frozen=True)
@@ -111,12 +111,44 @@ class Workflow:
 @dataclass(frozen=True)
 class BeatEntry:
     """A periodic job as data. The scheduler fans it out: one `task` call per tenant that has
-    the plugin enabled, each given the tenant id. `schedule` is a crontab in the tenant's zone."""
+    the plugin enabled (a core entry, registered with ``velferd.jobs.registry.core_beat_entry``:
+    every tenant), each given the tenant id. `schedule` is a 5-field crontab
+    ("minute hour day-of-month month day-of-week") read in Europe/Oslo, which keeps the same
+    clock as Europe/Copenhagen."""
 
     name: str
     task: str
     schedule: str
     kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TaskContext:
+    """What a task is given when it runs: the tenant in scope, that tenant's settings for the
+    task's plugin re-read at run time (``{}`` for a core task) and the `JobRun` recording it."""
+
+    tenant: "Tenant"
+    settings: Mapping[str, Any]
+    job: "JobRun"
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A background task as data. ``run(ctx, **kwargs)`` does the work inside one transaction
+    with ``ctx.tenant`` in scope; kwargs are JSON values. Whatever it returns (JSON) is kept as
+    the job's result. On an exception the work is rolled back and the job retried with
+    exponential backoff (``backoff_seconds`` × 2^(attempt-1)) until ``max_attempts``.
+
+    ``idempotent`` promises that running the task twice has the effect of running it once;
+    only such tasks are acknowledged late, so a worker lost mid-task has them redelivered.
+    Names are global and unique; prefix them with the plugin id (``nav_split.weekly_agendas``)."""
+
+    name: str
+    run: Callable[..., Any]
+    idempotent: bool = True
+    max_attempts: int = 5
+    backoff_seconds: int = 60
+    title: str = ""
 
 
 @dataclass(frozen=True)

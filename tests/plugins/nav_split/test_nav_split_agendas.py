@@ -6,8 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import velferd_nav_split
+import sqlalchemy as sa
 from velferd_nav_split.agendas import TASK, build_weekly_agendas_task
+from velferd_nav_split.models import Agenda
+
+from velferd.db import db
+from velferd.jobs import enqueue
+from velferd.jobs.fanout import fan_out
+from velferd.models import JobRun
+from velferd.tenancy import tenant_scope
 
 from .flows import X, allocation, assess, build, evaluate, kartlegging, move, oslo_today, record_outcome, submit
 
@@ -169,12 +176,32 @@ def test_agenda_routes_need_the_plugins_roles(client, kristiansand):
 
 
 def test_the_weekly_job_is_declared_as_data_and_its_task_is_idempotent(app, kristiansand):
-    (entry,) = app.extensions["velferd.plugins"].beat_entries["nav_split"]
+    registry = app.extensions["velferd.plugins"]
+    (entry,) = registry.beat_entries["nav_split"]
     assert (entry.task, entry.schedule) == (TASK, "0 6 * * 1")
+    assert registry.tasks[TASK].run is build_weekly_agendas_task and registry.tasks[TASK].idempotent
     assert kristiansand.tenant.time_zone == "Europe/Oslo"
+    with app.app_context(), tenant_scope(kristiansand.tenant):
+        first = enqueue(TASK, tenant=kristiansand.tenant, kwargs={"week_start": "2026-11-26"})
+        again = enqueue(TASK, tenant=kristiansand.tenant, kwargs={"week_start": "2026-11-23"})
+        db.session.commit()  # both run in-process after the commit (no broker in this suite)
+        first, again = db.session.get(JobRun, first.id), db.session.get(JobRun, again.id)
+        assert (first.state, again.state) == ("succeeded", "succeeded")
+        assert len(first.result) == 3 and again.result == first.result
+
+
+def test_the_fan_out_builds_kristiansands_agendas_and_none_for_a_town_without_nav_split(app, client,
+                                                                                       kristiansand, bergen):
+    case, _ = forum_case(client, kristiansand)
     with app.app_context():
-        first = build_weekly_agendas_task(kristiansand.tenant.id, "2026-11-26")
-        assert build_weekly_agendas_task(kristiansand.tenant.id, "2026-11-23") == first
-        assert len(first) == 3
-        assert build_weekly_agendas_task(kristiansand.tenant.id)  # this week, in Oslo
-    assert velferd_nav_split.agendas.build_weekly_agendas_task is build_weekly_agendas_task
+        (job,) = fan_out("nav_split-weekly-agendas", slot="2026-11-23T06:00")
+        assert job.tenant_id == kristiansand.tenant.id
+        assert fan_out("nav_split-weekly-agendas", slot="2026-11-23T06:00")[0].id == job.id  # fired twice: one job
+    (item,) = queue(client, kristiansand)
+    assert (item["case_id"], item["status"]) == (case["id"], "scheduled") and item["agenda_id"] is not None
+    for town, expected in ((kristiansand, 1), (bergen, 0)):
+        with app.app_context(), tenant_scope(town.tenant):
+            jobs = db.session.scalars(sa.select(JobRun)).all()
+            assert [(j.task, j.state, j.idempotency_key) for j in jobs] == [
+                (TASK, "succeeded", "nav_split-weekly-agendas:2026-11-23T06:00")] * expected
+            assert len(db.session.scalars(sa.select(Agenda)).all()) == 3 * expected

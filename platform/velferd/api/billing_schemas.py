@@ -1,0 +1,156 @@
+"""The API's schemas for invoices, credit notes, invoice runs and the billing profile."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from velferd.api.schemas import Id, Strict
+from velferd.models.billing import INVOICE_KINDS, INVOICE_STATUSES, VAT_CATEGORIES
+
+Money = lambda **kw: fields.Decimal(as_string=True, places=2, **kw)  # noqa: E731
+PERIOD_HELP = {"description": "a month, YYYY-MM"}
+
+
+class InvoiceListQuery(Strict):
+    status = fields.String(validate=validate.OneOf(INVOICE_STATUSES))
+    kind = fields.String(validate=validate.OneOf(INVOICE_KINDS))
+    period = fields.String(metadata=PERIOD_HELP)
+    plugin = fields.String()
+    payer_unit_id = Id()
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    after_id = Id(load_default=0, metadata={"description": "return invoices with a larger id (keyset paging)"})
+
+
+class PartySchema(ma.Schema):
+    name = fields.String()
+    organisation_number = fields.String(allow_none=True)
+    country = fields.String()
+    address = fields.String(allow_none=True)
+    postal_code = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    ehf_endpoint = fields.String(allow_none=True)
+    payer_kind = fields.String(allow_none=True)
+    delivery_channel = fields.String(allow_none=True)
+    buyer_reference = fields.String(allow_none=True)
+
+
+class InvoiceSchema(ma.Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    number = fields.Integer(allow_none=True)
+    status = fields.String()
+    hold_reason = fields.String(allow_none=True)
+    plugin = fields.String()
+    payer_unit_id = fields.Integer()
+    payer_name = fields.String(allow_none=True)
+    channel = fields.String(allow_none=True)
+    period = fields.Function(lambda invoice: f"{invoice.period_start:%Y-%m}")
+    period_start = fields.Date()
+    period_end = fields.Date()
+    currency = fields.String()
+    total = Money()
+    credited_total = Money()
+    issue_date = fields.Date(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    credits_invoice_id = fields.Integer(allow_none=True)
+    credit_reason = fields.String(allow_none=True)
+    run_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    issued_at = fields.DateTime(allow_none=True)
+    sent_at = fields.DateTime(allow_none=True)
+
+
+class InvoicePageSchema(ma.Schema):
+    items = fields.List(fields.Nested(InvoiceSchema))
+    next_after_id = fields.Integer(allow_none=True)
+
+
+class InvoiceLineSchema(ma.Schema):
+    position = fields.Integer()
+    description = fields.String()
+    quantity = fields.Decimal(as_string=True)
+    unit_price = Money()
+    amount = Money()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    case_id = fields.Integer(allow_none=True)
+    case_reference = fields.String(allow_none=True)
+
+
+class DeliveryAttemptSchema(ma.Schema):
+    id = fields.Integer()
+    channel = fields.String()
+    attempt = fields.Integer()
+    started_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    error = fields.String(allow_none=True)
+
+
+class InvoiceDetailSchema(InvoiceSchema):
+    payer = fields.Nested(PartySchema, attribute="payer_snapshot", allow_none=True)
+    seller = fields.Nested(PartySchema, attribute="seller_snapshot", allow_none=True)
+    vat_category = fields.String(allow_none=True)
+    vat_rate = fields.Decimal(as_string=True, allow_none=True)
+    vat_exemption_reason = fields.String(allow_none=True)
+    bank_account = fields.String(allow_none=True)
+    payment_terms_days = fields.Integer(allow_none=True)
+    lines = fields.List(fields.Nested(InvoiceLineSchema))
+    delivery_attempts = fields.List(fields.Nested(DeliveryAttemptSchema), attribute="attempts")
+
+
+class CreditLineSchema(Strict):
+    position = fields.Integer(required=True, validate=validate.Range(min=1))
+    quantity = fields.Decimal(validate=validate.Range(min=0, min_inclusive=False),
+                              metadata={"description": "how much of the line to credit; all of it by default"})
+
+
+class CreditSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=1000))
+    lines = fields.List(fields.Nested(CreditLineSchema), load_default=None, validate=validate.Length(min=1),
+                        metadata={"description": "the lines to credit; the whole invoice when left out"})
+
+
+class RunRequestSchema(Strict):
+    period = fields.String(required=True, metadata=PERIOD_HELP)
+
+
+class RunRequestedSchema(ma.Schema):
+    job_run_id = fields.Integer()
+    period = fields.String()
+    state = fields.String()
+
+
+class InvoiceRunSchema(ma.Schema):
+    id = fields.Integer()
+    period = fields.Function(lambda run: f"{run.period_start:%Y-%m}")
+    period_start = fields.Date()
+    period_end = fields.Date()
+    state = fields.String()
+    plugins = fields.List(fields.String())
+    started_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+    invoice_count = fields.Integer()
+    held_count = fields.Integer()
+    export_count = fields.Integer()
+    has_export = fields.Function(lambda run: run.export_path is not None)
+    error = fields.String(allow_none=True)
+
+
+class BillingProfileSchema(Strict):
+    """Every field is optional on PUT: the given ones are changed, the rest kept."""
+
+    id = fields.Integer(dump_only=True)
+    vat_category = fields.String(validate=validate.OneOf(VAT_CATEGORIES),
+                                 metadata={"description": "O outside the scope of VAT, E exempt, S standard"})
+    vat_exemption_reason = fields.String(allow_none=True, validate=validate.Length(max=500))
+    vat_rate = fields.Decimal(as_string=True, places=2, validate=validate.Range(min=0, max=100))
+    bank_account = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^[A-Z0-9 ]{8,34}$", error="An account number or IBAN: 8-34 digits or capital letters."))
+    payment_terms_days = fields.Integer(validate=validate.Range(min=0, max=365))
+    sender_email = fields.Email(allow_none=True)
+    address = fields.String(allow_none=True, validate=validate.Length(max=400))
+    postal_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{4}$", error="Four digits."))
+    city = fields.String(allow_none=True, validate=validate.Length(max=100))

@@ -1,0 +1,190 @@
+"""Invoices and credit notes for finance: list, read (audited, they name cases), download the
+PDF and EHF XML, credit, release; invoice runs (started as a background job) and their finance
+export; the billing profile."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from velferd import audit
+from velferd.api.billing_schemas import (
+    BillingProfileSchema,
+    CreditSchema,
+    InvoiceDetailSchema,
+    InvoiceListQuery,
+    InvoicePageSchema,
+    InvoiceRunSchema,
+    RunRequestedSchema,
+    RunRequestSchema,
+)
+from velferd.api.context import TENANT_PREFIX, tenant
+from velferd.auth import current_user, requires
+from velferd.billing import downloads
+from velferd.billing.credit import credit_invoice
+from velferd.billing.periods import billable_period, parse_period
+from velferd.billing.profiles import profile_for, save_profile
+from velferd.billing.release import release_invoice
+from velferd.billing.tasks import MONTHLY_RUN
+from velferd.db import db
+from velferd.errors import NotFound
+from velferd.jobs.outbox import enqueue
+from velferd.models import Invoice, InvoiceRun
+from velferd.tenancy import get_owned
+
+blp = Blueprint("invoices", __name__, url_prefix=TENANT_PREFIX, description="Invoices, credit notes and invoice runs")
+
+FILE_RESPONSE = {"200": {"description": "the file", "content": {}}}
+
+
+def find_invoice(invoice_id: int) -> Invoice:
+    invoice = get_owned(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    return invoice
+
+
+@blp.get("/invoices")
+@requires("invoices:read")
+@blp.arguments(InvoiceListQuery, location="query", unknown=None)
+@blp.response(200, InvoicePageSchema)
+def list_invoices(query):
+    """A page of invoices and credit notes in id order; filter by status, kind, period, plugin, payer."""
+    stmt = sa.select(Invoice).where(Invoice.id > query["after_id"]).order_by(Invoice.id).limit(query["limit"])
+    if "period" in query:
+        period = parse_period(query["period"])
+        stmt = stmt.where(Invoice.period_start == period.start, Invoice.period_end == period.end)
+    for column in ("status", "kind", "plugin", "payer_unit_id"):
+        if column in query:
+            stmt = stmt.where(getattr(Invoice, column) == query[column])
+    page = db.session.scalars(stmt).all()
+    if page:
+        audit.record("invoice.listed", "invoice", None, details={"ids": [i.id for i in page]})
+        db.session.commit()
+    full = len(page) == query["limit"]
+    return {"items": page, "next_after_id": page[-1].id if full else None}
+
+
+@blp.get("/invoices/<int:invoice_id>")
+@requires("invoices:read")
+@blp.response(200, InvoiceDetailSchema)
+def read_invoice(invoice_id):
+    """The invoice with its lines and every delivery attempt."""
+    invoice = find_invoice(invoice_id)
+    audit.record("invoice.read", "invoice", invoice.id)
+    db.session.commit()
+    return invoice
+
+
+def _download(invoice_id: int, render) -> Response:
+    invoice = find_invoice(invoice_id)
+    content, mimetype, filename = render(tenant(), invoice)
+    audit.record("invoice.downloaded", "invoice", invoice.id, details={"file": filename})
+    db.session.commit()
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blp.get("/invoices/<int:invoice_id>/pdf")
+@requires("invoices:read")
+@blp.doc(responses=FILE_RESPONSE)
+def download_pdf(invoice_id):
+    """The invoice as PDF, in the municipality's language (409 while it is not issued)."""
+    return _download(invoice_id, downloads.pdf_file)
+
+
+@blp.get("/invoices/<int:invoice_id>/xml")
+@requires("invoices:read")
+@blp.doc(responses=FILE_RESPONSE)
+def download_xml(invoice_id):
+    """The invoice as EHF / PEPPOL BIS Billing 3.0 UBL XML (409 while it is not issued)."""
+    return _download(invoice_id, downloads.xml_file)
+
+
+@blp.post("/invoices/<int:invoice_id>/credit")
+@requires("invoices:credit")
+@blp.arguments(CreditSchema)
+@blp.response(201, InvoiceDetailSchema)
+def credit(data, invoice_id):
+    """Issue a credit note for the whole invoice, or for the given lines; it is delivered like the invoice."""
+    note = credit_invoice(tenant(), find_invoice(invoice_id), data["reason"], data["lines"], current_user())
+    db.session.commit()
+    return note
+
+
+@blp.post("/invoices/<int:invoice_id>/release")
+@requires("invoices:manage")
+@blp.response(200, InvoiceDetailSchema)
+def release(invoice_id):
+    """Issue and deliver a held invoice once its payer is fixed (409 with the reason if not yet),
+    or deliver a failed one again. An invoice already on its way is returned unchanged."""
+    invoice = release_invoice(tenant(), find_invoice(invoice_id), current_user())
+    db.session.commit()
+    return invoice
+
+
+@blp.route("/invoice-runs")
+class InvoiceRuns(MethodView):
+    @requires("invoices:read")
+    @blp.response(200, InvoiceRunSchema(many=True))
+    def get(self):
+        """Every invoice run, newest period first."""
+        return db.session.scalars(sa.select(InvoiceRun).order_by(InvoiceRun.period_start.desc())).all()
+
+    @requires("invoices:run")
+    @blp.arguments(RunRequestSchema)
+    @blp.response(202, RunRequestedSchema)
+    def post(self, data):
+        """Start the invoice run of a period as a background job. Safe to repeat: a completed
+        period is not billed again."""
+        town = tenant()
+        period = billable_period(town, data["period"])
+        job = enqueue(MONTHLY_RUN, tenant=town, kwargs={"period": period.name}, actor=current_user())
+        audit.record("invoice_run.requested", "invoice_run", None, details={"period": period.name, "job_run_id": job.id})
+        db.session.commit()
+        db.session.refresh(job)  # with no broker the run has already happened, in this process
+        return {"job_run_id": job.id, "period": period.name, "state": job.state}
+
+
+def find_run(run_id: int) -> InvoiceRun:
+    run = get_owned(InvoiceRun, run_id)
+    if run is None:
+        raise NotFound(f"no invoice run {run_id}")
+    return run
+
+
+@blp.get("/invoice-runs/<int:run_id>")
+@requires("invoices:read")
+@blp.response(200, InvoiceRunSchema)
+def read_run(run_id):
+    return find_run(run_id)
+
+
+@blp.get("/invoice-runs/<int:run_id>/export")
+@requires("invoices:read")
+@blp.doc(responses=FILE_RESPONSE)
+def download_export(run_id):
+    """The run's finance export (CSV, ``;``-separated UTF-8), 404 when the run exported nothing."""
+    content, filename = downloads.export_file(find_run(run_id))
+    audit.record("invoice_run.export_downloaded", "invoice_run", run_id)
+    db.session.commit()
+    return Response(content, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@blp.route("/billing-profile")
+class BillingProfileView(MethodView):
+    @requires("invoices:read")
+    @blp.response(200, BillingProfileSchema)
+    def get(self):
+        """How the municipality bills (the defaults until it is saved)."""
+        return profile_for(tenant())
+
+    @requires("billing:manage")
+    @blp.arguments(BillingProfileSchema)
+    @blp.response(200, BillingProfileSchema)
+    def put(self, data):
+        """Change the given fields of the billing profile; VAT category, rate and reason must agree."""
+        profile = save_profile(tenant(), data)
+        db.session.commit()
+        return profile

@@ -1,0 +1,69 @@
+"""A municipality's billing profile: VAT treatment, bank account, payment terms, sender.
+
+Until finance saves one, the defaults apply: municipal services invoiced to other public units
+are outside the scope of VAT (category O) with the country's standard wording as the reason.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Mapping
+
+import sqlalchemy as sa
+
+from velferd import audit
+from velferd.db import db
+from velferd.errors import ValidationFailed
+from velferd.models import BillingProfile, Tenant
+
+DEFAULT_EXEMPTION_REASONS = {
+    "NO": "Utenfor merverdiavgiftsloven – kommunal tjenesteyting",
+    "DK": "Momsfritaget – kommunal opgave",
+}
+
+
+def _defaults(tenant: Tenant) -> dict[str, Any]:
+    return {"vat_category": "O", "vat_rate": Decimal("0"), "payment_terms_days": 30,
+            "vat_exemption_reason": DEFAULT_EXEMPTION_REASONS[tenant.country]}
+
+
+def profile_for(tenant: Tenant) -> BillingProfile:
+    """The stored profile, or an unsaved one with the defaults (never added to the session)."""
+    profile = db.session.scalar(sa.select(BillingProfile))
+    return profile if profile is not None else BillingProfile(tenant_id=tenant.id, **_defaults(tenant))
+
+
+def _check(values: Mapping[str, Any]) -> None:
+    """What the schema cannot say field by field: the VAT fields must agree (EN 16931 BR-O/BR-E)."""
+    errors: dict[str, list[str]] = {}
+    category, rate = values["vat_category"], Decimal(values["vat_rate"])
+    if category in ("O", "E") and rate != 0:
+        errors["vat_rate"] = [f"VAT category {category} has no VAT: the rate must be 0."]
+    if category in ("O", "E") and not (values.get("vat_exemption_reason") or "").strip():
+        errors["vat_exemption_reason"] = [f"VAT category {category} needs the reason printed on the invoice."]
+    if category == "S" and rate <= 0:
+        errors["vat_rate"] = ["Standard-rated VAT needs a rate above 0."]
+    if errors:
+        raise ValidationFailed("the billing profile's VAT fields do not agree", errors)
+
+
+def save_profile(tenant: Tenant, data: Mapping[str, Any]) -> BillingProfile:
+    profile = db.session.scalar(sa.select(BillingProfile))
+    values = {**_defaults(tenant), **({} if profile is None else _stored(profile)), **data}
+    _check(values)
+    if profile is None:
+        profile = BillingProfile()
+        db.session.add(profile)
+    for key, value in values.items():
+        setattr(profile, key, value)
+    db.session.flush()
+    audit.record("billing_profile.saved", "billing_profile", profile.id, details={"changed": sorted(data)})
+    return profile
+
+
+EDITABLE = ("vat_category", "vat_exemption_reason", "vat_rate", "bank_account", "payment_terms_days",
+            "sender_email", "address", "postal_code", "city")
+
+
+def _stored(profile: BillingProfile) -> dict[str, Any]:
+    return {key: getattr(profile, key) for key in EDITABLE}

@@ -1,0 +1,40 @@
+"""Background jobs: one Celery app, per-tenant job runs recorded in the database (which is also
+the outbox), periodic entries fanned out to the tenants that enabled a plugin.
+
+* `enqueue` records a job in the caller's transaction and sends it after the commit
+  (`velferd.jobs.outbox`);
+* the worker runs it as its tenant and records the outcome (`velferd.jobs.runner`);
+* beat fans each periodic entry out per tenant (`velferd.jobs.fanout`) and sweeps the outbox
+  (`velferd.jobs.sweeper`);
+* tasks are declared as data: plugins through ``velferd_tasks``, the core with
+  `velferd.jobs.registry.core_task` (`velferd.jobs.registry`).
+
+Without a broker (no ``VELFERD_REDIS_URL``) a job runs in the same process right after the
+commit that asked for it — the embedded demo needs no Redis and no worker.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from velferd.jobs.outbox import UnknownTask, enqueue
+from velferd.jobs.registry import core_beat_entry, core_task
+
+__all__ = ["UnknownTask", "core_beat_entry", "core_task", "enqueue", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """Load the core's tasks, check that every periodic entry names a task its owner declares,
+    and, with a broker configured, build the Celery app (``app.extensions["celery"]``)."""
+    from velferd.jobs.registry import check_beat_entries, load_core_modules
+
+    load_core_modules()
+    with app.app_context():
+        check_beat_entries()
+    from velferd.jobs.cli import jobs_group
+
+    app.cli.add_command(jobs_group)
+    if app.config["CELERY_BROKER_URL"]:
+        from velferd.jobs.celery_app import make_celery
+
+        app.extensions["celery"] = make_celery(app)

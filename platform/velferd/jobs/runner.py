@@ -1,0 +1,145 @@
+"""Running one recorded job: the body of the one Celery task the worker runs (and of the
+in-process run when there is no broker).
+
+The job runs as its tenant: `tenant_scope` sets the tenant on ``g`` and PostgreSQL's RLS setting
+at the start of every transaction. The run is claimed with a conditional update, so two
+messages for the same job (a redelivery, a duplicate send) cannot both run it; the task then
+runs in its own transaction, and its outcome is recorded in another. A failure rolls the task's
+work back, keeps the error's text on the record (the traceback goes to the log, not to users)
+and schedules the next attempt with exponential backoff until ``max_attempts``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+from types import MappingProxyType
+from typing import Any
+
+import sqlalchemy as sa
+
+from velferd.db import db, utcnow
+from velferd.jobs.dispatch import job_tenant
+from velferd.jobs.outbox import dispatch_after_commit
+from velferd.jobs.registry import RegisteredTask, find_task
+from velferd.models import JobRun, Tenant
+from velferd.plugins.enablement import enabled_plugin_ids, settings_for
+from velferd.plugins.specs import TaskContext
+from velferd.tenancy import get_owned, tenant_scope
+
+log = logging.getLogger(__name__)
+CLAIMABLE_STATES = ("pending", "queued", "retrying")
+ERROR_LIMIT = 2000
+
+
+def run_job(tenant_id: int, job_id: int, message_id: str | None = None) -> str:
+    """Run job `job_id` of tenant `tenant_id` once; returns the state it was left in (or
+    ``skipped``). `message_id` is the broker message's id; None means an in-process run."""
+    tenant = job_tenant(tenant_id)
+    if tenant is None:
+        log.error("job %s: no tenant %s", job_id, tenant_id)
+        return "skipped"
+    with tenant_scope(tenant):
+        job = get_owned(JobRun, job_id)
+        registered = find_task(job.task) if job is not None else None
+        if job is None or not _claim(job, registered, message_id):
+            db.session.rollback()
+            return "skipped"
+        refusal = _refusal(tenant, job, registered)
+        if refusal is not None:
+            return _finish(job, "failed", error=refusal)
+        context = TaskContext(tenant=tenant, settings=MappingProxyType(_settings(tenant, job)), job=job)
+        try:
+            result = registered.spec.run(context, **job.kwargs)
+            db.session.flush()
+        except Exception as error:
+            db.session.rollback()
+            log.exception("job %s (%s) of tenant %s failed on attempt %s", job_id, job.task, tenant.slug, job.attempts)
+            return _failed(get_owned(JobRun, job_id), registered, error)
+        return _finish(job, "succeeded", result=_json(result))
+
+
+def _claim(job: JobRun, registered: RegisteredTask | None, message_id: str | None) -> bool:
+    """Move the job to running, if this call is the one meant to run it.
+
+    In-process runs (no message) may run any job not yet running or finished. A message runs
+    the job only if it is the job's current message: a stale duplicate is skipped. A message
+    finding its job already ``running`` is a redelivery after a lost worker; it runs the job
+    again only if the task is idempotent (only those are acknowledged late anyway).
+    """
+    if job.state in CLAIMABLE_STATES:
+        if message_id is not None and job.message_id not in (None, message_id):
+            log.warning("job %s: message %s is stale (current %s); skipped", job.id, message_id, job.message_id)
+            return False
+    elif job.state == "running":
+        idempotent = registered is not None and registered.spec.idempotent
+        if not (idempotent and message_id is not None and job.message_id == message_id):
+            log.warning("job %s is already running; message %s skipped", job.id, message_id)
+            return False
+        log.warning("job %s: redelivered after a lost worker; running it again (idempotent)", job.id)
+    else:
+        log.warning("job %s has %s; message %s changes nothing", job.id, job.state, message_id)
+        return False
+    claimed = db.session.execute(
+        sa.update(JobRun)
+        # pending → queued may happen under our feet (the sender marks it after sending): not a conflict
+        .where(JobRun.id == job.id, _same(JobRun.message_id, job.message_id),
+               JobRun.state.in_(CLAIMABLE_STATES) if job.state in CLAIMABLE_STATES else JobRun.state == job.state)
+        .values(state="running", attempts=JobRun.attempts + 1, started_at=utcnow(), finished_at=None,
+                message_id=message_id if message_id is not None else JobRun.message_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return False
+    db.session.refresh(job)
+    return True
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def _refusal(tenant: Tenant, job: JobRun, registered: RegisteredTask | None) -> str | None:
+    if registered is None:
+        return f"no task {job.task!r} is declared any more; not run"
+    if job.plugin is not None and job.plugin not in enabled_plugin_ids(tenant):
+        return f"skipped: plugin '{job.plugin}' is no longer enabled for {tenant.name}; not run"
+    return None
+
+
+def _settings(tenant: Tenant, job: JobRun) -> dict[str, Any]:
+    return settings_for(tenant, job.plugin) if job.plugin is not None else {}
+
+
+def _json(result: Any) -> Any:
+    return json.loads(json.dumps(result, default=str))
+
+
+def _finish(job: JobRun, state: str, *, result: Any = None, error: str | None = None) -> str:
+    job.state, job.result, job.error = state, result, error
+    job.finished_at = utcnow()
+    job.next_attempt_at = None
+    db.session.commit()
+    return state
+
+
+def _failed(job: JobRun, registered: RegisteredTask, error: Exception) -> str:
+    text = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
+    if job.attempts >= job.max_attempts:
+        return _finish(job, "failed", error=text)
+    delay = backoff_seconds(registered.spec.backoff_seconds, job.attempts)
+    job.state, job.error = "retrying", text
+    job.finished_at = utcnow()
+    job.next_attempt_at = job.finished_at + dt.timedelta(seconds=delay)
+    job.message_id = uuid.uuid4().hex  # a late duplicate of the failed attempt's message is now stale
+    dispatch_after_commit(job.tenant_id, job.id, countdown=delay)
+    db.session.commit()
+    return "retrying"
+
+
+def backoff_seconds(base: int, attempts_made: int) -> int:
+    """base, 2·base, 4·base, … after the 1st, 2nd, 3rd failed attempt."""
+    return base * 2 ** max(attempts_made - 1, 0)

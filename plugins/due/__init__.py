@@ -1,0 +1,127 @@
+"""Bergen's "Der Ungdommen Er" (DUE): youth follow-up by a coordinator, from the referral to the
+last invoice.
+
+The module object is the plugin: it holds the hook implementations and is registered through the
+``velferd.plugins`` entry point as ``due``. It imports from the core only ``velferd.toolkit``
+(lint-imports checks it). Where each rule of the guideline lives:
+
+* referral, assessment and report forms — `forms`, filed by `referral` and `reports`;
+* eligibility as a reasoned recommendation — `eligibility`;
+* places and the explained waiting list — `waitlist`;
+* the intake workflow and its guards — `workflow`; what each move files — `placement`;
+* coordinators, absences, substitutes and flags — `coordination`;
+* 4-monthly and final reports, reminders and the daily job — `reports`;
+* transfers between referring units — `transfers`; extra resources — `extras`;
+* the price per year and the deflator table — `prices`; invoice lines — `invoicing`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from velferd.toolkit import BeatEntry, Conflict, TaskSpec, ValidationFailed, hookimpl, settings_for, tenant_today
+
+from . import demo, invoicing, placement, referral, reports
+from .eligibility import OUTCOMES, RULE, RULES
+from .forms import FORMS
+from .manifest import MANIFEST, PLUGIN_ID
+from .workflow import ASSESSMENT, WORKFLOW
+
+REMINDER_TASK = "due.report_reminders"
+REMINDER_BEAT = BeatEntry("due-report-reminders", REMINDER_TASK, "0 7 * * *", {})
+"""Every morning at 07:00 in the tenant's zone (Europe/Oslo for Bergen)."""
+
+
+def report_reminders_task(ctx, on: str | None = None) -> dict:
+    """The daily job: reminders before report deadlines and overdue flags, for one tenant, with its
+    settings as they are now. Idempotent (a reminder is stored once per deadline and kind)."""
+    day = dt.date.fromisoformat(on) if on else tenant_today(ctx.tenant)
+    return {"on": day.isoformat(), **reports.run_reminders(ctx.tenant, ctx.settings, day)}
+
+
+TASKS = [TaskSpec(REMINDER_TASK, report_reminders_task, idempotent=True, max_attempts=5, backoff_seconds=300,
+                  title="DUE: report reminders and overdue flags")]
+
+
+@hookimpl
+def velferd_manifest():
+    return MANIFEST
+
+
+@hookimpl
+def velferd_forms():
+    return FORMS
+
+
+@hookimpl
+def velferd_rules():
+    return RULES
+
+
+@hookimpl
+def velferd_workflows():
+    return [WORKFLOW]
+
+
+@hookimpl
+def velferd_blueprints():
+    from .api import blp
+
+    return [blp]
+
+
+@hookimpl
+def velferd_tasks():
+    return TASKS
+
+
+@hookimpl
+def velferd_beat_entries():
+    return [REMINDER_BEAT]
+
+
+@hookimpl
+def velferd_invoice_line_providers():
+    return [invoicing.PROVIDER]
+
+
+@hookimpl
+def velferd_demo_seed(tenant, staff):
+    demo.seed(tenant, staff)
+
+
+@hookimpl
+def velferd_case_opened(tenant, case, actor):
+    """A DUE case starts with a referral from a referring unit: the unit is required up front."""
+    if case.plugin == PLUGIN_ID:
+        referral.referring_unit(case.referring_unit_id, "referring_unit_id")
+
+
+@hookimpl
+def velferd_case_transitioned(tenant, case, transition, from_state, actor, payload):
+    if case.plugin == PLUGIN_ID:
+        placement.after_transition(tenant, case, transition.name, payload, settings_for(tenant, PLUGIN_ID))
+
+
+@hookimpl
+def velferd_form_submitted(tenant, submission, actor):
+    """File the referral, check the assessment's timing, or let a report close its deadline."""
+    if submission.plugin != PLUGIN_ID:
+        return
+    case = referral.case_of(submission)
+    if submission.form == "referral":
+        referral.file_referral(case, submission)
+    elif submission.form == "assessment":
+        if case is None or case.state != ASSESSMENT:
+            raise Conflict("the assessment is recorded for a case in assessment"
+                           + (f"; case {case.id} is {case.state}" if case else ": give case_id"))
+    elif submission.form == "report":
+        reports.file_report(case, submission)
+
+
+@hookimpl
+def velferd_decision_recorded(tenant, decision, actor):
+    """An override of the eligibility recommendation must name an outcome the rule knows."""
+    if decision.plugin == PLUGIN_ID and decision.rule == RULE and decision.outcome not in OUTCOMES:
+        raise ValidationFailed("the override names an outcome the eligibility rule does not know: outcome",
+                               {"outcome": [f"one of: {', '.join(OUTCOMES)}"]})

@@ -1,0 +1,87 @@
+"""What DUE bills, for the core's monthly invoice run (guideline 5.2): monthly in arrears, per
+decision — one line per case and month to the unit holding the vedtak on those days — plus the
+agreed extra resources on lines of their own.
+
+* A month the case covers whole is charged the year's monthly price (`prices`).
+* A month it covers only in part — the start month, the end month, a transfer mid-month — is
+  charged price × calendar days covered / days in the month (start day and end day both count),
+  rounded to the øre, half up. A transfer splits the month between the two payers by days.
+* Each line has quantity 1 and the charged amount as its unit price, so the invoice total is the
+  exact sum of what is stated here; the description says how the amount was reached.
+
+Whether the payer gets an internal invoice (child welfare, Agresso) or a sales order (NAV, Socio,
+through the finance export) follows from its unit's payer kind and delivery channel, which the
+core's billing uses; `placement.payer_unit` refuses a vedtak from a unit set up the wrong way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from velferd.toolkit import Case, InvoiceLine, InvoiceLineProvider, Tenant, db
+
+from .calendar import Span, days_in_month, months_of, whole_month
+from .extras import extras_of
+from .manifest import PLUGIN_ID
+from .models import PayerPeriod, Placement
+from .prices import part_of_month, percent_table, price_for_year
+
+ONE = Decimal("1")
+
+
+def _kroner(amount: Decimal) -> str:
+    return f"NOK {amount:,.2f}".replace(",", " ")
+
+
+def _charge(monthly: Decimal, month: Span, what: str, case_id: int) -> tuple[Decimal, str]:
+    label = f"{month.first.isoformat()}–{month.last.isoformat()}"
+    if whole_month(month):
+        return monthly, f"DUE case {case_id}, {what} {label}: {_kroner(monthly)} a month"
+    total = days_in_month(month.first.year, month.first.month)
+    amount = part_of_month(monthly, month.days, total)
+    return amount, f"DUE case {case_id}, {what} {label}: {month.days} of {total} days × {_kroner(monthly)} a month"
+
+
+def lines_for(settings: Mapping[str, Any], start: dt.date, end: dt.date) -> list[InvoiceLine]:
+    """The invoice lines of the tenant in scope for the days `start`–`end` (a month in the run)."""
+    period, lines = Span(start, end), []
+    table = percent_table()
+    placements = db.session.scalars(
+        sa.select(Placement).join(Case, Case.id == Placement.case_id)
+        .where(Case.plugin == PLUGIN_ID, Placement.started_at.is_not(None), Placement.start_on <= end,
+               sa.or_(Placement.end_on.is_(None), Placement.end_on >= start))
+        .order_by(Placement.case_id)).all()
+    for placement in placements:
+        covered = period.overlap(placement.start_on, placement.end_on)
+        payers = db.session.scalars(sa.select(PayerPeriod).where(PayerPeriod.case_id == placement.case_id)
+                                    .order_by(PayerPeriod.starts_on, PayerPeriod.id)).all()
+        extras = extras_of(placement.case_id)
+        for payer in payers:
+            paid = covered.overlap(payer.starts_on, payer.ends_on) if covered else None
+            if paid is None:
+                continue
+            for month in months_of(paid):
+                price = price_for_year(month.first.year, settings, table)
+                amount, text = _charge(price, month, f"monthly price {month.first.year}", placement.case_id)
+                lines.append(InvoiceLine(payer.unit_id, text, ONE, amount, month.first, month.last, placement.case_id))
+            for extra in extras:
+                agreed = paid.overlap(extra.starts_on, extra.ends_on)
+                for month in months_of(agreed) if agreed else ():
+                    amount, text = _charge(extra.monthly_amount, month, f"extra resources ({extra.description})",
+                                           placement.case_id)
+                    lines.append(InvoiceLine(payer.unit_id, text, ONE, amount, month.first, month.last,
+                                             placement.case_id))
+    return lines
+
+
+def provide_lines(tenant: Tenant, settings: Mapping[str, Any], start: dt.date, end: dt.date) -> list[InvoiceLine]:
+    """The provider the core's invoice run calls, with the tenant in scope."""
+    return lines_for(settings, start, end)
+
+
+PROVIDER = InvoiceLineProvider("due_monthly", provide_lines)

@@ -1,0 +1,182 @@
+"""The plugin's tables. Every one is tenant-owned (the toolkit's TenantOwned: ORM scoping, and
+PostgreSQL row-level security from the migration), and tenant_id is in every unique constraint.
+
+Dates that mean a day in Bergen (start, end, notice, a payer's period) are plain ``Date`` columns
+read in the tenant's zone; instants (who did what when) are UTC timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from velferd.toolkit import Base, Money, TenantOwned, utcnow
+
+
+class Referral(Base, TenantOwned):
+    """The referral (søknad) of a case, from its latest ``referral`` form submission."""
+
+    __tablename__ = "due_referral"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("form_submission.id"))
+    referring_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
+    legal_basis: Mapped[str] = mapped_column(sa.String(40))
+    criteria: Mapped[list]
+    motivation: Mapped[str] = mapped_column(sa.Text)
+    needs: Mapped[list]
+    referred_on: Mapped[dt.date] = mapped_column(sa.Date)
+    date_of_birth: Mapped[dt.date] = mapped_column(sa.Date)
+    transition: Mapped[str] = mapped_column(sa.String(30))
+    transition_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "case_id"),)
+
+
+class Placement(Base, TenantOwned):
+    """One youth's project in DUE from the offer on: start, notice and end dates, the plan."""
+
+    __tablename__ = "due_placement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    start_on: Mapped[dt.date] = mapped_column(sa.Date)
+    notice_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    end_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    ended_by: Mapped[str | None] = mapped_column(sa.String(20))  # notice | break_off
+    end_reason: Mapped[str | None] = mapped_column(sa.Text)
+    plan_type: Mapped[str | None] = mapped_column(sa.String(20))  # action_plan | individual_plan
+    plan_needs: Mapped[list] = mapped_column(default=list)
+    group_members: Mapped[list] = mapped_column(default=list)
+    group_frequency: Mapped[str | None] = mapped_column(sa.String(200))
+    group_place: Mapped[str | None] = mapped_column(sa.String(200))
+    tasks: Mapped[list] = mapped_column(default=list)
+    first_group_meeting_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    started_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "case_id"),)
+
+
+class Vedtak(Base, TenantOwned):
+    """The referring unit's formal decision (vedtak) on DUE for the youth; the unit pays."""
+
+    __tablename__ = "due_vedtak"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
+    decided_on: Mapped[dt.date] = mapped_column(sa.Date)
+    reference: Mapped[str] = mapped_column(sa.String(100))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PayerPeriod(Base, TenantOwned):
+    """Which unit holds the decision, and so pays, from which day to which (inclusive)."""
+
+    __tablename__ = "due_payer_period"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
+    starts_on: Mapped[dt.date] = mapped_column(sa.Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    reason: Mapped[str] = mapped_column(sa.String(40))  # vedtak | transfer
+
+
+class CoordinatorAssignment(Base, TenantOwned):
+    """A coordinator on a case: weekly hours and the hours the youth can reach them."""
+
+    __tablename__ = "due_coordinator_assignment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    weekly_hours: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2))
+    reachable_from: Mapped[dt.time] = mapped_column(sa.Time)
+    reachable_to: Mapped[dt.time] = mapped_column(sa.Time)
+    reachable_days: Mapped[list]
+    assigned_on: Mapped[dt.date] = mapped_column(sa.Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+
+
+class Absence(Base, TenantOwned):
+    """A coordinator's sickness, holiday or other absence, and who stands in (vikar)."""
+
+    __tablename__ = "due_absence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    starts_on: Mapped[dt.date] = mapped_column(sa.Date)
+    ends_on: Mapped[dt.date] = mapped_column(sa.Date)
+    reason: Mapped[str] = mapped_column(sa.String(20))
+    substitute_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Transfer(Base, TenantOwned):
+    """Moving the case to another referring unit: after a held transfer meeting; on
+    disagreement it is on hold until a leader decides, and the old unit keeps paying."""
+
+    __tablename__ = "due_transfer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    from_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
+    to_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"))
+    effective_on: Mapped[dt.date] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(20))  # completed | on_hold | rejected
+    disagreement: Mapped[str | None] = mapped_column(sa.Text)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    decided_at: Mapped[dt.datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class ExtraResource(Base, TenantOwned):
+    """Resources beyond the ordinary measure (extra hours, a miljøarbeider), agreed in advance
+    and approved by a leader: a monthly amount for a period, billed on top of the price."""
+
+    __tablename__ = "due_extra_resource"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.String(200))
+    monthly_amount: Mapped[Decimal] = mapped_column(Money)
+    starts_on: Mapped[dt.date] = mapped_column(sa.Date)
+    ends_on: Mapped[dt.date] = mapped_column(sa.Date)
+    approved_on: Mapped[dt.date] = mapped_column(sa.Date)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+
+
+class Deflator(Base, TenantOwned):
+    """One year's municipal deflator in the tenant's price table, with its source and who
+    entered it when (the price table shows them)."""
+
+    __tablename__ = "due_deflator"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    percent: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2))
+    source: Mapped[str] = mapped_column(sa.String(400))
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "year"),)
+
+
+class Reminder(Base, TenantOwned):
+    """A reminder before a report deadline, or an overdue flag after it — once per deadline
+    and kind, so the daily job can run twice without telling anyone twice."""
+
+    __tablename__ = "due_reminder"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    deadline_id: Mapped[int] = mapped_column(sa.ForeignKey("deadline.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # reminder | overdue
+    due_on: Mapped[dt.date] = mapped_column(sa.Date)
+    on_day: Mapped[dt.date] = mapped_column(sa.Date)
+    recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    message: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "deadline_id", "kind"),)

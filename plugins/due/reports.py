@@ -1,0 +1,146 @@
+"""Reports to the referring unit: one every fourth month from the start, and a final report after
+the end (guideline 2.3.3), as the core's case deadlines; and the daily job that reminds the
+coordinator before each is due and flags it once overdue.
+
+The n-th report is due n × 4 calendar months after the start date (counted from the start each
+time, so a start on 31 October gives 28 February, 30 June, 31 October). Only the next one exists
+as a deadline at a time; filing a periodic report completes the earliest open one and adds the
+next, unless the measure ends first. The final report is due ``final_report_days`` (30) after the
+end (the guideline names no number; a tenant setting).
+
+The job (`run_reminders`) is idempotent: a reminder or overdue flag is stored once per deadline
+and kind (unique), so a double fire of the scheduler or a retry tells nobody twice. A reminder is
+a `Reminder` row addressed to the case's coordinator on that day (their substitute if they are
+away) plus an entry in the case journal; the core has no notification channel yet to push it
+further (reported to the lead).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from velferd.toolkit import Case, CaseEvent, Conflict, Deadline, FormSubmission, Tenant, db, utcnow
+
+from .calendar import add_months
+from .coordination import responsible_on
+from .manifest import PLUGIN_ID
+from .models import Placement, Reminder
+from .workflow import ACTIVE, CLOSED, ENDED, placement_of
+
+REPORT, FINAL_REPORT = "due_report", "due_final_report"
+REPORT_MONTHS = 4
+WORDS = {REPORT: "the report to the referring unit", FINAL_REPORT: "the final report to the referring unit"}
+
+
+def deadlines(case_id: int, kind: str | None = None, open_only: bool = False) -> list[Deadline]:
+    statement = sa.select(Deadline).where(Deadline.case_id == case_id, Deadline.kind.in_((REPORT, FINAL_REPORT)))
+    if kind:
+        statement = statement.where(Deadline.kind == kind)
+    if open_only:
+        statement = statement.where(Deadline.completed_at.is_(None))
+    return list(db.session.scalars(statement.order_by(Deadline.due_on, Deadline.id)))
+
+
+def ensure_next_report_deadline(case: Case, placement: Placement) -> Deadline | None:
+    """The next periodic report's deadline, if none is open and the measure runs until then."""
+    if placement.start_on is None or deadlines(case.id, REPORT, open_only=True):
+        return None
+    number = len(deadlines(case.id, REPORT)) + 1
+    due_on = add_months(placement.start_on, REPORT_MONTHS * number)
+    if placement.end_on is not None and due_on > placement.end_on:
+        return None
+    deadline = Deadline(case_id=case.id, kind=REPORT, due_on=due_on)
+    db.session.add(deadline)
+    db.session.flush()
+    return deadline
+
+
+def drop_report_deadlines_after(case_id: int, last_day: dt.date) -> None:
+    """Periodic reports that would fall after the end are not owed: the final report replaces them."""
+    for deadline in deadlines(case_id, REPORT, open_only=True):
+        if deadline.due_on > last_day:
+            db.session.delete(deadline)
+
+
+def add_final_report_deadline(case_id: int, end_on: dt.date, settings: Mapping[str, Any]) -> Deadline:
+    existing = deadlines(case_id, FINAL_REPORT)
+    if existing:
+        return existing[0]
+    deadline = Deadline(case_id=case_id, kind=FINAL_REPORT, due_on=end_on + dt.timedelta(days=settings["final_report_days"]))
+    db.session.add(deadline)
+    return deadline
+
+
+def file_report(case: Case | None, submission: FormSubmission) -> Deadline:
+    """A report closes its deadline: periodic → the earliest open one (and the next is added);
+    final → the final-report deadline, only once the measure has ended."""
+    if case is None:
+        raise Conflict("a report belongs to a DUE case: give case_id")
+    kind = REPORT if submission.data["kind"] == "periodic" else FINAL_REPORT
+    if kind == FINAL_REPORT and case.state not in (ENDED, CLOSED):
+        raise Conflict(f"case {case.id} is {case.state}; the final report is written after the end")
+    if kind == REPORT and case.state not in (*ACTIVE, ENDED):
+        raise Conflict(f"case {case.id} is {case.state}; periodic reports are written while the measure runs")
+    open_ = deadlines(case.id, kind, open_only=True)
+    if not open_:
+        raise Conflict(f"no {WORDS[kind]} is due for case {case.id}")
+    deadline = open_[0]
+    deadline.completed_at = utcnow()
+    db.session.flush()
+    if kind == REPORT and case.state in ACTIVE:
+        ensure_next_report_deadline(case, placement_of(case.id))
+    return deadline
+
+
+def _remind(tenant: Tenant, case_id: int, deadline: Deadline, kind: str, today: dt.date) -> Reminder | None:
+    exists = db.session.scalar(sa.select(Reminder.id).where(Reminder.deadline_id == deadline.id, Reminder.kind == kind))
+    if exists:
+        return None
+    recipient = responsible_on(case_id, today)
+    days = (deadline.due_on - today).days
+    when = f"due on {deadline.due_on.isoformat()}" + (f", in {days} days" if days > 0 else "")
+    message = (f"Reminder: {WORDS[deadline.kind]} for case {case_id} is {when}." if kind == "reminder" else
+               f"Overdue: {WORDS[deadline.kind]} for case {case_id} was due on {deadline.due_on.isoformat()} "
+               f"({-days} days ago).")
+    reminder = Reminder(case_id=case_id, deadline_id=deadline.id, kind=kind, due_on=deadline.due_on, on_day=today,
+                        recipient_user_id=recipient, message=message)
+    db.session.add(reminder)
+    db.session.add(CaseEvent(case_id=case_id, kind=f"due_{kind}", text=message, data={"deadline_id": deadline.id}))
+    return reminder
+
+
+def run_reminders(tenant: Tenant, settings: Mapping[str, Any], today: dt.date) -> dict[str, int]:
+    """The daily job: make sure each running case has its next report deadline, then remind
+    `report_reminder_days` before each open deadline and flag each one past due."""
+    for case in db.session.scalars(sa.select(Case).where(Case.plugin == PLUGIN_ID, Case.state.in_(ACTIVE))):
+        placement = placement_of(case.id)
+        if placement is not None:
+            ensure_next_report_deadline(case, placement)
+    sent = {"reminder": 0, "overdue": 0}
+    open_deadlines = db.session.scalars(
+        sa.select(Deadline).join(Case, Case.id == Deadline.case_id)
+        .where(Case.plugin == PLUGIN_ID, Deadline.kind.in_((REPORT, FINAL_REPORT)), Deadline.completed_at.is_(None))
+        .order_by(Deadline.due_on, Deadline.id)).all()
+    warn = dt.timedelta(days=settings["report_reminder_days"])
+    for deadline in open_deadlines:
+        if today > deadline.due_on:
+            kind = "overdue"
+        elif today >= deadline.due_on - warn:
+            kind = "reminder"
+        else:
+            continue
+        if _remind(tenant, deadline.case_id, deadline, kind, today) is not None:
+            sent[kind] += 1
+    db.session.flush()
+    return sent
+
+
+def reminders(case_id: int | None = None) -> list[Reminder]:
+    statement = sa.select(Reminder)
+    if case_id is not None:
+        statement = statement.where(Reminder.case_id == case_id)
+    return list(db.session.scalars(statement.order_by(Reminder.on_day, Reminder.id)))

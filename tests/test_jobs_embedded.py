@@ -82,6 +82,16 @@ def test_after_the_last_attempt_the_job_is_failed_with_its_error(app, client, be
     assert job.next_attempt_at is None
 
 
+def test_a_permanent_refusal_is_the_last_attempt(app, client, bergen):
+    r = ask(client, bergen, task="example.flaky", kwargs={"refused": True})
+    assert r.status_code == 202 and r.json["state"] == "failed"
+    with app.app_context():
+        assert sweep(now=utcnow() + dt.timedelta(hours=1)) == 0  # nothing left to retry
+    (job,) = jobs_of(app, bergen)
+    assert (job.state, job.attempts, job.max_attempts) == ("failed", 1, 3)
+    assert job.error == "Refused: the example service refuses this request for good"
+
+
 def test_a_job_of_a_plugin_the_tenant_disabled_meanwhile_is_not_run(app, client, bergen):
     ask(client, bergen, task="example.flaky", kwargs={"fail_attempts": 1})
     r = client.delete(bergen.url("/plugins/example/enabled"), headers=bergen.tenant_admin.headers)

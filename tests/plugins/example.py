@@ -177,11 +177,19 @@ def remind(ctx: TaskContext, **kwargs) -> dict:
             "job_id": ctx.job.id, "kwargs": kwargs}
 
 
-def flaky(ctx: TaskContext, fail_attempts: int = 0, needs_places: bool = False) -> dict:
+class Refused(RuntimeError):
+    """What a service says when asking again cannot help (like a mail server's 5xx)."""
+
+    permanent = True
+
+
+def flaky(ctx: TaskContext, fail_attempts: int = 0, needs_places: bool = False, refused: bool = False) -> dict:
     """Writes an audit row, then fails on its first `fail_attempts` attempts, and on every one
-    while `needs_places` and the tenant's ``places`` setting is 0. A failed attempt's audit row
-    must be rolled back with it."""
+    while `needs_places` and the tenant's ``places`` setting is 0; with `refused`, fails for good.
+    A failed attempt's audit row must be rolled back with it."""
     audit.record("example.flaky_ran", "job_run", ctx.job.id, details={"attempt": ctx.job.attempts})
+    if refused:
+        raise Refused("the example service refuses this request for good")
     if ctx.job.attempts <= fail_attempts:
         raise RuntimeError(f"the example service is down (attempt {ctx.job.attempts})")
     if needs_places and ctx.settings["places"] == 0:

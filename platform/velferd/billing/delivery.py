@@ -40,6 +40,7 @@ from velferd.billing.mail import (
 from velferd.billing.pdf import invoice_pdf
 from velferd.billing.profiles import profile_for
 from velferd.db import db, utcnow
+from velferd.jobs.runner import is_permanent
 from velferd.models import DeliveryAttempt, Invoice, Tenant, Unit
 from velferd.plugins.specs import TaskContext
 from velferd.tenancy import get_owned
@@ -117,13 +118,10 @@ def deliver_invoice(ctx: TaskContext, invoice_id: int) -> dict[str, Any]:
 def _record_failure(ctx: TaskContext, invoice: Invoice, attempt: DeliveryAttempt, error: DeliveryError) -> None:
     """Keep the attempt and, when no attempt follows, fail the invoice with the error. Committed
     here, because the job's own transaction is rolled back when the error propagates."""
-    permanent = isinstance(error, DeliveryRefused)
+    permanent = is_permanent(error)
     attempt.outcome = "permanent_failure" if permanent else "temporary_failure"
     attempt.error, attempt.finished_at = str(error)[:2000], utcnow()
-    job = ctx.job
-    if permanent:
-        job.max_attempts = job.attempts  # retrying a refusal would be refused again: this was the last
-    if job.attempts >= job.max_attempts:
+    if permanent or ctx.job.attempts >= ctx.job.max_attempts:
         if invoice.status == "issued":
             invoice.status = "failed"
         invoice.hold_reason = f"Delivery failed: {error}"[:2000]

@@ -60,7 +60,10 @@ class DeliveryError(Exception):
 
 
 class DeliveryRefused(DeliveryError):
-    """Permanent: retrying will not help until someone fixes the address or the settings."""
+    """Permanent: retrying will not help until someone fixes the address or the settings.
+    (``permanent`` tells the jobs runner to make this attempt the last.)"""
+
+    permanent = True
 
 
 class DeliveryUnavailable(DeliveryError):

@@ -126,9 +126,15 @@ def _finish(job: JobRun, state: str, *, result: Any = None, error: str | None = 
     return state
 
 
+def is_permanent(error: Exception) -> bool:
+    """An error that says retrying cannot help (``permanent = True`` on it or its class, e.g. a
+    mail server's 5xx refusal): the attempt it ended is the job's last."""
+    return bool(getattr(error, "permanent", False))
+
+
 def _failed(job: JobRun, registered: RegisteredTask, error: Exception) -> str:
     text = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
-    if job.attempts >= job.max_attempts:
+    if job.attempts >= job.max_attempts or is_permanent(error):
         return _finish(job, "failed", error=text)
     delay = backoff_seconds(registered.spec.backoff_seconds, job.attempts)
     job.state, job.error = "retrying", text

@@ -137,7 +137,8 @@ class TaskSpec:
     """A background task as data. ``run(ctx, **kwargs)`` does the work inside one transaction
     with ``ctx.tenant`` in scope; kwargs are JSON values. Whatever it returns (JSON) is kept as
     the job's result. On an exception the work is rolled back and the job retried with
-    exponential backoff (``backoff_seconds`` × 2^(attempt-1)) until ``max_attempts``.
+    exponential backoff (``backoff_seconds`` × 2^(attempt-1)) until ``max_attempts`` — unless the
+    exception says ``permanent = True`` (retrying cannot help): then that attempt is the last.
 
     ``idempotent`` promises that running the task twice has the effect of running it once;
     only such tasks are acknowledged late, so a worker lost mid-task has them redelivered.

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Callable, TypeVar
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -81,3 +85,19 @@ class TenantOwned:
 
 class Timestamped:
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+def add_or_find(instance: T, find: Callable[[], T | None]) -> T:
+    """Add `instance`, unless a concurrent transaction added its twin first: then return that
+    one (looked up with `find`). The insert runs in a savepoint, so losing the race to a unique
+    constraint leaves the caller's transaction usable; PostgreSQL makes the loser wait for the
+    winner's commit, after which `find` sees the winner's row."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(instance)
+    except IntegrityError:
+        found = find()
+        if found is None:
+            raise
+        return found
+    return instance

@@ -15,7 +15,7 @@ and is registered in its distribution's ``velferd.plugins`` entry-point group.
 from velferd import audit
 from velferd.auth import acting_as, current_user, require_permission, requires
 from velferd.cases import open_case, transition_case
-from velferd.db import Base, Money, TenantOwned, Timestamped, db, utcnow
+from velferd.db import Base, Money, TenantOwned, Timestamped, add_or_find, db, utcnow
 from velferd.decisions import evaluate as evaluate_rule
 from velferd.decisions import tenant_today
 from velferd.errors import (
@@ -64,7 +64,7 @@ from velferd.rls import enable_tenant_rls
 from velferd.tenancy import current_tenant, get_owned, tenant_scope
 
 __all__ = [
-    "acting_as", "evaluate_rule", "open_case", "submit_form", "transition_case",
+    "acting_as", "add_or_find", "evaluate_rule", "open_case", "submit_form", "transition_case",
     "Base", "BadRequest", "BeatEntry", "Case", "CaseEvent", "Conflict", "Deadline", "Decision",
     "Forbidden", "FormSpec", "FormSubmission", "Guard", "GuardContext", "InvoiceLine",
     "InvoiceLineProvider", "JobRun", "Manifest", "Meeting", "Membership", "Money", "NotFound", "Outcome", "Person",

@@ -27,6 +27,7 @@ from velferd.toolkit import (
     TaskSpec,
     Tenant,
     ValidationFailed,
+    add_or_find,
     db,
     get_owned,
     tenant_scope,
@@ -90,11 +91,10 @@ def build_weekly_agendas(tenant: Tenant, week_start: dt.date) -> list[Agenda]:
     agendas = []
     with tenant_scope(tenant):
         for kind in KINDS:
-            agenda = db.session.scalar(sa.select(Agenda).where(Agenda.kind == kind, Agenda.week_start == week_start))
-            if agenda is None:
-                agenda = Agenda(kind=kind, week_start=week_start)
-                db.session.add(agenda)
-                db.session.flush()
+            def existing(kind=kind):
+                return db.session.scalar(sa.select(Agenda).where(Agenda.kind == kind, Agenda.week_start == week_start))
+
+            agenda = existing() or add_or_find(Agenda(kind=kind, week_start=week_start), existing)
             for item in db.session.scalars(sa.select(AgendaItem).where(
                     AgendaItem.kind == kind, AgendaItem.status == "queued", AgendaItem.agenda_id.is_(None))):
                 item.agenda_id, item.status = agenda.id, "scheduled"

@@ -18,10 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
-from velferd.db import TenantSession, db
+from velferd.db import TenantSession, add_or_find, db
 from velferd.errors import Conflict
 from velferd.jobs.dispatch import Dispatch, dispatch
 from velferd.jobs.registry import find_task
@@ -74,8 +73,8 @@ def enqueue(
     if idempotency_key is None:
         db.session.add(job)
         db.session.flush()
-    else:
-        job = _insert_once(job)
+    else:  # two workers firing the same slot at once: the loser takes the winner's row
+        job = add_or_find(job, lambda: _by_key(idempotency_key))
     dispatch_after_commit(tenant.id, job.id)
     return job
 
@@ -90,20 +89,6 @@ def _json_values(kwargs: dict[str, Any], task: str) -> dict[str, Any]:
 
 def _by_key(key: str) -> JobRun | None:
     return db.session.scalar(sa.select(JobRun).where(JobRun.idempotency_key == key))
-
-
-def _insert_once(job: JobRun) -> JobRun:
-    """Insert in a savepoint: two workers firing the same slot at once race to the unique
-    (tenant, key) constraint; the loser takes the winner's row."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(job)
-    except IntegrityError:
-        existing = _by_key(job.idempotency_key)
-        if existing is None:
-            raise
-        return existing
-    return job
 
 
 def dispatch_after_commit(tenant_id: int, job_id: int, countdown: float = 0) -> None:

@@ -205,3 +205,39 @@ def test_the_fan_out_builds_kristiansands_agendas_and_none_for_a_town_without_na
             assert [(j.task, j.state, j.idempotency_key) for j in jobs] == [
                 (TASK, "succeeded", "nav_split-weekly-agendas:2026-11-23T06:00")] * expected
             assert len(db.session.scalars(sa.select(Agenda)).all()) == 3 * expected
+
+
+@pytest.mark.postgres
+def test_two_builds_of_the_same_week_at_once_make_one_agenda_per_kind(app, kristiansand):
+    """The second build waits on the unique (kind, week) index until the first commits, then takes
+    the first's agendas instead of failing."""
+    import threading
+    import time
+
+    from velferd_nav_split.agendas import build_weekly_agendas
+
+    first_flushed, results, errors = threading.Event(), {}, []
+
+    def build_in_thread(name, hold_seconds):
+        try:
+            with app.app_context(), tenant_scope(kristiansand.tenant):
+                results[name] = [agenda.id for agenda in build_weekly_agendas(kristiansand.tenant, dt.date(2026, 11, 23))]
+                if hold_seconds:
+                    first_flushed.set()
+                    time.sleep(hold_seconds)  # the second build is now blocked on our uncommitted rows
+                db.session.commit()
+        except Exception as error:  # surfaced below
+            errors.append(error)
+            first_flushed.set()
+
+    first = threading.Thread(target=build_in_thread, args=("first", 0.5))
+    first.start()
+    assert first_flushed.wait(10)
+    second = threading.Thread(target=build_in_thread, args=("second", 0))
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert errors == []
+    assert results["first"] == results["second"]
+    with app.app_context(), tenant_scope(kristiansand.tenant):
+        assert db.session.scalar(sa.select(sa.func.count(Agenda.id))) == 3

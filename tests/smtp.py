@@ -28,6 +28,8 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
+from tests.celery_processes import free_port
+
 HOST = "127.0.0.1"
 
 
@@ -219,9 +221,3 @@ def smtp_environ(config: dict) -> dict[str, str]:
     import json
 
     return {f"VELFERD_{key}": json.dumps(value) for key, value in config.items()}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]

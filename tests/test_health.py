@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import time
 
 import pytest
-import redis
 
+from tests.celery_processes import free_port, start_redis, stop_redis
 from tests.conftest import REDIS_URL, _config
 from velferd import create_app
 from velferd.db import db
@@ -72,10 +70,10 @@ def test_readyz_reports_redis_ok_when_the_real_redis_answers(db_url, database):
 def test_readyz_turns_503_when_its_redis_dies_and_200_when_it_is_back(db_url, database, tmp_path):
     """A Redis of this test's own on a free loopback port, killed and restarted; the machine's
     shared Redis is never touched."""
-    port = _free_port()
+    port = free_port()
     app = _app_with_redis(db_url, database, f"redis://127.0.0.1:{port}/0")
     client = app.test_client()
-    server = _start_redis(port, tmp_path)
+    server = start_redis(port, tmp_path)
     try:
         assert client.get("/readyz").json["redis"] == "ok"
         server.kill()
@@ -83,31 +81,7 @@ def test_readyz_turns_503_when_its_redis_dies_and_200_when_it_is_back(db_url, da
         r = client.get("/readyz")
         assert r.status_code == 503
         assert r.json["redis"] == "ConnectionError"
-        server = _start_redis(port, tmp_path)
+        server = start_redis(port, tmp_path)
         assert client.get("/readyz").status_code == 200
     finally:
-        server.kill()
-        server.wait(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _start_redis(port: int, workdir) -> subprocess.Popen:
-    server = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port, socket_connect_timeout=0.2)
-    for _ in range(100):
-        try:
-            client.ping()
-            return server
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    server.kill()
-    raise RuntimeError(f"redis-server did not start on port {port}")
+        stop_redis(server)

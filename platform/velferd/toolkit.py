@@ -28,6 +28,14 @@ from velferd.errors import (
 )
 from velferd.forms import submit as submit_form
 from velferd.jobs import enqueue
+from velferd.migration_columns import (
+    date_column,
+    foreign_key,
+    json_column,
+    tenant_columns,
+    tenant_indexes,
+    utc_timestamp,
+)
 from velferd.models import (
     Case,
     CaseEvent,
@@ -64,7 +72,8 @@ from velferd.rls import enable_tenant_rls
 from velferd.tenancy import current_tenant, get_owned, tenant_scope
 
 __all__ = [
-    "acting_as", "add_or_find", "evaluate_rule", "open_case", "submit_form", "transition_case",
+    "acting_as", "add_or_find", "date_column", "evaluate_rule", "foreign_key", "json_column", "tenant_columns",
+    "tenant_indexes", "utc_timestamp", "open_case", "submit_form", "transition_case",
     "Base", "BadRequest", "BeatEntry", "Case", "CaseEvent", "Conflict", "Deadline", "Decision",
     "Forbidden", "FormSpec", "FormSubmission", "Guard", "GuardContext", "InvoiceLine",
     "InvoiceLineProvider", "JobRun", "Manifest", "Meeting", "Membership", "Money", "NotFound", "Outcome", "Person",

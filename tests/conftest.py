@@ -14,11 +14,10 @@ import os
 
 import pytest
 
-from tests.databases import APP_ROLE, PG_URL, Database, clean_database_url, migrated_database
+from tests.databases import APP_ROLE, PG_URL, Database, clean_database_url, migrated_database, running_app
 from tests.databases import app_config as _config
 from tests.helpers import make_municipality
 from tests.plugins.example import ExamplePlugin
-from velferd import create_app
 
 __all__ = ["APP_ROLE", "PG_URL", "Database", "_config"]  # imported by test modules and plugin conftests
 
@@ -57,17 +56,10 @@ def example_plugin():
 
 
 @pytest.fixture
-def app(db_url, database, example_plugin, tmp_path, monkeypatch):
-    """The app with the example plugin. No app context is left pushed, so every test request
-    gets its own context, `g` and session, as in production; use `with app.app_context()`.
-    Its instance folder (invoice files, exports) is the test's own, inherited by worker processes."""
-    monkeypatch.setenv("VELFERD_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(_config(db_url, database.owner_url or db_url), plugins=[example_plugin])
-    yield app
-    from velferd.db import db
-
-    with app.app_context():
-        db.engine.dispose()
+def app(db_url, database, example_plugin, tmp_path):
+    """The app with the example plugin (see `running_app`); use `with app.app_context()`."""
+    with running_app(database, db_url, [example_plugin], tmp_path / "instance") as app:
+        yield app
 
 
 @pytest.fixture

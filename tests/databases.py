@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy.engine import make_url
 
 from velferd import create_app
+from velferd.db import db
 from velferd.migrate import upgrade
 
 PG_URL = os.environ.get("VELFERD_TEST_DATABASE_URL")
@@ -96,3 +98,18 @@ def clean_database_url(database: Database, folder: Path) -> str:
         conn.execute(sa.text(f"TRUNCATE {', '.join(database.tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return database.app_url
+
+
+@contextmanager
+def running_app(database: Database, url: str, plugins: Iterable[Any], instance: Path, **config) -> Iterator[Flask]:
+    """An app on `url` with exactly `plugins`, its instance folder (invoice files, exports) the
+    test's own and inherited by worker processes; its connections closed afterwards. No app
+    context is left pushed, so every test request gets its own context, `g` and session."""
+    os.environ["VELFERD_INSTANCE_PATH"] = str(instance)
+    app = create_app(app_config(url, database.owner_url or url, **config), plugins=list(plugins))
+    try:
+        yield app
+    finally:
+        os.environ.pop("VELFERD_INSTANCE_PATH", None)
+        with app.app_context():
+            db.engine.dispose()

@@ -11,10 +11,8 @@ from __future__ import annotations
 import pytest
 import velferd_due
 
-from tests.conftest import _config
-from tests.databases import clean_database_url, migrated_database
+from tests.databases import clean_database_url, migrated_database, running_app
 from tests.helpers import make_municipality
-from velferd import create_app
 
 ROLES = ("tenant_admin", "caseworker", "leader", "auditor", "coordinator", "finance")
 
@@ -34,18 +32,8 @@ def due_db_url(due_database, tmp_path):
 def app(due_db_url, due_database, tmp_path):
     """The app with only the due plugin (overrides the suite's `app` in this folder). No Redis:
     jobs run in-process after commit, the embedded default."""
-    app = create_app(_config(due_db_url, due_database.owner_url or due_db_url), plugins=[velferd_due])
-    app.instance_path = str(tmp_path / "instance")
-    yield app
-    from velferd.db import db
-
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+    with running_app(due_database, due_db_url, [velferd_due], tmp_path / "instance") as app:
+        yield app
 
 
 @pytest.fixture

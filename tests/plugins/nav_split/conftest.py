@@ -10,10 +10,8 @@ from __future__ import annotations
 import pytest
 import velferd_nav_split
 
-from tests.conftest import _config
-from tests.databases import clean_database_url, migrated_database
+from tests.databases import clean_database_url, migrated_database, running_app
 from tests.helpers import make_municipality
-from velferd import create_app
 
 CORE_ROLES = ("tenant_admin", "caseworker", "leader", "auditor", "coordinator")
 PLUGIN_ROLES = tuple(velferd_nav_split.MANIFEST.roles)
@@ -32,19 +30,10 @@ def nav_db_url(nav_database, tmp_path):
 
 
 @pytest.fixture
-def app(nav_db_url, nav_database):
+def app(nav_db_url, nav_database, tmp_path):
     """The app with only the nav_split plugin (overrides the suite's `app` in this folder)."""
-    app = create_app(_config(nav_db_url, nav_database.owner_url or nav_db_url), plugins=[velferd_nav_split])
-    yield app
-    from velferd.db import db
-
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+    with running_app(nav_database, nav_db_url, [velferd_nav_split], tmp_path / "instance") as app:
+        yield app
 
 
 @pytest.fixture

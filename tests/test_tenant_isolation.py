@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 import pytest
 import sqlalchemy as sa
 
+from tests.databases import clean_database_url, migrated_database, running_app
 from tests.helpers import Municipality, Staff, populated_municipality, synthetic_id
 from tests.plugins.example import ExamplePlugin
 from velferd import create_app
@@ -253,11 +254,26 @@ class Towns(NamedTuple):
     alta_ids: dict
 
 
-@pytest.fixture
-def towns(app, client) -> Towns:
+def populated_towns(app, client) -> Towns:
     bergen, bergen_ids = populated_municipality(app, client, "bergen")
     alta, alta_ids = populated_municipality(app, client, "alta")
     return Towns(bergen, alta, bergen_ids, alta_ids)
+
+
+@pytest.fixture
+def towns(app, client) -> Towns:
+    return populated_towns(app, client)
+
+
+@pytest.fixture(scope="module")
+def unchanging_towns(tmp_path_factory):
+    """One app and one pair of populated towns, in a database of their own, shared by the cases
+    that change nothing — every request refused, or a list read — each of which asserts as much.
+    (Seeding two towns for each of those cases was most of the suite's time on PostgreSQL.)"""
+    folder = tmp_path_factory.mktemp("unchanging_towns")
+    with migrated_database(folder, "velferd_isolation") as database:
+        with running_app(database, clean_database_url(database, folder), [ExamplePlugin()], folder / "instance") as app:
+            yield app, populated_towns(app, app.test_client())
 
 
 # --- the generated cases -----------------------------------------------------------------------
@@ -279,7 +295,9 @@ def test_every_operation_can_be_replayed_with_sample_ids_and_a_valid_body(towns)
 
 
 @pytest.mark.parametrize("operation", ALL_OPERATIONS, ids=label)
-def test_every_alta_token_is_refused_at_bergen(app, client, towns, operation):
+def test_every_alta_token_is_refused_at_bergen(unchanging_towns, operation):
+    app, towns = unchanging_towns
+    client = app.test_client()
     before = tenant_rows(app, towns.bergen)
     for role, staff in towns.alta.staff.items():
         r = request(client, operation, towns.bergen, staff, towns.bergen_ids)
@@ -310,7 +328,9 @@ def list_items_table(operation) -> str | None:
 
 
 @pytest.mark.parametrize("operation", LIST_OPERATIONS, ids=label)
-def test_alta_lists_only_alta_rows(app, client, towns, operation):
+def test_alta_lists_only_alta_rows(unchanging_towns, operation):
+    app, towns = unchanging_towns
+    client = app.test_client()
     table = list_items_table(operation)
     bergen, alta = owned_ids(app, towns.bergen), owned_ids(app, towns.alta)
     national_id = towns.bergen_ids["national_id"]

@@ -13,13 +13,20 @@ One run:
    staging copies of the tables (same columns, indexes and defaults; no RLS, no foreign keys);
 4. times the monthly run end to end for every tenant, in this process and one tenant after the
    other as a worker would run the fanned-out jobs: tenant scope and RLS, the plugin's provider,
-   pricing, one transaction per invoice with its gapless number and snapshots, lines in bulk,
-   the finance export file per run, the run record;
+   pricing, invoices written in batches (one transaction per BILLING_INVOICES_PER_TRANSACTION
+   invoices, numbers taken per batch, lines through COPY and a staging table), the finance
+   export file per run, the run record;
+   With --steady-state, the month before is billed first (untimed) and the database analysed,
+   as autovacuum would have done by then: the timed run then meets tables with history and
+   statistics, as every monthly run after a deployment's first does. Without it the invoice
+   tables are empty and were analysed empty, so PostgreSQL's cached foreign-key check on
+   invoice_line → invoice keeps a sequential-scan plan for the whole run (the first run ever);
 5. times the same run again (every period completed: nothing is written);
 6. prints peak RSS, checks the invoices written match the baseline's, drops the database.
 
     .venv/bin/python bench/bench_invoices.py                         # full size
     .venv/bin/python bench/bench_invoices.py --placements 20000      # a quick run while developing
+    .venv/bin/python bench/bench_invoices.py --steady-state          # a month after the first
 """
 
 from __future__ import annotations
@@ -174,11 +181,15 @@ def monthly_run(app, period: str) -> tuple[float, int]:
     return time.perf_counter() - started, created
 
 
-def written(owner_url: str) -> tuple[int, int, str, str]:
+def written(owner_url: str, period_start: dt.date) -> tuple[int, int, str, str]:
+    """What the timed run wrote (the timed period only: --steady-state billed the month before too)."""
     with psycopg.connect(conninfo(owner_url)) as conn:
         return conn.execute("""
-            SELECT (SELECT count(*) FROM invoice), (SELECT count(*) FROM invoice_line),
-                   (SELECT sum(total)::text FROM invoice), (SELECT sum(total)::text FROM bench_invoice)""").fetchone()
+            SELECT (SELECT count(*) FROM invoice WHERE period_start = %(start)s),
+                   (SELECT count(*) FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
+                     WHERE i.period_start = %(start)s),
+                   (SELECT sum(total)::text FROM invoice WHERE period_start = %(start)s),
+                   (SELECT sum(total)::text FROM bench_invoice)""", {"start": period_start}).fetchone()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tenants", type=int, default=300)
     parser.add_argument("--server", default=os.environ.get("VELFERD_BENCH_DATABASE_URL", DEFAULT_SERVER))
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--steady-state", action="store_true",
+                        help="bill the month before first (untimed) and ANALYZE, as in any month after the first")
     args = parser.parse_args(argv)
 
     instance = tempfile.mkdtemp(prefix="velferd-bench-")
@@ -203,16 +216,24 @@ def main(argv: list[str] | None = None) -> int:
         app = platform_app(database)
         upgrade(app)
         print(f"loaded in {load(database.owner_url, args.tenants, args.placements):.1f} s", flush=True)
+        if args.steady_state:
+            before = f"{period_end.replace(day=1) - dt.timedelta(days=1):%Y-%m}"
+            print(f"steady state: billed {before} first in {monthly_run(app, before)[0]:.1f} s, then ANALYZE",
+                  flush=True)
+            with psycopg.connect(conninfo(database.owner_url), autocommit=True) as conn:
+                conn.execute("ANALYZE")
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         base = baseline(database.owner_url, period_end.replace(day=1), period_end)
         first, created = monthly_run(app, period)
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         again, created_again = monthly_run(app, period)
-        invoices, lines, total, base_total = written(database.owner_url)
-        exports = sum(1 for _ in Path(instance).rglob("*.csv"))
+        invoices, lines, total, base_total = written(database.owner_url, period_end.replace(day=1))
+        exports = sum(1 for _ in Path(instance).rglob(f"invoices-{period}-*.csv"))
 
         print()
-        print(f"Velferd monthly invoice run — {args.tenants} tenants, {args.placements:,} placements, on PostgreSQL")
+        state = "steady state (a month billed before)" if args.steady_state else "first run on empty invoice tables"
+        print(f"Velferd monthly invoice run — {args.tenants} tenants, {args.placements:,} placements, on PostgreSQL, "
+              f"{state}")
         print(f"Python {sys.version.split()[0]}, {stdlib_platform.system()} {stdlib_platform.machine()}, "
               f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; in-process, tenants one after another")
         print()

@@ -28,13 +28,16 @@ from velferd.tenancy import tenant_scope
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 PAYERS = 250
 CASES_PER_PAYER = 8
+INVOICES_PER_TRANSACTION = 5
 WORKER_PLUGINS = ["tests.plugins.example:ExamplePlugin"]
 
 
 @pytest.fixture
 def broker_config(db_url, database, tmp_path, monkeypatch):
     monkeypatch.setenv("VELFERD_INSTANCE_PATH", str(tmp_path / "instance"))  # the worker's too
-    return app_config(db_url, database.owner_url, REDIS_URL=REDIS_URL, CELERY_QUEUE=unique_queue())
+    # small batches, so the kill lands between two committed batches of the run
+    return app_config(db_url, database.owner_url, REDIS_URL=REDIS_URL, CELERY_QUEUE=unique_queue(),
+                      BILLING_INVOICES_PER_TRANSACTION=INVOICES_PER_TRANSACTION)
 
 
 @pytest.fixture

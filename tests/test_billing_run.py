@@ -27,7 +27,7 @@ from tests.billing_towns import (
 from velferd.billing import run as billing_run
 from velferd.billing.periods import parse_period
 from velferd.db import db
-from velferd.models import Invoice, InvoiceRun, JobRun
+from velferd.models import Invoice, InvoiceLine, InvoiceRun, JobRun
 from velferd.tenancy import tenant_scope
 
 
@@ -82,26 +82,92 @@ def test_invoice_run_twice_bills_once(app, client, setup, smtp_server):
     assert [(r["created"], r["already_completed"]) for r in results] == [(3, False), (0, True)]
 
 
-def test_a_run_that_crashed_midway_writes_only_the_missing_invoices(app, setup, monkeypatch):
-    """The crash is injected after the second invoice's commit (the real-worker SIGKILL version is
-    in test_billing_kill.py)."""
-    real_write = billing_run._write_invoice
+def crash_after_batches(monkeypatch, batches: int) -> None:
+    """Make the run die like a killed worker once `batches` batches are committed."""
+    real_write = billing_run._write_batch
     written = []
 
-    def crash_after_two(*args, **kwargs):
-        if len(written) == 2:
+    def write_then_crash(batch, **kwargs):
+        if len(written) == batches:
             raise SystemExit("worker lost")
-        written.append(real_write(*args, **kwargs))
-        return written[-1]
+        result = real_write(batch, **kwargs)
+        written.append(batch)
+        return result
 
+    monkeypatch.setattr(billing_run, "_write_batch", write_then_crash)
+
+
+def test_a_run_that_crashed_midway_writes_only_the_missing_invoices(app, client, setup, monkeypatch):
+    """The crash is injected after the second batch's commit, one invoice per batch (the
+    real-worker SIGKILL version is in test_billing_kill.py). The export of the finished run has
+    every invoice's lines: the two read back from the database, the third from memory."""
+    app.config["BILLING_INVOICES_PER_TRANSACTION"] = 1
+    crash_after_batches(monkeypatch, 2)
     period = parse_period(last_month())
-    monkeypatch.setattr(billing_run, "_write_invoice", crash_after_two)
     with app.app_context(), tenant_scope(setup.town.tenant):
         with pytest.raises(SystemExit):
             billing_run.run_period(setup.town.tenant, period)
-    assert len(stored_invoices(app, setup.town)) == 2
+    assert sorted(i.number for i in stored_invoices(app, setup.town)) == [1, 2]
 
-    monkeypatch.setattr(billing_run, "_write_invoice", real_write)
+    monkeypatch.undo()
+    with app.app_context(), tenant_scope(setup.town.tenant):
+        outcome = billing_run.run_period(setup.town.tenant, period)
+        assert (outcome.created, outcome.run.state, outcome.run.invoice_count) == (1, "completed", 3)
+    stored = stored_invoices(app, setup.town)
+    assert sorted(i.number for i in stored) == [1, 2, 3]
+    assert len({(i.plugin, i.payer_unit_id) for i in stored}) == 3
+    (run,) = client.get(setup.url("/invoice-runs"), headers=setup.finance).json
+    export = client.get(setup.url(f"/invoice-runs/{run['id']}/export"), headers=setup.finance)
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True)), delimiter=";"))
+    by_number = {i.number: i for i in stored}
+    assert sorted((int(row["invoice_number"]), row["case_reference"]) for row in rows) == sorted(
+        (i.number, f"example/{case_id}") for i in stored for case_id in setup.cases[i.payer_snapshot["name"]])
+    assert all(row["payer_name"] == by_number[int(row["invoice_number"])].payer_snapshot["name"] for row in rows)
+
+
+def test_a_crash_rolls_back_the_whole_batch_with_its_numbers(app, setup, monkeypatch):
+    """Two invoices per batch: the first batch commits, the second (one invoice) dies before its
+    commit and leaves nothing — no invoice, no line, no number taken."""
+    app.config["BILLING_INVOICES_PER_TRANSACTION"] = 2
+    real_insert_lines = billing_run.insert_lines
+    calls = []
+
+    def die_in_the_second_batch(columns):
+        calls.append(columns)
+        real_insert_lines(columns)
+        if len(calls) == 2:
+            raise SystemExit("worker lost after writing the lines, before the commit")
+
+    monkeypatch.setattr(billing_run, "insert_lines", die_in_the_second_batch)
+    period = parse_period(last_month())
+    with app.app_context(), tenant_scope(setup.town.tenant):
+        with pytest.raises(SystemExit):
+            billing_run.run_period(setup.town.tenant, period)
+    stored = stored_invoices(app, setup.town)
+    assert sorted(i.number for i in stored) == [1, 2]
+    with app.app_context(), tenant_scope(setup.town.tenant):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(InvoiceLine)) == sum(
+            len(setup.cases[i.payer_snapshot["name"]]) for i in stored)
+
+    monkeypatch.undo()
+    with app.app_context(), tenant_scope(setup.town.tenant):
+        assert billing_run.run_period(setup.town.tenant, period).created == 1
+    assert sorted(i.number for i in stored_invoices(app, setup.town)) == [1, 2, 3]
+
+
+def test_a_batch_that_meets_another_runs_invoice_is_written_one_by_one(app, setup, monkeypatch):
+    """Another run wrote two of the period's invoices after this run looked (its check of what
+    is billed saw nothing): the unique index refuses this run's batch, which is rolled back and
+    written invoice by invoice, skipping the two — one invoice each, numbers without a gap."""
+    period = parse_period(last_month())
+    crash_after_batches(monkeypatch, 2)
+    app.config["BILLING_INVOICES_PER_TRANSACTION"] = 1
+    with app.app_context(), tenant_scope(setup.town.tenant):
+        with pytest.raises(SystemExit):
+            billing_run.run_period(setup.town.tenant, period)  # "the other run": two invoices
+    monkeypatch.undo()
+    app.config["BILLING_INVOICES_PER_TRANSACTION"] = 200
+    monkeypatch.setattr(billing_run, "_billed_keys", lambda period: set())
     with app.app_context(), tenant_scope(setup.town.tenant):
         outcome = billing_run.run_period(setup.town.tenant, period)
         assert (outcome.created, outcome.run.state, outcome.run.invoice_count) == (1, "completed", 3)

@@ -52,6 +52,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SMTP_TIMEOUT": 30,  # seconds for connecting and for each reply
         # sender of invoice e-mails when the tenant's billing profile names none
         "INVOICE_SENDER": "velferd@localhost",
+        # the invoice run writes this many invoices per transaction (a crash rolls back one batch)
+        "BILLING_INVOICES_PER_TRANSACTION": 200,
         # background jobs (velferd.jobs): no broker means jobs run in-process after the commit
         "CELERY_BROKER_URL": None,  # defaults to REDIS_URL
         "CELERY_RESULT_BACKEND": None,  # none: every job's outcome and result are kept on its JobRun

@@ -95,5 +95,5 @@ def credit_invoice(tenant: Tenant, invoice: Invoice, reason: str,
     db.session.flush()
     audit.record("invoice.credited", "invoice", invoice.id,
                  details={"credit_note_id": note.id, "number": note.number, "amount": str(total), "reason": reason})
-    request_delivery(note, tenant, actor)
+    request_delivery(note.id, tenant, actor)
     return note

@@ -21,16 +21,12 @@ from velferd.models import BillingProfile, Invoice, Tenant, Unit, User
 DELIVER_TASK = "billing.deliver_invoice"
 
 
-def issued_fields(tenant: Tenant, payer: Unit, profile: BillingProfile, today: dt.date) -> dict[str, Any]:
-    """Everything issuing sets on an invoice, its number included (taken now, in this transaction)."""
+def issue_terms(tenant: Tenant, profile: BillingProfile, today: dt.date) -> dict[str, Any]:
+    """What every invoice the tenant issues today says besides its number and payer: dates,
+    seller, VAT treatment, bank account and terms (the same for a whole invoice run)."""
     return {
-        "status": "issued",
-        "hold_reason": None,
-        "number": take_number(),
         "issue_date": today,
         "due_date": due_date(today, profile.payment_terms_days),
-        "issued_at": utcnow(),
-        "payer_snapshot": payer_snapshot(payer, tenant),
         "seller_snapshot": seller_snapshot(tenant, profile),
         "vat_category": profile.vat_category,
         "vat_rate": profile.vat_rate,
@@ -40,22 +36,35 @@ def issued_fields(tenant: Tenant, payer: Unit, profile: BillingProfile, today: d
     }
 
 
+def issued_fields(number: int, payer: dict[str, Any], terms: dict[str, Any]) -> dict[str, Any]:
+    """Everything issuing sets on an invoice: its number (taken in this transaction), the payer's
+    snapshot (`payer_snapshot`) and the tenant's `issue_terms`."""
+    return {"status": "issued", "hold_reason": None, "number": number, "issued_at": utcnow(),
+            "payer_snapshot": payer, **terms}
+
+
+def held_fields(reason: str, payer: dict[str, Any]) -> dict[str, Any]:
+    """What holding sets: the reason, no number (the snapshot is refreshed when it is released)."""
+    return {"status": "held", "hold_reason": reason, "payer_snapshot": payer}
+
+
 def issue_or_hold(invoice: Invoice, tenant: Tenant, payer: Unit, profile: BillingProfile, today: dt.date) -> bool:
     """Issue `invoice` (True) or hold it with the reason (False)."""
     reason = hold_reason(payer)
-    if reason is not None:  # the snapshot is refreshed when the invoice is released and issued
-        invoice.status, invoice.hold_reason = "held", reason
-        invoice.payer_snapshot = payer_snapshot(payer, tenant)
-        return False
-    for key, value in issued_fields(tenant, payer, profile, today).items():
+    snapshot = payer_snapshot(payer, tenant)
+    if reason is not None:
+        fields = held_fields(reason, snapshot)
+    else:
+        fields = issued_fields(take_number(), snapshot, issue_terms(tenant, profile, today))
+    for key, value in fields.items():
         setattr(invoice, key, value)
-    return True
+    return reason is None
 
 
-def request_delivery(invoice: Invoice, tenant: Tenant, actor: User | None = None, *, once: bool = False) -> None:
+def request_delivery(invoice_id: int, tenant: Tenant, actor: User | None = None, *, once: bool = False) -> None:
     """Enqueue the delivery job; it is sent when the current transaction commits. With `once`,
     a second request for the same invoice (a resumed run) finds the first job and adds none."""
     from velferd.jobs.outbox import enqueue
 
-    key = f"{DELIVER_TASK}:{invoice.id}" if once else None
-    enqueue(DELIVER_TASK, tenant=tenant, kwargs={"invoice_id": invoice.id}, actor=actor, idempotency_key=key)
+    key = f"{DELIVER_TASK}:{invoice_id}" if once else None
+    enqueue(DELIVER_TASK, tenant=tenant, kwargs={"invoice_id": invoice_id}, actor=actor, idempotency_key=key)

@@ -33,5 +33,5 @@ def release_invoice(tenant: Tenant, invoice: Invoice, actor: User | None = None)
         return invoice
     db.session.flush()
     audit.record("invoice.released", "invoice", invoice.id, details={"number": invoice.number})
-    request_delivery(invoice, tenant, actor)
+    request_delivery(invoice.id, tenant, actor)
     return invoice

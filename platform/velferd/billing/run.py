@@ -1,42 +1,55 @@
 """The monthly invoice run: one invoice per (plugin, payer) for a period, billed exactly once.
 
-`run_period` asks every plugin the tenant enabled for the period's lines, groups them by payer
-and writes each missing invoice in its own short transaction — created, numbered (or held) and
-its delivery requested together — so a crash loses at most the invoice being written, and the
-numbers stay gapless. The run's `InvoiceRun` row is unique per (tenant, period):
+`run_period` claims the period's `InvoiceRun` (its own short transaction), asks every plugin the
+tenant enabled for the period's lines, groups them by payer and writes the missing invoices in
+batches of ``BILLING_INVOICES_PER_TRANSACTION`` (default 200), one transaction per batch: the
+batch's numbers are taken in one round trip (consecutive, in the batch's stable order; held
+invoices take none), its invoices are inserted with one statement and all their lines with
+another (billing.bulk). The last batch is not committed on its own: the run's last transaction
+takes it together with the finance export (every invoice the run issued, for the
+municipality's finance system; payers on the finance-export channel are delivered by that
+file), the other invoices' delivery requests and the run's completion — so a tenant with fewer
+invoices than a batch is billed in one transaction. A crash loses at most the batch being
+written, together with the numbers it took, so the numbers stay gapless and the next run writes
+that batch again. The `InvoiceRun` row is unique per (tenant, period):
 
 * a request for a completed period finds it and returns at once;
 * a run interrupted by a crash (or a killed worker) left it ``running``: the next run skips the
   invoices that exist and writes only the missing ones;
 * two runs at the same time both try; the unique index on invoices lets only one write each
-  invoice, and the other moves on.
+  invoice. The other's batch fails on it, is rolled back and written again invoice by invoice,
+  each in its own transaction, skipping those the first run wrote.
 
-At the end, in one synchronous transaction, the run writes its finance export (every invoice it
-issued, for the municipality's finance system; payers on the finance-export channel are
-delivered by that file), requests the other invoices' deliveries and is marked completed. Lines
-are written with one INSERT per invoice (billing.bulk), not row by row.
+What every invoice shares (issue date, seller, VAT, terms) and each payer's snapshot are worked
+out once per run, before the first batch, and the export is made from the lines in memory
+rather than read back. Every commit but the last skips waiting for the disk (see
+`_commit_without_waiting_for_the_disk`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from velferd.billing.bulk import insert_lines
-from velferd.billing.exports import export_run
-from velferd.billing.issue import issue_or_hold, request_delivery
+from velferd.billing.exports import ExportedRef, export_run
+from velferd.billing.holds import hold_reason
+from velferd.billing.issue import held_fields, issue_terms, issued_fields, request_delivery
 from velferd.billing.lines import PricedLine, lines_by_payer
+from velferd.billing.numbering import take_numbers
+from velferd.billing.parties import payer_snapshot
 from velferd.billing.periods import Period
 from velferd.billing.profiles import profile_for
 from velferd.db import db, utcnow
 from velferd.decisions import tenant_today
 from velferd.errors import VelferdError
-from velferd.models import BillingProfile, Invoice, InvoiceRun, Tenant, Unit, User
+from velferd.models import Invoice, InvoiceRun, Tenant, Unit, User
 
 log = logging.getLogger(__name__)
 
@@ -63,26 +76,28 @@ def run_period(tenant: Tenant, period: Period, actor: User | None = None) -> Run
     if run.state == "completed":
         return RunOutcome(run, 0, already_completed=True)
     try:
-        created = _write_missing_invoices(tenant, period, run)
-        export_run(tenant, run)
-        _request_deliveries(tenant, run, actor)
-        _complete(run)
+        written, plugins = _write_missing_invoices(tenant, period, run)
+        _request_deliveries(tenant, export_run(tenant, run, written), actor)
+        _complete(run, plugins)
     except Exception as error:
         db.session.rollback()
         _record_failure(run, error)
         raise
-    return RunOutcome(run, created)
+    return RunOutcome(run, len(written))
 
 
 def _claim_run(period: Period, actor: User | None) -> InvoiceRun:
+    """The period's run, found or created ``running``. Two runs started at the same moment both
+    try to create it; the unique index lets one, and the other rolls back and finds it."""
     run = _find_run(period)
     if run is None:
         try:
-            with db.session.begin_nested():
-                run = InvoiceRun(period_start=period.start, period_end=period.end, state="running",
-                                 requested_by_id=actor.id if actor else None)
-                db.session.add(run)
-        except IntegrityError:  # a run of the same period started at the same moment
+            run = InvoiceRun(period_start=period.start, period_end=period.end, state="running",
+                             requested_by_id=actor.id if actor else None)
+            db.session.add(run)
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()  # nothing else is in this transaction
             run = _find_run(period)
     elif run.state != "completed":
         run.state, run.error, run.started_at, run.finished_at = "running", None, utcnow(), None
@@ -90,91 +105,139 @@ def _claim_run(period: Period, actor: User | None) -> InvoiceRun:
     return run
 
 
+# the run's queries, built once (building a statement costs more than running it here)
+FIND_RUN = sa.select(InvoiceRun).where(InvoiceRun.period_start == sa.bindparam("start"),
+                                       InvoiceRun.period_end == sa.bindparam("end"))
+BILLED_KEYS = sa.select(Invoice.plugin, Invoice.payer_unit_id).where(
+    Invoice.kind == "invoice", Invoice.status != "credited",
+    Invoice.period_start == sa.bindparam("start"), Invoice.period_end == sa.bindparam("end"))
+COUNTS_BY_STATUS = (sa.select(Invoice.status, sa.func.count()).where(Invoice.run_id == sa.bindparam("run_id"))
+                    .group_by(Invoice.status))
+
+
 def _find_run(period: Period) -> InvoiceRun | None:
-    return db.session.scalar(sa.select(InvoiceRun).where(
-        InvoiceRun.period_start == period.start, InvoiceRun.period_end == period.end))
+    return db.session.scalar(FIND_RUN, {"start": period.start, "end": period.end})
 
 
 def _billed_keys(period: Period) -> set[tuple[str, int]]:
     """(plugin, payer) pairs with a live invoice for the period: what a re-run must not bill again."""
-    rows = db.session.execute(sa.select(Invoice.plugin, Invoice.payer_unit_id).where(
-        Invoice.kind == "invoice", Invoice.status != "credited",
-        Invoice.period_start == period.start, Invoice.period_end == period.end))
-    return {(plugin, payer) for plugin, payer in rows}
+    return {(plugin, payer) for plugin, payer in db.session.execute(
+        BILLED_KEYS, {"start": period.start, "end": period.end})}
 
 
-def _write_missing_invoices(tenant: Tenant, period: Period, run: InvoiceRun) -> int:
+@dataclass(frozen=True)
+class DraftInvoice:
+    """An invoice the run is about to write: its row without what issuing adds, and its lines."""
+
+    key: tuple[str, int]  # (plugin, payer unit id)
+    row: dict[str, Any]
+    lines: list[PricedLine]
+    payer: dict[str, Any]  # the payer's snapshot
+    hold_reason: str | None
+    terms: dict[str, Any]  # the tenant's issue terms, shared by the run's invoices
+
+
+def _write_missing_invoices(tenant: Tenant, period: Period, run: InvoiceRun) -> tuple[dict[int, list], list[str]]:
+    """({id: lines} of the invoices written, plugins that billed)."""
     grouped = lines_by_payer(tenant, period)
-    run.plugins = sorted({plugin for plugin, _ in grouped})
     billed = _billed_keys(period)
+    missing = [(key, lines) for key, lines in sorted(grouped.items()) if key not in billed]
+    drafts = _drafts(tenant, period, run, missing) if missing else []
+    size = max(1, int(current_app.config["BILLING_INVOICES_PER_TRANSACTION"]))
+    written: dict[int, list[PricedLine]] = {}
+    for start in range(0, len(drafts), size):
+        last = start + size >= len(drafts)  # committed with the export, in the run's last transaction
+        written.update(_write_batch_or_one_by_one(drafts[start:start + size], commit=not last))
+    return written, sorted({plugin for plugin, _ in grouped})
+
+
+def _drafts(tenant: Tenant, period: Period, run: InvoiceRun, missing) -> list[DraftInvoice]:
     units = {unit.id: unit for unit in db.session.scalars(sa.select(Unit))}
-    profile = profile_for(tenant)
-    today = tenant_today(tenant)
-    db.session.commit()
-    created = 0
-    for (plugin, payer_id), lines in sorted(grouped.items()):
-        if (plugin, payer_id) in billed:
-            continue
+    terms = issue_terms(tenant, profile_for(tenant), tenant_today(tenant))
+    payers: dict[int, tuple[dict[str, Any], str | None]] = {}
+    drafts = []
+    for (plugin, payer_id), lines in missing:
         if payer_id not in units:
             raise UnknownPayer(f"plugin '{plugin}' billed unit {payer_id}, which is no unit of {tenant.name}")
-        created += _write_invoice(tenant, period, run, plugin, units[payer_id], lines, profile, today)
-    return created
+        if payer_id not in payers:
+            payers[payer_id] = payer_snapshot(units[payer_id], tenant), hold_reason(units[payer_id])
+        payer, reason = payers[payer_id]
+        row = {"kind": "invoice", "plugin": plugin, "payer_unit_id": payer_id, "period_start": period.start,
+               "period_end": period.end, "currency": tenant.currency, "run_id": run.id, "tenant_id": tenant.id,
+               "total": sum((line.amount for line in lines), Decimal("0.00"))}
+        drafts.append(DraftInvoice((plugin, payer_id), row, lines, payer, reason, terms))
+    return drafts
 
 
-def _write_invoice(tenant: Tenant, period: Period, run: InvoiceRun, plugin: str, payer: Unit,
-                   lines: list[PricedLine], profile: BillingProfile, today: dt.date) -> int:
-    """One invoice, in one transaction: 1 if written, 0 if another run wrote it first."""
-    invoice = Invoice(
-        kind="invoice", plugin=plugin, payer_unit_id=payer.id, period_start=period.start,
-        period_end=period.end, currency=tenant.currency, run_id=run.id, tenant_id=tenant.id,
-        total=sum((line.amount for line in lines), Decimal("0.00")),
-    )
-    issued = issue_or_hold(invoice, tenant, payer, profile, today)
-    db.session.add(invoice)
+def _write_batch_or_one_by_one(batch: list[DraftInvoice], *, commit: bool) -> dict[int, list[PricedLine]]:
+    """Write `batch`; if another run wrote one of its invoices meanwhile (the unique index
+    refuses the batch), write it again invoice by invoice, each committed, and skip those.
+    {id: lines} written."""
     try:
-        db.session.flush()
-    except IntegrityError:  # the unique index: another run billed this payer and period just now
+        return _write_batch(batch, commit=commit)
+    except IntegrityError:
         db.session.rollback()
-        log.info("invoice for %s/%s %s exists already; skipped", plugin, payer.id, period.name)
-        return 0
-    insert_lines([_line_row(tenant, invoice, position, line) for position, line in enumerate(lines, start=1)])
-    _commit_without_waiting_for_the_disk()
-    return 1
+        if len(batch) > 1:
+            return {key: lines for draft in batch
+                    for key, lines in _write_batch_or_one_by_one([draft], commit=True).items()}
+        (draft,) = batch
+        if not _exists(draft):
+            raise  # not the unique index: a real fault
+        log.info("invoice for %s/%s %s exists already; skipped", *draft.key, draft.row["period_start"])
+        return {}
+
+
+def _write_batch(batch: list[DraftInvoice], *, commit: bool) -> dict[int, list[PricedLine]]:
+    """The numbers (one statement), the invoices (one INSERT, ids back in the batch's order) and all
+    their lines (billing.bulk); committed unless the caller commits them with more. {id: lines}."""
+    numbers = iter(take_numbers(sum(draft.hold_reason is None for draft in batch)))
+    rows = [{**draft.row, **(held_fields(draft.hold_reason, draft.payer) if draft.hold_reason is not None
+                             else issued_fields(next(numbers), draft.payer, draft.terms))} for draft in batch]
+    columns = dict.fromkeys(key for row in rows for key in row)  # held rows lack the issue fields
+    ids = db.session.execute(INSERT_INVOICES, [{**columns, **row} for row in rows]).scalars().all()
+    insert_lines([(draft.row["tenant_id"], invoice_id, *line)
+                  for draft, invoice_id in zip(batch, ids, strict=True) for line in draft.lines])
+    if commit:
+        _commit_without_waiting_for_the_disk()
+    return {invoice_id: draft.lines for draft, invoice_id in zip(batch, ids, strict=True)}
+
+
+INSERT_INVOICES = Invoice.__table__.insert().returning(Invoice.__table__.c.id, sort_by_parameter_order=True)
+
+
+def _exists(draft: DraftInvoice) -> bool:
+    plugin, payer_id = draft.key
+    return db.session.scalar(sa.select(Invoice.id).where(
+        Invoice.kind == "invoice", Invoice.status != "credited", Invoice.plugin == plugin,
+        Invoice.payer_unit_id == payer_id, Invoice.period_start == draft.row["period_start"],
+        Invoice.period_end == draft.row["period_end"])) is not None
 
 
 def _commit_without_waiting_for_the_disk() -> None:
-    """Commit one invoice of the run with PostgreSQL's ``synchronous_commit`` off for this
-    transaction only: it does not wait for its WAL flush (the run would otherwise spend most of
-    its time on one fsync per invoice). Safe here because the run's last transaction commits
-    synchronously, which makes every earlier one durable too (the WAL is written in order), and
-    nothing leaves the database before that: deliveries are requested, and the export written,
-    in that last transaction. Should the database itself crash mid-run, the tail of the invoices
-    is lost together with the numbers it took, and the next run writes them again — no gap."""
+    """Commit the claim or a batch of the run with PostgreSQL's ``synchronous_commit`` off for
+    this transaction only: it does not wait for its WAL flush. Safe here because the run's last
+    transaction commits synchronously, which makes every earlier one durable too (the WAL is
+    written in order), and nothing leaves the database before that: deliveries are requested,
+    and the export written, in that last transaction. Should the database itself crash mid-run,
+    the tail of the invoices is lost together with the numbers it took, and the next run writes
+    them again — no gap."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
     db.session.commit()
 
 
-def _request_deliveries(tenant: Tenant, run: InvoiceRun, actor: User | None) -> None:
-    """Deliver the run's issued invoices that are not on the finance-export channel (those are
-    delivered by the run's file). Keyed per invoice, so a resumed run requests none twice."""
-    pending = db.session.scalars(sa.select(Invoice).where(
-        Invoice.run_id == run.id, Invoice.status == "issued", Invoice.sent_at.is_(None))).all()
-    for invoice in pending:
-        if invoice.channel != "finance_export":
-            request_delivery(invoice, tenant, actor, once=True)
+def _request_deliveries(tenant: Tenant, exported: list[ExportedRef], actor: User | None) -> None:
+    """Deliver the invoices the run just exported that are not on the finance-export channel
+    (those are delivered by the run's file). Keyed per invoice, so a resumed run requests none
+    twice."""
+    for invoice in exported:
+        if invoice.status == "issued" and invoice.sent_at is None and invoice.channel != "finance_export":
+            request_delivery(invoice.id, tenant, actor, once=True)
 
 
-def _line_row(tenant: Tenant, invoice: Invoice, position: int, line: PricedLine) -> dict:
-    return {"tenant_id": tenant.id, "invoice_id": invoice.id, "position": position,
-            "description": line.description, "quantity": line.quantity, "unit_price": line.unit_price,
-            "amount": line.amount, "period_start": line.period_start, "period_end": line.period_end,
-            "case_id": line.case_id, "case_reference": line.case_reference}
-
-
-def _complete(run: InvoiceRun) -> None:
-    counts = dict(db.session.execute(
-        sa.select(Invoice.status, sa.func.count()).where(Invoice.run_id == run.id).group_by(Invoice.status)).all())
+def _complete(run: InvoiceRun, plugins: list[str]) -> None:
+    run.plugins = plugins
+    counts = dict(db.session.execute(COUNTS_BY_STATUS, {"run_id": run.id}).all())
     run.held_count = counts.pop("held", 0)
     run.invoice_count = sum(counts.values())
     run.state, run.finished_at, run.error = "completed", utcnow(), None

@@ -92,6 +92,26 @@ def test_a_permanent_refusal_is_the_last_attempt(app, client, bergen):
     assert job.error == "Refused: the example service refuses this request for good"
 
 
+def test_a_job_whose_worker_was_lost_is_failed_by_the_sweeper_and_can_be_retried(app, client, bergen):
+    started = utcnow() - dt.timedelta(hours=3)
+    with app.app_context(), tenant_scope(bergen.tenant):
+        lost = JobRun(task="example.remind", plugin="example", kwargs={}, state="running", attempts=1,
+                      max_attempts=5, started_at=started)
+        recent = JobRun(task="example.remind", plugin="example", kwargs={}, state="running", attempts=1,
+                        max_attempts=5, started_at=utcnow())
+        db.session.add_all([lost, recent])
+        db.session.commit()
+        lost_id, recent_id = lost.id, recent.id
+    with app.app_context():
+        sweep()
+    states = {job.id: (job.state, job.error) for job in jobs_of(app, bergen)}
+    assert states[recent_id] == ("running", None)
+    assert states[lost_id][0] == "failed" and states[lost_id][1].startswith("worker lost")
+    r = client.post(bergen.url(f"/jobs/{lost_id}/retry"), headers=bergen.tenant_admin.headers)
+    assert r.status_code == 202, r.json
+    assert r.json["retry_of_id"] == lost_id and r.json["state"] == "succeeded"
+
+
 def test_a_job_of_a_plugin_the_tenant_disabled_meanwhile_is_not_run(app, client, bergen):
     ask(client, bergen, task="example.flaky", kwargs={"fail_attempts": 1})
     r = client.delete(bergen.url("/plugins/example/enabled"), headers=bergen.tenant_admin.headers)

@@ -68,6 +68,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "JOBS_SWEEP_PENDING_AFTER_SECONDS": 5,  # younger pending jobs are still being sent by their request
         "JOBS_RETRY_GRACE_SECONDS": 30,  # a retry not started this long after its time is sent again
         "JOBS_RESEND_QUEUED_AFTER_SECONDS": 3600,  # a queued job not started after this is sent again
+        # a job still running after this lost its worker (beyond Redis's 1 h redelivery): failed, retryable
+        "JOBS_LOST_AFTER_SECONDS": 7200,
     }
 
 

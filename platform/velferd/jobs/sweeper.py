@@ -6,6 +6,11 @@ The sweeper runs every minute from beat, once when a worker starts, and on deman
 jobs sweep``). Sending twice is harmless — only a job's current message runs it (see
 `velferd.jobs.dispatch`) — so the sweeper needs no lock. It reads the outbox one tenant at a
 time inside `tenant_scope`, so it passes row-level security like any other task.
+
+It also ends the jobs whose worker was lost: a job still ``running`` long after it started
+(``JOBS_LOST_AFTER_SECONDS``, longer than Redis takes to redeliver an idempotent task's message)
+is marked failed with the reason, so it shows up for the tenant's admins and can be retried
+instead of staying "running" for ever.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ def sweep(now: dt.datetime | None = None, pending_after: float | None = None) ->
     sent = 0
     for tenant_id in db.session.scalars(sa.select(Tenant.id).order_by(Tenant.id)).all():
         with tenant_scope(job_tenant(tenant_id)):
+            _fail_lost_jobs(now, dt.timedelta(seconds=config["JOBS_LOST_AFTER_SECONDS"]))
             job_ids = db.session.scalars(sa.select(JobRun.id).where(due).order_by(JobRun.id)).all()
             db.session.commit()
         for job_id in job_ids:
@@ -54,3 +60,14 @@ def sweep(now: dt.datetime | None = None, pending_after: float | None = None) ->
     if sent:
         log.info("sweeper sent %s job(s)", sent)
     return sent
+
+
+def _fail_lost_jobs(now: dt.datetime, lost_after: dt.timedelta) -> None:
+    """Fail the tenant's jobs that have been running for longer than any worker takes."""
+    lost = db.session.execute(
+        sa.update(JobRun).where(JobRun.state == "running", JobRun.started_at <= now - lost_after)
+        .values(state="failed", finished_at=now, next_attempt_at=None,
+                error=f"worker lost: still running {lost_after} after it started; retry it if it should run")
+        .execution_options(synchronize_session=False)).rowcount
+    if lost:
+        log.warning("sweeper: %s job(s) lost their worker and are marked failed", lost)

@@ -20,7 +20,7 @@ from velferd.models import Case, Decision, Tenant
 from velferd.plugins.enablement import call_hook, require_enabled, settings_for
 from velferd.plugins.manager import registry
 from velferd.plugins.specs import RuleContext, RuleSpec
-from velferd.tenancy import get_owned
+from velferd.tenancy import get_owned, require_owned
 
 
 def tenant_today(tenant: Tenant) -> dt.date:
@@ -71,10 +71,7 @@ def evaluate(tenant: Tenant, plugin: str, name: str, inputs: Mapping[str, Any], 
 
 
 def read_decision(decision_id: int) -> Decision:
-    decision = get_owned(Decision, decision_id)
-    if decision is None:
-        raise NotFound(f"no decision {decision_id}")
-    return decision
+    return require_owned(Decision, decision_id, "decision")
 
 
 def override(tenant: Tenant, decision: Decision, outcome: str, reason: str) -> Decision:

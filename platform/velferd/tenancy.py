@@ -15,7 +15,7 @@ Both fail closed: with no tenant set, queries return no rows and writes are refu
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, TypeVar
 
 import sqlalchemy as sa
 from flask import g, has_app_context
@@ -23,6 +23,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 
 from velferd.db import TenantOwned, TenantSession, db
+from velferd.errors import NotFound
+
+T = TypeVar("T", bound=TenantOwned)
 
 if TYPE_CHECKING:
     from velferd.models import Tenant
@@ -137,3 +140,12 @@ def get_owned(model: type[TenantOwned], ident: int) -> TenantOwned | None:
     in scope earlier in the same session (a CLI loop over tenants), so check the owner too."""
     obj = db.session.get(model, ident)
     return obj if obj is not None and obj.tenant_id == current_tenant_id() else None
+
+
+def require_owned(model: type[T], ident: int, what: str) -> T:
+    """`get_owned`, or 404 "no <what> <id>" — the same answer whether the row does not exist or
+    belongs to another tenant, so an id never tells one municipality about another's records."""
+    obj = get_owned(model, ident)
+    if obj is None:
+        raise NotFound(f"no {what} {ident}")
+    return obj

@@ -69,10 +69,10 @@ from velferd.plugins.specs import (
     Workflow,
 )
 from velferd.rls import enable_tenant_rls
-from velferd.tenancy import current_tenant, get_owned, tenant_scope
+from velferd.tenancy import current_tenant, get_owned, require_owned, tenant_scope
 
 __all__ = [
-    "acting_as", "add_or_find", "date_column", "evaluate_rule", "foreign_key", "json_column", "tenant_columns",
+    "acting_as", "add_or_find", "require_owned", "date_column", "evaluate_rule", "foreign_key", "json_column", "tenant_columns",
     "tenant_indexes", "utc_timestamp", "open_case", "submit_form", "transition_case",
     "Base", "BadRequest", "BeatEntry", "Case", "CaseEvent", "Conflict", "Deadline", "Decision",
     "Forbidden", "FormSpec", "FormSubmission", "Guard", "GuardContext", "InvoiceLine",

@@ -16,13 +16,13 @@ from velferd.toolkit import (
     Case,
     Conflict,
     Meeting,
-    NotFound,
     Tenant,
     User,
     ValidationFailed,
     audit,
     db,
     get_owned,
+    require_owned,
     utcnow,
 )
 
@@ -76,10 +76,7 @@ def request_transfer(tenant: Tenant, case: Case, data: Mapping[str, Any], actor:
 
 
 def transfer_of(transfer_id: int) -> Transfer:
-    transfer = get_owned(Transfer, transfer_id)
-    if transfer is None:
-        raise NotFound(f"no transfer {transfer_id}")
-    return transfer
+    return require_owned(Transfer, transfer_id, "transfer")
 
 
 def decide(transfer: Transfer, data: Mapping[str, Any], actor: User | None) -> Transfer:

@@ -21,6 +21,7 @@ from velferd.toolkit import (
     current_user,
     db,
     get_owned,
+    require_owned,
     require_permission,
     utcnow,
 )
@@ -76,10 +77,7 @@ def draft(case_id: int, data: dict) -> ForumDecision:
 
 
 def forum_decision(decision_id: int) -> ForumDecision:
-    found = get_owned(ForumDecision, decision_id)
-    if found is None:
-        raise NotFound(f"no Rusfaglig Forum decision {decision_id}")
-    return found
+    return require_owned(ForumDecision, decision_id, "Rusfaglig Forum decision")
 
 
 def approve(decision_id: int) -> ForumDecision:
@@ -111,10 +109,7 @@ def prepare_complaint(decision_id: int, grounds: str) -> Complaint:
 
 
 def complaint_of(complaint_id: int) -> Complaint:
-    found = get_owned(Complaint, complaint_id)
-    if found is None:
-        raise NotFound(f"no complaint {complaint_id}")
-    return found
+    return require_owned(Complaint, complaint_id, "complaint")
 
 
 def signatures_of(complaint_id: int) -> list[ComplaintSignature]:

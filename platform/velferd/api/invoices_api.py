@@ -29,10 +29,9 @@ from velferd.billing.profiles import profile_for, save_profile
 from velferd.billing.release import release_invoice
 from velferd.billing.tasks import MONTHLY_RUN
 from velferd.db import db
-from velferd.errors import NotFound
 from velferd.jobs.outbox import enqueue
 from velferd.models import Invoice, InvoiceRun
-from velferd.tenancy import get_owned
+from velferd.tenancy import require_owned
 
 blp = Blueprint("invoices", __name__, url_prefix=TENANT_PREFIX, description="Invoices, credit notes and invoice runs")
 
@@ -40,10 +39,7 @@ FILE_RESPONSE = {"200": {"description": "the file", "content": {}}}
 
 
 def find_invoice(invoice_id: int) -> Invoice:
-    invoice = get_owned(Invoice, invoice_id)
-    if invoice is None:
-        raise NotFound(f"no invoice {invoice_id}")
-    return invoice
+    return require_owned(Invoice, invoice_id, "invoice")
 
 
 @blp.get("/invoices")
@@ -148,10 +144,7 @@ class InvoiceRuns(MethodView):
 
 
 def find_run(run_id: int) -> InvoiceRun:
-    run = get_owned(InvoiceRun, run_id)
-    if run is None:
-        raise NotFound(f"no invoice run {run_id}")
-    return run
+    return require_owned(InvoiceRun, run_id, "invoice run")
 
 
 @blp.get("/invoice-runs/<int:run_id>")

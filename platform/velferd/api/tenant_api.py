@@ -23,7 +23,7 @@ from velferd.auth import current_user, issue_token, requires
 from velferd.db import db, utcnow
 from velferd.errors import NotFound
 from velferd.models import ApiToken, Membership, Unit, User
-from velferd.tenancy import get_owned
+from velferd.tenancy import get_owned, require_owned
 
 blp = Blueprint("tenant", __name__, url_prefix=TENANT_PREFIX, description="A municipality, its units and staff")
 
@@ -51,10 +51,7 @@ class Units(MethodView):
 
 
 def _unit(unit_id: int) -> Unit:
-    unit = get_owned(Unit, unit_id)
-    if unit is None:
-        raise NotFound(f"no unit {unit_id}")
-    return unit
+    return require_owned(Unit, unit_id, "unit")
 
 
 @blp.route("/units/<int:unit_id>")

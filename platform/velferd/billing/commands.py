@@ -18,9 +18,8 @@ from velferd.billing.release import release_invoice
 from velferd.billing.run import run_period
 from velferd.cli import _fail_clearly, _tenant
 from velferd.db import db
-from velferd.errors import NotFound
 from velferd.models import Invoice
-from velferd.tenancy import get_owned, tenant_scope
+from velferd.tenancy import require_owned, tenant_scope
 
 
 @click.group("invoices")
@@ -29,10 +28,7 @@ def invoices_group():
 
 
 def _invoice(invoice_id: int) -> Invoice:
-    invoice = get_owned(Invoice, invoice_id)
-    if invoice is None:
-        raise NotFound(f"no invoice {invoice_id}")
-    return invoice
+    return require_owned(Invoice, invoice_id, "invoice")
 
 
 def _line(invoice: Invoice) -> str:

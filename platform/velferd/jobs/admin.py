@@ -7,10 +7,10 @@ import sqlalchemy as sa
 
 from velferd import audit
 from velferd.db import db
-from velferd.errors import Conflict, NotFound
+from velferd.errors import Conflict
 from velferd.jobs.outbox import enqueue
 from velferd.models import JobRun, Tenant, User
-from velferd.tenancy import get_owned
+from velferd.tenancy import require_owned
 
 
 def list_jobs(*, state: str | None = None, task: str | None = None, before_id: int | None = None,
@@ -27,10 +27,7 @@ def list_jobs(*, state: str | None = None, task: str | None = None, before_id: i
 
 
 def find_job(job_id: int) -> JobRun:
-    job = get_owned(JobRun, job_id)
-    if job is None:
-        raise NotFound(f"no job {job_id}")
-    return job
+    return require_owned(JobRun, job_id, "job")
 
 
 def retry_job(tenant: Tenant, job_id: int, actor: User | None) -> JobRun:

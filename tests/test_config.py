@@ -8,11 +8,12 @@ import os
 import pytest
 
 from velferd import create_app
-from velferd.config import DEFAULT_SECRET_KEY, ConfigurationError
+from velferd.config import DEFAULT_SECRET_KEY, MIN_SECRET_KEY_LENGTH, ConfigurationError
 
 PG = "postgresql+psycopg://velferd:secret@db.internal:5432/velferd"
 #: Only what keeps the tests independent of what happens to be installed.
 NO_ENTRY_POINTS = {"LOAD_PLUGIN_ENTRY_POINTS": False}
+GOOD_SECRET = "m4Q7-vZ2pK9xR3tW8yB1nE6hJ0cL5fG_"  # 32 characters, as from secrets.token_urlsafe
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +84,7 @@ def test_production_with_an_empty_or_default_secret_from_the_environment_refuses
 
 def test_production_without_a_database_url_refuses_to_start(monkeypatch):
     monkeypatch.setenv("VELFERD_ENV", "production")
-    monkeypatch.setenv("VELFERD_SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setenv("VELFERD_SECRET_KEY", GOOD_SECRET)
     with pytest.raises(ConfigurationError) as refused:
         create_app(NO_ENTRY_POINTS)
     assert "VELFERD_DATABASE_URL" in str(refused.value)
@@ -99,7 +100,7 @@ def test_production_missing_both_names_both_in_one_message(monkeypatch):
 
 def test_production_with_secret_and_database_starts_with_secure_cookies(monkeypatch):
     monkeypatch.setenv("VELFERD_ENV", "production")
-    monkeypatch.setenv("VELFERD_SECRET_KEY", "a-long-random-production-secret")
+    monkeypatch.setenv("VELFERD_SECRET_KEY", GOOD_SECRET)
     monkeypatch.setenv("VELFERD_DATABASE_URL", PG)
     app = create_app(NO_ENTRY_POINTS)
     assert app.config["ENV"] == "production"
@@ -109,7 +110,7 @@ def test_production_with_secret_and_database_starts_with_secure_cookies(monkeypa
 
 
 def test_production_settings_can_come_as_overrides_too():
-    app = create_app({**NO_ENTRY_POINTS, "ENV": "production", "SECRET_KEY": "s3cret-from-a-vault", "DATABASE_URL": PG})
+    app = create_app({**NO_ENTRY_POINTS, "ENV": "production", "SECRET_KEY": GOOD_SECRET, "DATABASE_URL": PG})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     with pytest.raises(ConfigurationError, match="VELFERD_SECRET_KEY"):
         create_app({**NO_ENTRY_POINTS, "ENV": "production", "DATABASE_URL": PG})
@@ -138,3 +139,182 @@ def test_wsgi_entry_point_refuses_an_incomplete_production_configuration(monkeyp
     with pytest.raises(ConfigurationError, match="VELFERD_SECRET_KEY"):
         importlib.import_module("velferd.wsgi")
     sys.modules.pop("velferd.wsgi", None)
+
+
+@pytest.mark.parametrize(("variable", "value", "reason"), [
+    ("VELFERD_TOKEN_DAYS", "abc", "valid integer"),
+    ("VELFERD_TOKEN_DAYS", "-5", "greater than or equal to 0"),
+    ("VELFERD_SMTP_PORT", "70000", "less than or equal to 65535"),
+    ("VELFERD_SMTP_STARTTLS", "perhaps", "valid boolean"),
+    ("VELFERD_ENV", "prod", "'development' or 'production'"),
+    ("VELFERD_SMTP_TIMEOUT", "soon", "valid number"),
+])
+def test_a_bad_setting_refuses_to_start_naming_its_variable_and_the_reason(monkeypatch, variable, value, reason):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError) as refused:
+        create_app(NO_ENTRY_POINTS)
+    assert f"{variable}:" in str(refused.value)
+    assert reason in str(refused.value)
+
+
+def test_a_token_lifetime_that_does_not_parse_stops_the_start_not_the_first_token(monkeypatch):
+    """The observed defect: VELFERD_TOKEN_DAYS=abc started, then creating a token was a 500."""
+    monkeypatch.setenv("VELFERD_TOKEN_DAYS", "abc")
+    with pytest.raises(ConfigurationError, match="VELFERD_TOKEN_DAYS"):
+        create_app(NO_ENTRY_POINTS)
+
+
+def test_every_bad_setting_is_named_in_one_message(monkeypatch):
+    monkeypatch.setenv("VELFERD_TOKEN_DAYS", "abc")
+    monkeypatch.setenv("VELFERD_SMTP_PORT", "0")
+    with pytest.raises(ConfigurationError) as refused:
+        create_app(NO_ENTRY_POINTS)
+    assert "VELFERD_TOKEN_DAYS" in str(refused.value) and "VELFERD_SMTP_PORT" in str(refused.value)
+
+
+def test_the_refusal_never_repeats_the_value(monkeypatch):
+    """The value may be a password pasted into the wrong variable: logs get the name only."""
+    monkeypatch.setenv("VELFERD_SMTP_PORT", "hunter2-the-smtp-password")
+    with pytest.raises(ConfigurationError) as refused:
+        create_app(NO_ENTRY_POINTS)
+    assert "VELFERD_SMTP_PORT" in str(refused.value)
+    assert "hunter2" not in str(refused.value)
+
+
+def test_a_bad_override_is_refused_too():
+    with pytest.raises(ConfigurationError, match="TOKEN_DAYS"):
+        create_app({**NO_ENTRY_POINTS, "TOKEN_DAYS": "a week"})
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", True), ("false", False), ("1", True), ("0", False),
+                                                 ("yes", True), ("off", False)])
+def test_booleans_read_as_people_write_them(monkeypatch, value, expected):
+    monkeypatch.setenv("VELFERD_SMTP_STARTTLS", value)
+    assert create_app(NO_ENTRY_POINTS).config["SMTP_STARTTLS"] is expected
+
+
+def test_text_settings_stay_text_and_null_is_none(monkeypatch):
+    """Digits in a text setting are still text; JSON null (as a test worker's environment has it)
+    is no value, and a JSON string is its text."""
+    monkeypatch.setenv("VELFERD_SECRET_KEY", "12345678901234567890123456789012")
+    monkeypatch.setenv("VELFERD_SMTP_USER", "null")
+    monkeypatch.setenv("VELFERD_SMTP_HOST", '"mail.internal"')
+    monkeypatch.setenv("VELFERD_SMTP_TIMEOUT", "2.5")
+    config = create_app(NO_ENTRY_POINTS).config
+    assert config["SECRET_KEY"] == "12345678901234567890123456789012"
+    assert config["SMTP_USER"] is None
+    assert config["SMTP_HOST"] == "mail.internal"
+    assert config["SMTP_TIMEOUT"] == 2.5
+
+
+@pytest.mark.parametrize(("secret", "reason"), [
+    ("Zq8-short-but-random", f"shorter than {MIN_SECRET_KEY_LENGTH} characters"),
+    ("changeme", "placeholder"),
+    ("secret", "placeholder"),
+    ("CHANGEME", "placeholder"),
+    (DEFAULT_SECRET_KEY, "placeholder"),
+    ("changeme" * 5, "different characters"),
+    ("a" * 64, "different characters"),
+])
+def test_production_refuses_a_short_or_placeholder_secret_key(monkeypatch, secret, reason):
+    monkeypatch.setenv("VELFERD_ENV", "production")
+    monkeypatch.setenv("VELFERD_DATABASE_URL", PG)
+    monkeypatch.setenv("VELFERD_SECRET_KEY", secret)
+    with pytest.raises(ConfigurationError) as refused:
+        create_app(NO_ENTRY_POINTS)
+    message = str(refused.value)
+    assert "VELFERD_SECRET_KEY" in message and reason in message
+    assert len(secret) < 10 or secret not in message  # the key itself is never repeated
+
+
+def test_development_keeps_its_development_key(monkeypatch):
+    monkeypatch.setenv("VELFERD_SECRET_KEY", "short")
+    assert create_app(NO_ENTRY_POINTS).config["SECRET_KEY"] == "short"
+
+
+def import_fresh(module: str):
+    """Import a server entry module as its server does: built at import, from the environment."""
+    import importlib
+    import sys
+
+    sys.modules.pop(module, None)
+    try:
+        return importlib.import_module(module)
+    finally:
+        sys.modules.pop(module, None)
+
+
+@pytest.fixture
+def throwaway_role():
+    """Make a login role on the test server with the given attributes; its URL, dropped after."""
+    import uuid
+
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    from tests.databases import PG_URL
+
+    server = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    made = []
+
+    def make(attributes: str) -> str:
+        name = f"velferd_cfg_{uuid.uuid4().hex[:8]}"
+        with server.connect() as connection:
+            connection.execute(sa.text(f"CREATE ROLE {name} LOGIN {attributes}"))
+        made.append(name)
+        return make_url(PG_URL).set(username=name, password=None).render_as_string(hide_password=False)
+
+    yield make
+    with server.connect() as connection:
+        for name in made:
+            connection.execute(sa.text(f"DROP ROLE {name}"))
+    server.dispose()
+
+
+@pytest.mark.postgres
+def test_the_web_app_refuses_a_superuser_connection(monkeypatch):
+    """The test server's own URL connects as root, a superuser: row-level security would be off."""
+    from tests.databases import PG_URL
+
+    monkeypatch.setenv("VELFERD_DATABASE_URL", PG_URL)
+    monkeypatch.setenv("VELFERD_LOAD_PLUGIN_ENTRY_POINTS", "false")
+    with pytest.raises(ConfigurationError) as refused:
+        import_fresh("velferd.wsgi")
+    assert "connects as a role with SUPERUSER" in str(refused.value)
+
+
+@pytest.mark.postgres
+def test_the_worker_refuses_a_superuser_connection(monkeypatch):
+    from tests.databases import PG_URL
+
+    monkeypatch.setenv("VELFERD_DATABASE_URL", PG_URL)
+    monkeypatch.setenv("VELFERD_LOAD_PLUGIN_ENTRY_POINTS", "false")
+    with pytest.raises(ConfigurationError, match="SUPERUSER"):
+        import_fresh("velferd.worker")
+
+
+@pytest.mark.postgres
+def test_the_web_app_refuses_a_role_with_bypassrls(monkeypatch, throwaway_role):
+    monkeypatch.setenv("VELFERD_DATABASE_URL", throwaway_role("NOSUPERUSER BYPASSRLS"))
+    monkeypatch.setenv("VELFERD_LOAD_PLUGIN_ENTRY_POINTS", "false")
+    with pytest.raises(ConfigurationError) as refused:
+        import_fresh("velferd.wsgi")
+    assert "connects as a role with BYPASSRLS, which" in str(refused.value)
+
+
+@pytest.mark.postgres
+def test_the_web_app_and_worker_start_as_a_role_under_row_level_security(monkeypatch, throwaway_role):
+    monkeypatch.setenv("VELFERD_DATABASE_URL", throwaway_role("NOSUPERUSER NOBYPASSRLS"))
+    monkeypatch.setenv("VELFERD_LOAD_PLUGIN_ENTRY_POINTS", "false")
+    monkeypatch.setenv("VELFERD_ENV", "production")
+    monkeypatch.setenv("VELFERD_SECRET_KEY", GOOD_SECRET)
+    wsgi = import_fresh("velferd.wsgi")
+    assert wsgi.app.test_client().get("/healthz").status_code == 200
+    monkeypatch.setenv("VELFERD_REDIS_URL", "redis://127.0.0.1:1/0")  # never contacted at import
+    assert import_fresh("velferd.worker").celery is not None
+
+
+def test_a_sqlite_app_has_no_role_to_check(tmp_path):
+    from velferd.database_role import bypassing_attributes
+
+    assert bypassing_attributes(create_app(NO_ENTRY_POINTS)) == []

@@ -1,23 +1,42 @@
 """Configuration: safe defaults for the embedded demo, overridden by ``VELFERD_*`` variables.
 
-``VELFERD_DATABASE_URL=postgresql+psycopg://…`` becomes ``DATABASE_URL``; values are parsed as
-JSON where they can be (``VELFERD_TOKEN_DAYS=30`` is the number 30). In production
-(``VELFERD_ENV=production``) the app refuses to start with the default secret key or without a
-database URL, and says which variable to set.
+``VELFERD_DATABASE_URL=postgresql+psycopg://…`` becomes ``DATABASE_URL``. Every setting is typed
+and checked when the app is built, so a bad value stops the start with a message naming the
+variable (``VELFERD_TOKEN_DAYS=abc``), instead of a 500 on the first request that reads it.
+
+A setting's type is its default's type (``TOKEN_DAYS: 90`` is a non-negative integer, ``False``
+a boolean, a string a string; ``None`` an optional string), so adding a setting is one line in
+:func:`defaults`; :data:`TYPES` narrows the few that need more (choices, ranges, optional
+numbers). Values are read as JSON where they can be (``30``, ``true``, ``null``, ``"text"``), else
+as plain text; pydantic does the parsing and gives the reason. In production
+(``VELFERD_ENV=production``) the app also refuses development secrets and a missing database URL.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Annotated, Any, Literal, Mapping, Optional
 
+import pydantic
 from flask import Flask
 
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+#: Secret keys seen in examples and templates: never a production key, whatever their length.
+PLACEHOLDER_SECRET_KEYS = frozenset({
+    DEFAULT_SECRET_KEY, "changeme", "change-me", "change_me", "secret", "secret-key", "secret_key", "secretkey",
+    "your-secret-key", "your_secret_key", "supersecret", "super-secret-key", "development", "dev", "test",
+    "testing", "password", "insecure", "default", "replace-me", "replaceme", "xxx", "todo",
+})
+MIN_SECRET_KEY_LENGTH = 32
+#: A key made of this few different characters ("aaaa…", "changemechangeme…") is not random.
+MIN_SECRET_KEY_DISTINCT_CHARACTERS = 10
+ENV_PREFIX = "VELFERD_"
 
 
 class ConfigurationError(RuntimeError):
-    pass
+    """The settings would not run: raised while the app is built, naming the variables to fix."""
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
@@ -49,7 +68,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SMTP_USER": None,
         "SMTP_PASSWORD": None,
         "SMTP_STARTTLS": False,
-        "SMTP_TIMEOUT": 30,  # seconds for connecting and for each reply
+        "SMTP_TIMEOUT": 30.0,  # seconds for connecting and for each reply
         # sender of invoice e-mails when the tenant's billing profile names none
         "INVOICE_SENDER": "velferd@localhost",
         # the invoice run writes this many invoices per transaction (a crash rolls back one batch)
@@ -73,11 +92,76 @@ def defaults(instance_path: str) -> dict[str, Any]:
     }
 
 
-def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+#: Types that a setting's default does not tell; every other setting has its default's type.
+TYPES: dict[str, Any] = {
+    "ENV": Literal["development", "production"],
+    "SESSION_COOKIE_SAMESITE": Optional[Literal["Lax", "Strict", "None"]],
+    "SMTP_PORT": Annotated[int, pydantic.Field(ge=1, le=65535)],
+    "SMTP_TIMEOUT": pydantic.NonNegativeFloat,
+}
+#: What a default's type means as a setting: counts and durations are never negative.
+_INFERRED = {bool: bool, int: pydantic.NonNegativeInt, float: pydantic.NonNegativeFloat, str: str}
+
+
+def setting_type(name: str, default: Any) -> Any:
+    """The type a setting is validated against: TYPES, else inferred from its default."""
+    if name in TYPES:
+        return TYPES[name]
+    if default is None:
+        return Optional[str]
+    return _INFERRED.get(type(default), type(default))
+
+
+def _from_environment(text: str, expected: Any) -> Any:
+    """An environment value as the setting's type would read it: JSON where it parses (so
+    ``30``, ``true`` and ``null`` are what they say), except that a text setting keeps digits as
+    text (a secret key of digits is still a string)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    if isinstance(value, str) or value is None:
+        return value
+    return text if expected in (str, Optional[str]) else value
+
+
+def _reason(error: pydantic.ValidationError) -> str:
+    """pydantic's reason without the value (which may be a password or a secret key)."""
+    return "; ".join(detail["msg"] for detail in error.errors(include_input=False, include_url=False))
+
+
+def typed_settings(defaults_: Mapping[str, Any], environ: Mapping[str, str],
+                   overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Defaults, then ``VELFERD_*`` variables, then explicit overrides, each known setting
+    validated against its type. Every bad setting is named in one error, so one restart fixes all.
+    Unknown ``VELFERD_*`` variables pass through as Flask would read them (Flask's own settings)."""
+    settings, problems = dict(defaults_), []
+    for key, text in environ.items():
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX):] not in defaults_:
+            settings[key[len(ENV_PREFIX):]] = _from_environment(text, Any)
+    for name, default in defaults_.items():
+        expected = setting_type(name, default)
+        variable = ENV_PREFIX + name
+        for source, present, raw in (
+            (variable, variable in environ, lambda: _from_environment(environ[variable], expected)),
+            (f"{name} (override)", name in overrides, lambda: overrides[name]),
+        ):
+            if not present:
+                continue
+            try:
+                settings[name] = pydantic.TypeAdapter(expected).validate_python(raw())
+            except pydantic.ValidationError as error:
+                problems.append(f"{source}: {_reason(error)}")
+    settings.update({key: value for key, value in overrides.items() if key not in defaults_})
+    if problems:
+        raise ConfigurationError("invalid configuration: " + "; ".join(problems))
+    return settings
+
+
+def load(app: Flask, overrides: Mapping[str, Any] | None, environ: Mapping[str, str] | None = None) -> None:
     """Defaults, then the environment, then explicit overrides (tests); then check and derive."""
-    app.config.update(defaults(app.instance_path))
-    app.config.from_prefixed_env("VELFERD")
-    app.config.update(overrides or {})
+    app.config.update(typed_settings(defaults(app.instance_path), os.environ if environ is None else environ,
+                                     overrides or {}))
     if app.config["ENV"] == "production":
         _check_production(app.config)
     url = app.config["DATABASE_URL"] or f"sqlite:///{app.config['SQLITE_PATH']}"
@@ -88,10 +172,25 @@ def load(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         app.config["CELERY_BROKER_URL"] = app.config["REDIS_URL"]
 
 
+def secret_key_problem(secret: str | None) -> str | None:
+    """Why a secret key is unfit for production, or None when it will do."""
+    if not secret:
+        return "is not set"
+    if secret.strip().lower() in PLACEHOLDER_SECRET_KEYS:
+        return "is a well-known placeholder"
+    if len(secret) < MIN_SECRET_KEY_LENGTH:
+        return f"is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    if len(set(secret)) < MIN_SECRET_KEY_DISTINCT_CHARACTERS:
+        return f"has fewer than {MIN_SECRET_KEY_DISTINCT_CHARACTERS} different characters"
+    return None
+
+
 def _check_production(config: Mapping[str, Any]) -> None:
     missing = []
-    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
-        missing.append("VELFERD_SECRET_KEY (a long random value; the default is for development only)")
+    secret_problem = secret_key_problem(config.get("SECRET_KEY"))
+    if secret_problem:
+        missing.append(f"VELFERD_SECRET_KEY (it {secret_problem}; use at least {MIN_SECRET_KEY_LENGTH} random "
+                       "characters, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
     if not config.get("DATABASE_URL"):
         missing.append("VELFERD_DATABASE_URL (the PostgreSQL URL the application connects with)")
     if missing:

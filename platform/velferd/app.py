@@ -7,7 +7,8 @@ from typing import Any, Iterable, Mapping
 
 from flask import Flask
 
-from velferd import api, audit, cli, config, health, jobs, tenancy  # noqa: F401  (audit, tenancy: session listeners)
+from velferd import api, audit, cli, column_checks, config, health, jobs, tenancy  # noqa: F401  (audit, column_checks, tenancy: session listeners)
+from velferd import origin_check, proxies, security_headers
 from velferd.db import db
 from velferd.plugins.manager import build_registry
 
@@ -18,6 +19,9 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Itera
     app = Flask("velferd", instance_path=os.environ.get("VELFERD_INSTANCE_PATH", os.path.abspath("instance")))
     config.load(app, config_overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    security_headers.init_app(app)
+    proxies.init_app(app)
+    origin_check.init_app(app)
     db.init_app(app)
     registry = build_registry(plugins, load_entry_points=app.config["LOAD_PLUGIN_ENTRY_POINTS"])
     app.extensions["velferd.plugins"] = registry

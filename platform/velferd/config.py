@@ -89,6 +89,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "JOBS_RESEND_QUEUED_AFTER_SECONDS": 3600,  # a queued job not started after this is sent again
         # a job still running after this lost its worker (beyond Redis's 1 h redelivery): failed, retryable
         "JOBS_LOST_AFTER_SECONDS": 7200,
+        # a request body larger than this is refused with a 413 (Flask's MAX_CONTENT_LENGTH)
+        "MAX_REQUEST_BYTES": 1048576,
+        # reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none)
+        "TRUSTED_PROXIES": 0,
+        # other origins (scheme://host[:port], space-separated) whose pages may post with the session cookie
+        "TRUSTED_ORIGINS": "",
     }
 
 

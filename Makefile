@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 PG_URL    ?= postgresql+psycopg://root@127.0.0.1:5432/postgres
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: demo test test-services lint bench clean
+.PHONY: demo test test-services lint smoke-install bench clean
 
 $(BIN)/velferd: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test-services: $(BIN)/velferd
 ## make lint: the import contract that the core never imports a plugin (plugin-to-plugin comes with the plugins)
 lint: $(BIN)/velferd
 	$(BIN)/lint-imports
+
+## make smoke-install: the built wheel, installed without extras in a fresh virtualenv, serves /readyz under gunicorn
+smoke-install: $(BIN)/velferd
+	PYTHON=$(PYTHON) BUILD_PYTHON=$(abspath $(BIN))/python bash .ci/smoke-install
 
 bench: $(BIN)/velferd
 	$(BIN)/python bench/bench_cases.py

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 from flask import Flask
 
 from velferd import api, audit, cli, column_checks, config, health, jobs, tenancy  # noqa: F401  (audit, column_checks, tenancy: session listeners)
-from velferd import origin_check, proxies, security_headers
+from velferd import origin_check, proxies, read_audit, security_headers, throttle
 from velferd.db import db
 from velferd.plugins.manager import build_registry
 
@@ -26,7 +26,9 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Itera
     registry = build_registry(plugins, load_entry_points=app.config["LOAD_PLUGIN_ENTRY_POINTS"])
     app.extensions["velferd.plugins"] = registry
     jobs.init_app(app)
+    throttle.init_app(app)
     app.register_blueprint(health.blp)
     api.init_app(app, registry)
+    read_audit.init_app(app)
     cli.init_app(app)
     return app

@@ -70,7 +70,10 @@ class TenantSession(FlaskSession):
     """The session class every request, task and command uses; tenancy listens on it."""
 
 
-db = SQLAlchemy(model_class=Base, session_options={"class_": TenantSession, "expire_on_commit": False})
+#: ``hide_parameters``: a failed statement's error (and so any log of it) never carries the bound
+#: values — national ids, names, token hashes — only the SQL text.
+db = SQLAlchemy(model_class=Base, session_options={"class_": TenantSession, "expire_on_commit": False},
+                engine_options={"hide_parameters": True})
 
 
 class TenantOwned:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+import marshmallow as ma
+
 from velferd.auth import require_permission
-from velferd.errors import Conflict, NotFound
+from velferd.errors import Conflict, NotFound, ValidationFailed
 from velferd.models import Case, Tenant
 from velferd.plugins.manager import registry
 from velferd.plugins.specs import GuardContext, Transition, Workflow
@@ -36,11 +38,22 @@ def allowed_transition(tenant: Tenant, case: Case, name: str, payload: Mapping[s
             f"'{name}' cannot be taken from state '{case.state}'; it starts from {', '.join(transition.source)}",
             {"state": case.state},
         )
+    check_payload(transition, payload)
     context = GuardContext(tenant=tenant, settings=settings, case=case, payload=payload)
     reasons = [reason for guard in transition.guards if (reason := guard(context))]
     if reasons:
         raise Conflict(f"'{name}' is not allowed: " + "; ".join(reasons), {"reasons": reasons})
     return transition
+
+
+def check_payload(transition: Transition, payload: Mapping[str, Any]) -> None:
+    """The data must pass the transition's declared payload schema (422 naming the field)."""
+    if transition.payload is None:
+        return
+    try:
+        transition.payload().load(payload)
+    except ma.ValidationError as error:
+        raise ValidationFailed.from_marshmallow(error, f"the data for '{transition.name}'") from None
 
 
 def available_transitions(case: Case) -> list[str]:

@@ -17,6 +17,7 @@ from velferd.toolkit import (
     current_user,
     db,
     get_owned,
+    parse_period,
     requires,
     settings_for,
     tenant_today,
@@ -262,10 +263,8 @@ def load_published_deflators():
 @blp.response(200, LinePreviewSchema(many=True))
 def preview_invoice_lines(query):
     """The lines DUE would give the invoice run for a month (YYYY-MM): a preview, nothing is billed."""
-    year, month = (int(p) for p in query["period"].split("-"))
-    first = dt.date(year, month, 1)
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return invoicing.lines_for(_settings(), first, last)
+    period = parse_period(query["period"])
+    return invoicing.lines_for(_settings(), period.start, period.end)
 
 
 # --- reminders -----------------------------------------------------------------------------------------

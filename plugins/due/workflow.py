@@ -129,17 +129,6 @@ def check_start_day(day: dt.date, settings: Mapping[str, Any], field: str) -> No
 
 # --- guards -------------------------------------------------------------------------------------
 
-def payload_guard(schema: type[ma.Schema], name: str) -> Callable[[GuardContext], str | None]:
-    """Refuse a move whose data is malformed with a 422 naming the field (not a 409)."""
-
-    def guard(context: GuardContext) -> str | None:
-        load_payload(schema, name, context.payload)
-        return None
-
-    guard.__name__ = f"valid_{name}_data"
-    return guard
-
-
 def has_eligible_referral(context: GuardContext) -> str | None:
     if referral_of(context.case.id) is None:
         return "no referral is filed for the case; submit the referral form first"
@@ -268,31 +257,29 @@ WORKFLOW = Workflow(
     final=(DECLINED, CLOSED),
     transitions=(
         Transition("invite", (REFERRED,), INFORMATION_MEETING,
-                   guards=(payload_guard(InvitePayload, "invite"), has_eligible_referral, place_is_free,
-                           first_in_line),
+                   payload=InvitePayload, guards=(has_eligible_referral, place_is_free, first_in_line),
                    permission=INTAKE, title="Invite to the information meeting (a place is free)"),
-        Transition("start_assessment", (INFORMATION_MEETING,), ASSESSMENT, guards=(payload_guard(EndPayload, "start_assessment"),),
+        Transition("start_assessment", (INFORMATION_MEETING,), ASSESSMENT, payload=EndPayload,
                    permission=INTAKE, title="Start the assessment (kartlegging)"),
         Transition("give_feedback", (ASSESSMENT,), FEEDBACK_MEETING,
-                   guards=(payload_guard(EndPayload, "give_feedback"), assessment_done), permission=INTAKE,
+                   payload=EndPayload, guards=(assessment_done,), permission=INTAKE,
                    title="Feedback meeting with the youth"),
-        Transition("offer", (FEEDBACK_MEETING,), OFFERED, guards=(offer_start_date,), permission=INTAKE,
+        Transition("offer", (FEEDBACK_MEETING,), OFFERED, payload=OfferPayload, guards=(offer_start_date,), permission=INTAKE,
                    title="Offer a place, with a start date"),
-        Transition("decline", INTAKE_STATES, DECLINED, guards=(payload_guard(DeclinePayload, "decline"),),
+        Transition("decline", INTAKE_STATES, DECLINED, payload=DeclinePayload,
                    permission=INTAKE, title="Decline, with reasons"),
-        Transition("request_vedtak", (OFFERED,), AWAITING_VEDTAK, guards=(payload_guard(EndPayload, "request_vedtak"),),
+        Transition("request_vedtak", (OFFERED,), AWAITING_VEDTAK, payload=EndPayload,
                    permission=INTAKE, title="Written answer sent; await the referring unit's vedtak"),
-        Transition("hold_start_meeting", (AWAITING_VEDTAK,), STARTED, guards=(vedtak_recorded, start_meeting_data),
+        Transition("hold_start_meeting", (AWAITING_VEDTAK,), STARTED, payload=StartMeetingPayload, guards=(vedtak_recorded, start_meeting_data),
                    permission=INTAKE, title="Hold the start meeting: plan, responsibility group, tasks"),
-        Transition("give_notice", (STARTED,), NOTICE, guards=(notice_date,), permission=FOLLOW_UP,
+        Transition("give_notice", (STARTED,), NOTICE, payload=NoticePayload, guards=(notice_date,), permission=FOLLOW_UP,
                    title="Give two calendar months' notice"),
-        Transition("break_off", ACTIVE, ENDED, guards=(break_off_date,), permission=FOLLOW_UP,
+        Transition("break_off", ACTIVE, ENDED, payload=BreakOffPayload, guards=(break_off_date,), permission=FOLLOW_UP,
                    title="Break off: ends at once"),
-        Transition("end", (NOTICE,), ENDED, guards=(payload_guard(EndPayload, "end"), notice_has_run_out),
+        Transition("end", (NOTICE,), ENDED, payload=EndPayload, guards=(notice_has_run_out,),
                    permission=FOLLOW_UP, title="End when the notice has run out"),
         Transition("close", (ENDED,), CLOSED,
-                   guards=(payload_guard(EndPayload, "close"), meeting_held("ending_meeting", "ending meeting"),
-                           final_report_submitted),
+                   payload=EndPayload, guards=(meeting_held("ending_meeting", "ending meeting"), final_report_submitted),
                    permission=FOLLOW_UP, title="Close: after the ending meeting and the final report"),
     ),
 )

@@ -15,6 +15,11 @@ class Strict(ma.Schema):
         unknown = ma.RAISE
 
 
+class NoData(Strict):
+    """The payload of every allocation transition: nothing. The allocation decision (a rule
+    evaluation on the case) says where the case goes, so ``data`` must be empty."""
+
+
 class DecisionSummary(ma.Schema):
     id = fields.Integer()
     rule = fields.String()

@@ -13,6 +13,7 @@ from velferd.toolkit import GuardContext, Transition, Workflow
 from .allocation import COOPERATION, FORUM, LEADER, LIVSMESTRING, NAV
 from .decisions import effective_decision
 from .manifest import ALLOCATE
+from .schemas import NoData
 
 ASSESSED = "assessed"
 QUEUED_FORUM = "queued_forum"
@@ -55,17 +56,17 @@ WORKFLOW = Workflow(
     final=(CLOSED,),
     transitions=(
         Transition("appoint_nav", (*_OPEN, ALLOCATED_LIVSMESTRING), ALLOCATED_NAV, guards=(decision_says(NAV),),
-                   permission=ALLOCATE, title="Appoint the coordinator in NAV"),
+                   permission=ALLOCATE, payload=NoData, title="Appoint the coordinator in NAV"),
         Transition("appoint_livsmestring", (*_OPEN, ALLOCATED_NAV), ALLOCATED_LIVSMESTRING,
-                   guards=(decision_says(LIVSMESTRING),), permission=ALLOCATE,
+                   guards=(decision_says(LIVSMESTRING),), permission=ALLOCATE, payload=NoData,
                    title="Appoint the coordinator in Livsmestring"),
         Transition("refer_forum", (ASSESSED, QUEUED_COOPERATION), QUEUED_FORUM, guards=(decision_says(FORUM),),
-                   permission=ALLOCATE, title="Refer to Rusfaglig Forum"),
+                   permission=ALLOCATE, payload=NoData, title="Refer to Rusfaglig Forum"),
         Transition("refer_cooperation", (ASSESSED, QUEUED_FORUM), QUEUED_COOPERATION,
-                   guards=(decision_says(COOPERATION),), permission=ALLOCATE, title="Queue for a cooperation meeting"),
+                   guards=(decision_says(COOPERATION),), permission=ALLOCATE, payload=NoData, title="Queue for a cooperation meeting"),
         Transition("escalate", (ASSESSED, QUEUED_FORUM, QUEUED_COOPERATION), ESCALATED_LEADER,
-                   guards=(decision_says(LEADER),), permission=ALLOCATE, title="Take the case to leader level"),
-        Transition("close", (ALLOCATED_NAV, ALLOCATED_LIVSMESTRING), CLOSED, permission=ALLOCATE,
+                   guards=(decision_says(LEADER),), permission=ALLOCATE, payload=NoData, title="Take the case to leader level"),
+        Transition("close", (ALLOCATED_NAV, ALLOCATED_LIVSMESTRING), CLOSED, permission=ALLOCATE, payload=NoData,
                    title="Close the allocation case"),
     ),
 )

@@ -19,6 +19,7 @@ from velferd.api import (
     operator_api,
     people_api,
     plugins_api,
+    request_edge,
     session_api,
     tenant_api,
 )
@@ -53,7 +54,9 @@ def init_app(app: Flask, plugins: PluginRegistry) -> None:
     api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
     for blueprint in CORE_BLUEPRINTS:
         api.register_blueprint(blueprint)
+    request_edge.init_app_before_tenant(app)
     context.init_app(app)
+    request_edge.init_app_after_tenant(app)
     owners = app.extensions["velferd.plugin_blueprints"]
     for plugin_id, blueprints in plugins.blueprints.items():
         for blueprint in blueprints:

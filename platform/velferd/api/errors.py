@@ -10,12 +10,13 @@ import uuid
 from typing import Any, Mapping
 
 from flask import Flask, current_app, jsonify
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from velferd.db import db
 from velferd.errors import VelferdError
+from velferd.redaction import describe_traceback
 
 
 def error_response(status: int, message: str, fields: Mapping[str, Any] | None = None, headers=None):
@@ -67,15 +68,26 @@ def handle_integrity_error(error: IntegrityError):
     return error_response(409, "the change conflicts with a record that already exists")
 
 
+def handle_data_error(error: DataError):
+    """The database refused a value the edge let through (too long, out of range, a byte it
+    cannot store): the caller's input, so a 422 — the same answer SQLite gets from the flush
+    check (velferd.db_checks). The driver's text is not echoed: it can quote the value."""
+    db.session.rollback()
+    return error_response(422, "a value in the request cannot be stored (too long, out of range or "
+                               "containing a character the database refuses)")
+
+
 def handle_unexpected(error: Exception):
     db.session.rollback()
     incident = uuid.uuid4().hex[:12]
-    current_app.logger.exception("unexpected error %s", incident, exc_info=error)
+    # The traceback is logged redacted: a driver's message can quote a row's national id.
+    current_app.logger.error("unexpected error %s\n%s", incident, describe_traceback(error))
     return error_response(500, f"an unexpected error occurred; quote incident {incident} to the operator")
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(VelferdError, handle_velferd_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -23,8 +23,10 @@ from flask import Flask
 
 from velferd.jobs.dispatch import RUN_IDEMPOTENT_JOB, RUN_JOB
 from velferd.jobs.registry import beat_entries
+from velferd.redaction import RedactingFilter
 
 log = logging.getLogger(__name__)
+_REDACT = RedactingFilter()
 
 FAN_OUT = "velferd.fan_out"
 SWEEP = "velferd.sweep_outbox"
@@ -93,6 +95,7 @@ def make_celery(app: Flask) -> Celery:
         beat_max_loop_interval=app.config["REDBEAT_MAX_INTERVAL_SECONDS"],
     )
     _register_tasks(celery)
+    logging.getLogger("celery.app.trace").addFilter(_REDACT)  # "Task … raised unexpected: <exception text>"
     return celery
 
 

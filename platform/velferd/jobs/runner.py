@@ -27,6 +27,7 @@ from velferd.jobs.registry import RegisteredTask, find_task
 from velferd.models import JobRun, Tenant
 from velferd.plugins.enablement import enabled_plugin_ids, settings_for
 from velferd.plugins.specs import TaskContext
+from velferd.redaction import describe_error, describe_traceback
 from velferd.tenancy import get_owned, tenant_scope
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,8 @@ def run_job(tenant_id: int, job_id: int, message_id: str | None = None) -> str:
             db.session.flush()
         except Exception as error:
             db.session.rollback()
-            log.exception("job %s (%s) of tenant %s failed on attempt %s", job_id, job.task, tenant.slug, job.attempts)
+            log.error("job %s (%s) of tenant %s failed on attempt %s: %s", job_id, job.task, tenant.slug,
+                      job.attempts, describe_traceback(error))
             return _failed(get_owned(JobRun, job_id), registered, error)
         return _finish(job, "succeeded", result=_json(result))
 
@@ -133,7 +135,7 @@ def is_permanent(error: Exception) -> bool:
 
 
 def _failed(job: JobRun, registered: RegisteredTask, error: Exception) -> str:
-    text = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
+    text = describe_error(error)[:ERROR_LIMIT]
     if job.attempts >= job.max_attempts or is_permanent(error):
         return _finish(job, "failed", error=text)
     delay = backoff_seconds(registered.spec.backoff_seconds, job.attempts)

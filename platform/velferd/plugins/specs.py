@@ -86,12 +86,18 @@ Guard = Callable[[GuardContext], "str | None"]
 
 @dataclass(frozen=True)
 class Transition:
+    """A move from any of `source` to `target`. `payload` is the schema the request's ``data``
+    must pass (a 422 naming the field otherwise) before any guard runs; it is what the OpenAPI
+    document shows for the transition. Without one, ``data`` is any JSON object (still only
+    finite numbers and text without control characters) kept on the journal entry."""
+
     name: str
     source: tuple[str, ...]
     target: str
     guards: tuple[Guard, ...] = ()
     permission: str = "cases:write"
     title: str = ""
+    payload: type[ma.Schema] | None = None
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,15 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "TRUSTED_PROXIES": 0,
         # other origins (scheme://host[:port], space-separated) whose pages may post with the session cookie
         "TRUSTED_ORIGINS": "",
+        # a login session ends after this many minutes without a request, and this many hours after login
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_ABSOLUTE_HOURS": 12,
+        # failed logins allowed per account and per client address ("N per M minutes", ";" between limits)
+        "LOGIN_LIMIT_PER_ACCOUNT": "10 per 15 minutes",
+        "LOGIN_LIMIT_PER_ADDRESS": "50 per 15 minutes",
+        "LOGIN_THROTTLE_KEY_PREFIX": "velferd:login:",  # keys of those counters in Redis
+        # days a tenant admin's invitation can be accepted
+        "INVITATION_DAYS": 7,
     }
 
 

@@ -1,5 +1,5 @@
-"""Who is calling, and may they? Passwords (argon2), bearer tokens, memberships and the one
-place where permissions are checked (`require_permission`).
+"""Who is calling, and may they? Sessions (velferd.sessions), bearer tokens, memberships and the
+one place where permissions are checked (`require_permission`). Passwords: velferd.passwords.
 
 A token names its tenant (``vf.<tenant slug>.<secret>``) so that a token used against another
 municipality is refused with 403 without ever being looked up there; only the SHA-256 of the
@@ -16,10 +16,9 @@ import secrets
 from typing import Callable, Iterator, TypeVar
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, g, request, session
+from flask import g, request
 
+from velferd import sessions
 from velferd.db import db, utcnow
 from velferd.errors import Forbidden, Unauthorized
 from velferd.models import ApiToken, Membership, Tenant, User
@@ -28,39 +27,6 @@ from velferd.plugins.manager import registry
 
 TOKEN_PREFIX = "vf"
 F = TypeVar("F", bound=Callable)
-
-
-def _hasher() -> PasswordHasher:
-    """The app's argon2 hasher; its cost comes from ARGON2_* settings (tests lower it). Hashes
-    carry their own parameters, so raising the cost later still verifies old hashes."""
-    app = current_app._get_current_object()
-    hasher = app.extensions.get("velferd.password_hasher")
-    if hasher is None:
-        hasher = PasswordHasher(
-            time_cost=app.config["ARGON2_TIME_COST"], memory_cost=app.config["ARGON2_MEMORY_COST_KIB"],
-            parallelism=app.config["ARGON2_PARALLELISM"],
-        )
-        app.extensions["velferd.password_hasher"] = hasher
-    return hasher
-
-
-def hash_password(password: str) -> str:
-    return _hasher().hash(password)
-
-
-def verify_password(user: User | None, password: str) -> bool:
-    """Constant work whether or not the user exists, so timing does not reveal accounts."""
-    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
-    try:
-        ok = _hasher().verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return False
-    return ok and user is not None and user.active
-
-
-def _dummy_hash() -> str:
-    """A hash to verify against when the user does not exist, at the app's cost."""
-    return current_app.extensions.setdefault("velferd.dummy_hash", hash_password(secrets.token_hex(16)))
 
 
 def _token_digest(secret: str) -> str:
@@ -109,9 +75,8 @@ def _membership(user: User) -> Membership | None:
 
 
 def current_session_user() -> User | None:
-    user_id = session.get("user_id")
-    user = db.session.get(User, user_id) if user_id is not None else None
-    return user if user is not None and user.active else None
+    """The user of this browser's (unexpired) server-side session; see velferd.sessions."""
+    return sessions.current_user()
 
 
 def authenticate_for_tenant(tenant: Tenant) -> None:

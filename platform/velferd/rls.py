@@ -16,7 +16,18 @@ import sqlalchemy as sa
 
 CURRENT_TENANT = "nullif(current_setting('velferd.tenant_id', true), '')::integer"
 POLICY = "tenant_isolation"
-APPEND_ONLY_TABLES = ("audit_event", "operator_audit_event")
+APPEND_ONLY_TABLES = ("audit_event", "operator_audit_event", "login_event")
+
+#: Tables the app role may not change freely (anything else: SELECT, INSERT, UPDATE, DELETE).
+#: ``tenant``: the operator creates municipalities at run time, nothing edits them. ``app_user``:
+#: every column but the password hash is readable; rows are created, and passwords set, only
+#: through the SECURITY DEFINER functions of migration 0004 (so no ``is_operator``, no hash).
+RESTRICTED_TABLES = {
+    "tenant": ["SELECT, INSERT"],
+    "app_user": ["SELECT (id, email, name, is_operator, active, created_at)"],
+}
+#: The narrow paths into the identity tables (defined by the migrations, owned by the schema owner).
+IDENTITY_FUNCTION_PREFIX = "velferd\\_%"
 
 
 def enable_tenant_rls_sql(table: str) -> list[str]:
@@ -36,7 +47,8 @@ def enable_tenant_rls(op, table: str) -> None:
 
 
 def grant_app_role(connection: sa.Connection, role: str, append_only: Iterable[str] = APPEND_ONLY_TABLES) -> None:
-    """Give the application role what it needs and no more; run after every migration.
+    """Give the application role what it needs and no more; run after every migration (plugins'
+    tables get the default rights, so their migrations need not call this).
 
     Skipped when the role does not exist (the embedded demo, or a cluster where the operator
     grants by hand)."""
@@ -50,4 +62,18 @@ def grant_app_role(connection: sa.Connection, role: str, append_only: Iterable[s
     connection.execute(sa.text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
     connection.execute(sa.text(f"REVOKE ALL ON alembic_version FROM {quoted}"))
     for table in append_only:
-        connection.execute(sa.text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {quoted}"))
+        if _table_exists(connection, table):
+            connection.execute(sa.text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {quoted}"))
+    for table, grants in RESTRICTED_TABLES.items():
+        connection.execute(sa.text(f"REVOKE ALL ON {table} FROM {quoted}"))
+        for grant in grants:
+            connection.execute(sa.text(f"GRANT {grant} ON {table} TO {quoted}"))
+    for signature in connection.scalars(sa.text(
+        "select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace "
+        "where n.nspname = 'public' and p.proname like :prefix"
+    ), {"prefix": IDENTITY_FUNCTION_PREFIX}):
+        connection.execute(sa.text(f"GRANT EXECUTE ON FUNCTION {signature} TO {quoted}"))
+
+
+def _table_exists(connection: sa.Connection, table: str) -> bool:
+    return connection.scalar(sa.text("select to_regclass(:t) is not null"), {"t": f"public.{table}"})

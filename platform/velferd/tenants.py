@@ -7,13 +7,13 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 
-from velferd import audit
-from velferd.auth import hash_password
+from velferd import accounts, audit
 from velferd.db import db
 from velferd.errors import Conflict, ValidationFailed
 from velferd.identity import InvalidIdentifier, validate_organisation_number
 from velferd.models import Membership, Tenant, Unit, User
 from velferd.models.tenants import COUNTRY_DEFAULTS
+from velferd.passwords import check_strength, hash_password
 from velferd.plugins.manager import registry
 
 
@@ -52,14 +52,14 @@ def create_tenant(slug: str, name: str, country: str, organisation_number: str) 
 
 
 def create_user(email: str, name: str, password: str | None = None, is_operator: bool = False) -> User:
-    email = email.lower()
-    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"a user with the e-mail {email} exists already", {"email": ["Already registered."]})
-    user = User(email=email, name=name, is_operator=is_operator,
-                password_hash=hash_password(password) if password else None)
-    db.session.add(user)
-    db.session.flush()
-    return user
+    """An account made by the operator (CLI, demo seed, tests); tenant admins invite instead
+    (velferd.invitations). A password given is checked for strength (422 naming ``password``)."""
+    if password is not None:
+        check_strength(password, "password", [email, name])
+    password_hash = hash_password(password) if password else None
+    if is_operator:
+        return accounts.create_operator(email, name, password_hash)
+    return accounts.create_user(email, name, password_hash)
 
 
 def check_roles(roles: Iterable[str]) -> list[str]:

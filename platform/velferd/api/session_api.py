@@ -1,37 +1,48 @@
-"""Password login with a session cookie, for people; scripts use bearer tokens."""
+"""Password login with a server-side session, for people (scripts use bearer tokens); logout,
+changing one's password, and accepting an invitation to a municipality."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import session
+from flask import request
 from flask_smorest import Blueprint
 
+from velferd import accounts, invitations, passwords, sessions
+from velferd.api.account_schemas import AcceptedSchema, InvitationAcceptSchema, PasswordChangeSchema
+from velferd.api.errors import error_response
 from velferd.api.schemas import LoginSchema, UserSchema
-from velferd.auth import current_session_user, verify_password
+from velferd.auth import current_session_user
 from velferd.db import db
-from velferd.errors import Unauthorized
-from velferd.models import User
+from velferd.errors import Conflict, Unauthorized, ValidationFailed
+from velferd.login import check_password
+from velferd.throttle import TooManyAttempts, throttle
 
 blp = Blueprint("session", __name__, url_prefix="/api/auth", description="Log in and out")
+
+
+@blp.errorhandler(TooManyAttempts)
+def _too_many_attempts(error: TooManyAttempts):
+    db.session.rollback()
+    return error_response(429, error.message, headers={"Retry-After": str(error.retry_after)})
 
 
 @blp.post("/login")
 @blp.arguments(LoginSchema)
 @blp.response(200, UserSchema)
 def login(credentials):
-    """Log in with e-mail and password; the session cookie then authenticates requests."""
-    user = db.session.scalar(sa.select(User).where(User.email == credentials["email"].lower()))
-    if not verify_password(user, credentials["password"]):
-        raise Unauthorized("wrong e-mail or password")
-    session.clear()
-    session["user_id"] = user.id
+    """Log in with e-mail and password; the session cookie then authenticates requests. Failed
+    attempts are limited per account and per address (429 with Retry-After); all are logged."""
+    user = check_password(credentials["email"], credentials["password"])
+    sessions.start(user)
+    db.session.commit()
     return user
 
 
 @blp.post("/logout")
 @blp.response(204)
 def logout():
-    session.clear()
+    """End this session: the cookie stops working, also if it was copied."""
+    sessions.end_current()
+    db.session.commit()
 
 
 @blp.get("/me")
@@ -41,3 +52,39 @@ def me():
     if user is None:
         raise Unauthorized("not logged in")
     return user
+
+
+@blp.post("/password")
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+def change_password(data):
+    """Change your password (with your current one). Every session of yours ends, on every
+    device; this browser gets a new one. API tokens stay valid (revoke them under /tokens)."""
+    user = current_session_user()
+    if user is None:
+        raise Unauthorized("log in to change your password")
+    limiter = throttle()
+    limiter.check(user.email, request.remote_addr)
+    credentials = accounts.credentials_for(user.email)
+    if not passwords.matches(credentials.password_hash, data["current_password"]):
+        limiter.failed(user.email, request.remote_addr)
+        raise ValidationFailed("the current password is wrong", {"current_password": ["Wrong password."]})
+    if data["new_password"] == data["current_password"]:
+        raise ValidationFailed("the new password is the current one",
+                               {"new_password": ["Choose a password different from the current one."]})
+    passwords.check_strength(data["new_password"], "new_password", [user.email, user.name])
+    if not accounts.set_password(user.id, credentials.password_hash, passwords.hash_password(data["new_password"])):
+        raise Conflict("the password was changed meanwhile; log in again")
+    sessions.end_all(user)
+    sessions.start(user)
+    db.session.commit()
+
+
+@blp.post("/invitations/accept")
+@blp.arguments(InvitationAcceptSchema)
+@blp.response(200, AcceptedSchema)
+def accept_invitation(data):
+    """Accept an invitation to a municipality. If the invitation's e-mail has an account, give its
+    password; otherwise the password given becomes the new account's (checked for strength)."""
+    tenant, membership = invitations.accept(data["token"], data["password"])
+    return {"tenant": tenant.slug, "roles": membership.roles, "user": membership.user}

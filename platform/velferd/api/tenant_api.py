@@ -9,7 +9,8 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from velferd import tenants
+from velferd import invitations, tenants
+from velferd.api.account_schemas import InvitationSchema, MemberRolesSchema, PendingInvitationSchema
 from velferd.api.context import TENANT_PREFIX, tenant
 from velferd.api.schemas import (
     MemberCreateSchema,
@@ -22,7 +23,7 @@ from velferd.api.schemas import (
 from velferd.auth import current_user, issue_token, requires
 from velferd.db import db, utcnow
 from velferd.errors import NotFound
-from velferd.models import ApiToken, Membership, Unit, User
+from velferd.models import ApiToken, Invitation, Membership, Unit
 from velferd.tenancy import get_owned, require_owned
 
 blp = Blueprint("tenant", __name__, url_prefix=TENANT_PREFIX, description="A municipality, its units and staff")
@@ -79,15 +80,36 @@ class Members(MethodView):
 
     @requires("members:manage")
     @blp.arguments(MemberCreateSchema)
-    @blp.response(201, MemberSchema)
+    @blp.response(201, InvitationSchema)
     def post(self, data):
-        """Add a member (creating the user if the e-mail is new) or replace their roles."""
-        user = db.session.scalar(sa.select(User).where(User.email == data["email"].lower()))
-        if user is None:
-            user = tenants.create_user(data["email"], data["name"], data.get("password"))
-        membership = tenants.add_member(user, data["roles"])
+        """Invite someone: the answer (and its token, shown only now) is the same whether or not
+        the e-mail has an account anywhere; the membership exists once they accept the token
+        at ``POST /api/auth/invitations/accept``. Hand the token over yourself: no mail is sent."""
+        invitation, token = invitations.invite(data["email"], data["name"], data["roles"], current_user())
         db.session.commit()
-        return membership
+        return {"id": invitation.id, "email": invitation.email, "name": invitation.name,
+                "roles": invitation.roles, "expires_at": invitation.expires_at, "token": token}
+
+
+@blp.get("/members/invitations")
+@requires("members:manage")
+@blp.response(200, PendingInvitationSchema(many=True))
+def list_invitations():
+    """Invitations not yet accepted (expired ones included, until replaced)."""
+    return db.session.scalars(
+        sa.select(Invitation).where(Invitation.accepted_at.is_(None)).order_by(Invitation.id)).all()
+
+
+@blp.put("/members/<int:membership_id>")
+@requires("members:manage")
+@blp.arguments(MemberRolesSchema)
+@blp.response(200, MemberSchema)
+def set_member_roles(data, membership_id):
+    """Replace a member's roles here (nothing of their account changes)."""
+    membership = require_owned(Membership, membership_id, "membership")
+    membership = tenants.add_member(membership.user, data["roles"])
+    db.session.commit()
+    return membership
 
 
 @blp.route("/tokens")

@@ -1,6 +1,6 @@
 """Every table of the core, importable from one place (Alembic's autogenerate needs them all)."""
 
-from velferd.models.accounts import ApiToken, Membership, User
+from velferd.models.accounts import ApiToken, Invitation, LoginEvent, Membership, User, UserSession
 from velferd.models.audit import AuditEvent, OperatorAuditEvent
 from velferd.models.billing import (
     BillingProfile,
@@ -19,7 +19,7 @@ from velferd.models.tenants import Tenant, Unit
 
 __all__ = [
     "ApiToken", "AuditEvent", "BillingProfile", "Case", "CaseEvent", "Deadline", "Decision",
-    "DeliveryAttempt", "FormSubmission", "Invoice", "InvoiceLine", "InvoiceNumberSequence",
-    "InvoiceRun", "JobRun", "Meeting", "Membership", "OperatorAuditEvent", "Person", "PluginBlock",
-    "Tenant", "TenantPlugin", "Unit", "User",
+    "DeliveryAttempt", "FormSubmission", "Invitation", "Invoice", "InvoiceLine", "InvoiceNumberSequence",
+    "InvoiceRun", "JobRun", "LoginEvent", "Meeting", "Membership", "OperatorAuditEvent", "Person", "PluginBlock",
+    "Tenant", "TenantPlugin", "Unit", "User", "UserSession",
 ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from velferd.db import Base, TenantOwned, Timestamped
+from velferd.db import Base, TenantOwned, Timestamped, utcnow
 
 
 class User(Base, Timestamped):
@@ -18,7 +18,9 @@ class User(Base, Timestamped):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
-    password_hash: Mapped[str | None] = mapped_column(sa.String(200))
+    #: Never loaded with the user: on PostgreSQL the app role may not read it at all; the one
+    #: read (login) and the one write go through velferd.accounts.
+    password_hash: Mapped[str | None] = deferred(mapped_column(sa.String(200)), raiseload=True)
     is_operator: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -47,3 +49,47 @@ class ApiToken(Base, TenantOwned, Timestamped):
     revoked_at: Mapped[dt.datetime | None]
 
     __table_args__ = (sa.UniqueConstraint("tenant_id", "token_hash"),)
+
+
+class Invitation(Base, TenantOwned, Timestamped):
+    """A tenant admin's offer of roles to an e-mail address. Accepting it (with the token, which
+    is shown once to the admin and stored only as its SHA-256) creates the membership; the admin
+    never sets or sees anything of an account that already exists."""
+
+    __tablename__ = "invitation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    roles: Mapped[list] = mapped_column(default=list)
+    token_hash: Mapped[str] = mapped_column(sa.String(64))
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    expires_at: Mapped[dt.datetime]
+    accepted_at: Mapped[dt.datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "token_hash"),)
+
+
+class UserSession(Base, Timestamped):
+    """A logged-in browser. The cookie carries a random id; only its SHA-256 is stored, so
+    deleting the row (logout, password change, timeout) ends the session for good."""
+
+    __tablename__ = "user_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+
+
+class LoginEvent(Base):
+    """Every login attempt, successful or not. Global (there is no tenant at login) and append-only."""
+
+    __tablename__ = "login_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    outcome: Mapped[str] = mapped_column(sa.String(30))
+    remote_addr: Mapped[str | None] = mapped_column(sa.String(64))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300))

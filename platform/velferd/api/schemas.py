@@ -78,10 +78,12 @@ class UnitSchema(Strict):
 
 
 class MemberCreateSchema(Strict):
-    email = fields.Email(required=True)
-    name = fields.String(required=True)
-    roles = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
-    password = fields.String(load_only=True, validate=validate.Length(min=12))
+    """An invitation: no password — an admin never sets one, on a new account or an existing one."""
+
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    roles = fields.List(fields.String(validate=validate.Length(max=60)), required=True,
+                        validate=validate.Length(min=1, max=20))
 
 
 class MemberSchema(ma.Schema):

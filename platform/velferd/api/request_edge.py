@@ -55,7 +55,7 @@ def _check_url():
         elif problem := text_problem(value, multiline=False):
             fields.setdefault(name, []).append(problem)
     if fields:
-        return error_response(422, f"the query string is invalid: {', '.join(sorted(fields))}", fields)
+        return _invalid("query string", fields)
     return None
 
 
@@ -77,8 +77,14 @@ def _check_json_body():
             return _not_json(f"it {reason}")
         problems.setdefault(path, []).append(reason)
     if problems:
-        return error_response(422, f"the request json is invalid: {', '.join(sorted(problems))}", problems)
+        return _invalid("body", problems)
     return None
+
+
+def _invalid(where: str, fields: dict[str, list[str]]):
+    """A 422 naming every field; the message spells out the first one."""
+    first = sorted(fields)[0]
+    return error_response(422, f"the request {where} is invalid: {first} {fields[first][0]}", fields)
 
 
 def _not_json(reason: str):

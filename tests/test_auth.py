@@ -9,8 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.helpers import add_person
+from tests.owner import deactivate, password_hashes
 from velferd.db import db
-from velferd.models import ApiToken, User
+from velferd.models import ApiToken
 from velferd.tenancy import tenant_scope
 
 PASSWORD = "correct horse battery"  # what tests.helpers gives every staff member
@@ -79,9 +80,13 @@ def test_login_with_an_unknown_field_is_a_422_naming_it(app, bergen):
 def test_logout_ends_the_session(app, bergen):
     client = app.test_client()
     login(client, bergen.caseworker.email)
+    copied = app.test_client()  # the same cookie in another browser (or an attacker's)
+    copied.set_cookie("session", client.get_cookie("session").value)
+    assert copied.get(bergen.url("/persons")).status_code == 200
     assert client.post("/api/auth/logout").status_code == 204
     assert client.get(bergen.url("/persons")).status_code == 401
     assert client.get("/api/auth/me").status_code == 401
+    assert copied.get(bergen.url("/persons")).status_code == 401  # the cookie alone no longer works
 
 
 def test_unauthenticated_request_is_refused_with_401(client, bergen):
@@ -93,9 +98,7 @@ def test_unauthenticated_request_is_refused_with_401(client, bergen):
 def test_deactivated_user_is_refused_with_session_and_token(app, bergen):
     client = app.test_client()
     login(client, bergen.caseworker.email)
-    with app.app_context():
-        db.session.get(User, bergen.caseworker.user_id).active = False
-        db.session.commit()
+    deactivate(app, bergen.caseworker.user_id)
     assert client.get(bergen.url("/persons")).status_code == 401
     assert app.test_client().get(bergen.url("/persons"), headers=bergen.caseworker.headers).status_code == 401
     assert login(app.test_client(), bergen.caseworker.email).status_code == 401
@@ -103,11 +106,11 @@ def test_deactivated_user_is_refused_with_session_and_token(app, bergen):
 
 def test_password_hashes_are_argon2(app, client, bergen):
     r = client.post(bergen.url("/members"), json={"email": "new@bergen.test", "name": "New Caseworker",
-                                                 "roles": ["caseworker"], "password": "a long enough password"},
-                    headers=bergen.tenant_admin.headers)
+                                                 "roles": ["caseworker"]}, headers=bergen.tenant_admin.headers)
     assert r.status_code == 201, r.json
-    with app.app_context():
-        hashes = db.session.scalars(sa.select(User.password_hash)).all()
+    r = client.post("/api/auth/invitations/accept", json={"token": r.json["token"], "password": "a long enough password"})
+    assert r.status_code == 200, r.json
+    hashes = password_hashes(app)
     assert len(hashes) == 7
     assert all(h.startswith("$argon2") for h in hashes)
     assert not any("a long enough password" in h or PASSWORD in h for h in hashes)
@@ -195,6 +198,8 @@ def test_token_naming_another_tenant_is_refused_even_when_its_user_is_a_member_t
     r = client.post(alta.url("/members"), json={"email": bergen.caseworker.email, "name": "Shared",
                                                "roles": ["caseworker"]}, headers=alta.tenant_admin.headers)
     assert r.status_code == 201, r.json
+    r = client.post("/api/auth/invitations/accept", json={"token": r.json["token"], "password": PASSWORD})
+    assert r.status_code == 200, r.json
     assert client.get(alta.url("/persons"), headers=bergen.caseworker.headers).status_code == 403
     client_with_session = app.test_client()
     login(client_with_session, bergen.caseworker.email)

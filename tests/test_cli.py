@@ -228,3 +228,104 @@ def test_demo_seed_twice_creates_nothing_more(app, runner):
     result = run(runner, "demo", "seed")
     assert result.exit_code == 0, result.output
     assert _demo_counts(app) == first
+
+
+# --- the installed command: outside the project, --version, help -----------------------------
+
+def velferd(*args: str, cwd, env_extra: dict | None = None):
+    """The real `velferd` console script, in a folder of the test's own, without any VELFERD_*
+    setting from the shell (as a new user would run it)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VELFERD_")}
+    env.update(env_extra or {})
+    script = Path(sys.executable).parent / "velferd"
+    return subprocess.run([str(script), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def assert_says_upgrade_first(result):
+    assert result.returncode != 0
+    assert "run `velferd db upgrade` first" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_command_before_db_upgrade_says_so_and_creates_no_database(tmp_path):
+    """Observed: `velferd tenant list` outside the project created an empty instance/velferd.sqlite3
+    and died with a traceback about `no such table: tenant`."""
+    result = velferd("tenant", "list", cwd=tmp_path)
+    assert_says_upgrade_first(result)
+    assert not (tmp_path / "instance" / "velferd.sqlite3").exists()
+    assert_says_upgrade_first(velferd("demo", "seed", cwd=tmp_path))
+    assert not (tmp_path / "instance" / "velferd.sqlite3").exists()
+
+
+def test_after_db_upgrade_the_same_command_runs(tmp_path):
+    upgraded = velferd("db", "upgrade", cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert (tmp_path / "instance" / "velferd.sqlite3").exists()
+    listed = velferd("tenant", "list", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout == ""
+
+
+def test_an_empty_database_file_says_to_upgrade_first(tmp_path):
+    (tmp_path / "instance").mkdir()
+    (tmp_path / "instance" / "velferd.sqlite3").touch()
+    result = velferd("tenant", "list", cwd=tmp_path)
+    assert_says_upgrade_first(result)
+    assert "no tables yet" in result.stderr
+
+
+def test_help_works_before_any_database_exists(tmp_path):
+    result = velferd("tenant", "create", "--help", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "--organisation-number" in result.stdout
+    assert not (tmp_path / "instance" / "velferd.sqlite3").exists()
+
+
+def test_a_database_behind_this_version_says_to_upgrade_first(tmp_path):
+    from velferd.migrate import upgrade
+    from velferd.schema_state import schema_problem
+
+    app = create_app({"SQLITE_PATH": str(tmp_path / "old.sqlite3"), "LOAD_PLUGIN_ENTRY_POINTS": False})
+    upgrade(app, "0001_core")
+    assert "is not up to date" in schema_problem(app) and "velferd db upgrade" in schema_problem(app)
+    upgrade(app)
+    assert schema_problem(app) is None
+
+
+def test_version_is_velferds_own(tmp_path):
+    from importlib.metadata import version
+
+    result = velferd("--version", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"velferd {version('velferd')}"
+    assert "Flask" not in result.stdout
+
+
+def test_every_command_and_option_has_help(monkeypatch, tmp_path):
+    """Walks the whole command tree as `velferd --help` builds it (core, billing, jobs, the
+    installed plugins, Flask's and flask-smorest's commands) and lists what has no help text."""
+    import click
+
+    from velferd.cli import build_command
+
+    monkeypatch.setenv("VELFERD_INSTANCE_PATH", str(tmp_path / "instance"))
+    root = build_command()
+    missing = []
+    with root.make_context("velferd", ["--help"], resilient_parsing=True) as ctx:
+        def walk(command: click.Command, path: str) -> None:
+            if not (command.help or command.short_help):
+                missing.append(path)
+            missing.extend(f"{path} {param.opts[0]}" for param in command.params
+                           if isinstance(param, click.Option) and not param.help)
+            if isinstance(command, click.Group):
+                for name in command.list_commands(ctx):
+                    walk(command.get_command(ctx, name), f"{path} {name}")
+
+        walk(root, "velferd")
+        assert {"db", "tenant", "user", "plugins", "invoices", "jobs", "demo"} <= set(root.list_commands(ctx))
+    assert missing == []

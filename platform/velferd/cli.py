@@ -13,7 +13,7 @@ import sys
 import click
 import sqlalchemy as sa
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from velferd import migrate, tenants
 from velferd.auth import issue_token
@@ -22,6 +22,11 @@ from velferd.errors import VelferdError
 from velferd.models import Membership, Tenant, User
 from velferd.plugins import enablement
 from velferd.tenancy import tenant_scope
+
+
+#: The municipality a command acts for; every tenant-scoped command takes it the same way.
+tenant_option = click.option("--tenant", "slug", required=True, metavar="SLUG",
+                             help="the municipality (tenant slug), e.g. bergen")
 
 
 def _tenant(slug: str) -> Tenant:
@@ -75,13 +80,15 @@ def tenant_group():
 
 
 @tenant_group.command("create")
-@click.option("--slug", required=True)
-@click.option("--name", required=True)
-@click.option("--country", type=click.Choice(["NO", "DK"]), required=True)
-@click.option("--organisation-number", required=True)
+@click.option("--slug", required=True, help="short name used in URLs and commands, e.g. bergen")
+@click.option("--name", required=True, help='full name, e.g. "Bergen kommune"')
+@click.option("--country", type=click.Choice(["NO", "DK"]), required=True,
+              help="sets the time zone, currency, locale and national-id rules")
+@click.option("--organisation-number", required=True, help="Brønnøysund (NO) or CVR (DK) number")
 @with_appcontext
 @_fail_clearly
 def tenant_create(slug, name, country, organisation_number):
+    """Create a municipality (tenant)."""
     tenant = tenants.create_tenant(slug, name, country, organisation_number)
     db.session.commit()
     click.echo(f"created tenant {tenant.slug} ({tenant.name}, {tenant.country}, {tenant.time_zone})")
@@ -90,6 +97,7 @@ def tenant_create(slug, name, country, organisation_number):
 @tenant_group.command("list")
 @with_appcontext
 def tenant_list():
+    """List the municipalities: slug, name, country."""
     for tenant in db.session.scalars(sa.select(Tenant).order_by(Tenant.slug)):
         click.echo(f"{tenant.slug}\t{tenant.name}\t{tenant.country}")
 
@@ -100,15 +108,17 @@ def user_group():
 
 
 @user_group.command("create")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--email", required=True, help="the login e-mail address")
+@click.option("--name", required=True, help="the person's full name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="asked for when not given (better than on the command line, which shells keep)")
 @click.option("--operator", is_flag=True, help="platform operator (no tenant data access)")
 @click.option("--tenant", "slug", help="make the user a member of this tenant")
 @click.option("--role", "roles", multiple=True, help="role in --tenant (repeatable)")
 @with_appcontext
 @_fail_clearly
 def user_create(email, name, password, operator, slug, roles):
+    """Create a staff account, or an operator; with --tenant, also a member there."""
     user = tenants.create_user(email, name, password, is_operator=operator)
     if slug:
         with tenant_scope(_tenant(slug)):
@@ -119,10 +129,10 @@ def user_create(email, name, password, operator, slug, roles):
 
 
 @user_group.command("token")
-@click.option("--email", required=True)
-@click.option("--tenant", "slug", required=True)
-@click.option("--name", default="cli")
-@click.option("--days", default=90, show_default=True)
+@click.option("--email", required=True, help="the member the token acts as")
+@tenant_option
+@click.option("--name", default="cli", show_default=True, help="a label to recognise the token by")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1), help="days until it expires")
 @with_appcontext
 def user_token(email, slug, name, days):
     """Issue a bearer token for a member; printed once."""
@@ -145,6 +155,7 @@ def plugins_group():
 @click.option("--tenant", "slug", help="show state for this tenant; without it, every installed plugin")
 @with_appcontext
 def plugins_list(slug):
+    """List installed plugins, or one tenant's plugins with their state and settings."""
     from velferd.plugins.manager import registry
 
     if not slug:
@@ -169,16 +180,17 @@ def _set_enabled(slug: str, plugin_id: str, enabled: bool) -> None:
 
 @plugins_group.command("enable")
 @click.argument("plugin_id")
-@click.option("--tenant", "slug", required=True)
+@tenant_option
 @with_appcontext
 @_fail_clearly
 def plugins_enable(plugin_id, slug):
+    """Switch a plugin on for a tenant."""
     _set_enabled(slug, plugin_id, True)
 
 
 @plugins_group.command("disable")
 @click.argument("plugin_id")
-@click.option("--tenant", "slug", required=True)
+@tenant_option
 @with_appcontext
 @_fail_clearly
 def plugins_disable(plugin_id, slug):
@@ -188,11 +200,13 @@ def plugins_disable(plugin_id, slug):
 
 @plugins_group.command("settings")
 @click.argument("plugin_id")
-@click.option("--tenant", "slug", required=True)
-@click.option("--set", "pairs", multiple=True, metavar="KEY=JSON", help="e.g. --set places=12")
+@tenant_option
+@click.option("--set", "pairs", multiple=True, metavar="KEY=JSON",
+              help="change a setting, e.g. --set places=12 (repeatable); without it, show them")
 @with_appcontext
 @_fail_clearly
 def plugins_settings(plugin_id, slug, pairs):
+    """Show or change a tenant's settings of a plugin."""
     changes = {}
     for pair in pairs:
         key, _, raw = pair.partition("=")
@@ -209,8 +223,8 @@ def plugins_settings(plugin_id, slug, pairs):
 
 @plugins_group.command("block")
 @click.argument("plugin_id")
-@click.option("--reason", required=True)
-@click.option("--operator-email", required=True)
+@click.option("--reason", required=True, help="why, shown to every tenant's admins")
+@click.option("--operator-email", required=True, help="the operator who blocks it (for the audit trail)")
 @with_appcontext
 @_fail_clearly
 def plugins_block(plugin_id, reason, operator_email):
@@ -243,13 +257,63 @@ from velferd.billing.commands import invoices_group  # noqa: E402  (it uses the 
 COMMAND_GROUPS = (db_group, tenant_group, user_group, plugins_group, demo_group, invoices_group)
 
 
+#: Help for the options of flask-smorest's ``openapi`` commands, which come without any.
+LIBRARY_OPTION_HELP = {
+    "format": "json or yaml (yaml needs PyYAML)",
+    "config_prefix": "the prefix of the flask-smorest settings to read (for apps with several APIs)",
+}
+#: Commands that run without a migrated database: the schema commands, and Flask's `shell` and
+#: `routes` (a debugging shell, the URL map). Everything else is refused until `db upgrade`.
+NEEDS_NO_SCHEMA = {"db", "shell", "routes"}
+
+
 def init_app(app: Flask) -> None:
     for group in COMMAND_GROUPS:
         app.cli.add_command(group)
+    openapi = app.cli.get_command(None, "openapi")  # type: ignore[arg-type]  (added by flask-smorest)
+    for command in getattr(openapi, "commands", {}).values():
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.help:
+                param.help = LIBRARY_OPTION_HELP.get(param.name or "")
+
+
+class VelferdCommand(FlaskGroup):
+    """The ``velferd`` command: Flask's group, with Velferd's version and a database check.
+
+    Before a command that uses the database runs, the database must have this version's schema;
+    otherwise one line says to run ``velferd db upgrade`` first (and no SQLite file is created by
+    asking). ``--help`` anywhere, and the commands in NEEDS_NO_SCHEMA, skip the check."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name, command, rest = super().resolve_command(ctx, args)
+        if not ctx.resilient_parsing and name not in NEEDS_NO_SCHEMA and "--help" not in rest \
+                and _leaf(ctx, command, rest) is not None:
+            from velferd.schema_state import schema_problem
+
+            problem = schema_problem(ctx.ensure_object(ScriptInfo).load_app())
+            if problem:
+                raise click.ClickException(problem)
+        return name, command, rest
+
+
+def _leaf(ctx: click.Context, command: click.Command | None, args: list[str]) -> click.Command | None:
+    """The command that ``args`` will run under ``command``, or None when it is only a group
+    (``velferd tenant`` prints the group's usage and touches nothing)."""
+    while isinstance(command, click.Group):
+        if not args or args[0].startswith("-"):
+            return None
+        command, args = command.get_command(ctx, args[0]), args[1:]
+    return command
+
+
+def build_command() -> VelferdCommand:
+    from velferd.app import create_app
+
+    command = VelferdCommand(create_app=lambda: create_app(), add_version_option=False,
+                             help="Velferd: municipal social-service programmes, one tenant per municipality.")
+    return click.version_option(package_name="velferd", prog_name="velferd", message="%(prog)s %(version)s",
+                                help="Show Velferd's version and exit.")(command)
 
 
 def main() -> None:
-    from velferd.app import create_app
-
-    cli = FlaskGroup(create_app=lambda: create_app(), help="Velferd platform commands.")
-    sys.exit(cli.main())
+    sys.exit(build_command().main())

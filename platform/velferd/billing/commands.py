@@ -16,7 +16,7 @@ from velferd.billing.credit import credit_invoice
 from velferd.billing.periods import billable_period, parse_period
 from velferd.billing.release import release_invoice
 from velferd.billing.run import run_period
-from velferd.cli import _fail_clearly, _tenant
+from velferd.cli import _fail_clearly, _tenant, tenant_option
 from velferd.db import db
 from velferd.models import Invoice
 from velferd.tenancy import require_owned, tenant_scope
@@ -39,7 +39,7 @@ def _line(invoice: Invoice) -> str:
 
 
 @invoices_group.command("run")
-@click.option("--tenant", "slug", required=True)
+@tenant_option
 @click.option("--period", required=True, help="the month to bill, YYYY-MM")
 @with_appcontext
 @_fail_clearly
@@ -52,9 +52,9 @@ def invoices_run(slug, period):
 
 
 @invoices_group.command("list")
-@click.option("--tenant", "slug", required=True)
+@tenant_option
 @click.option("--period", help="YYYY-MM")
-@click.option("--status")
+@click.option("--status", help="only invoices in this state, e.g. held, issued, sent")
 @with_appcontext
 @_fail_clearly
 def invoices_list(slug, period, status):
@@ -76,7 +76,7 @@ def invoices_list(slug, period, status):
 
 @invoices_group.command("show")
 @click.argument("invoice_id", type=int)
-@click.option("--tenant", "slug", required=True)
+@tenant_option
 @with_appcontext
 @_fail_clearly
 def invoices_show(invoice_id, slug):
@@ -93,9 +93,11 @@ def invoices_show(invoice_id, slug):
 
 @invoices_group.command("download")
 @click.argument("invoice_id", type=int)
-@click.option("--tenant", "slug", required=True)
-@click.option("--format", "kind", type=click.Choice(["pdf", "xml"]), required=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@tenant_option
+@click.option("--format", "kind", type=click.Choice(["pdf", "xml"]), required=True,
+              help="pdf: the printable invoice; xml: the EHF (PEPPOL BIS 3.0) document")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="the file to write")
 @with_appcontext
 @_fail_clearly
 def invoices_download(invoice_id, slug, kind, out):
@@ -113,8 +115,8 @@ def invoices_download(invoice_id, slug, kind, out):
 
 @invoices_group.command("credit")
 @click.argument("invoice_id", type=int)
-@click.option("--tenant", "slug", required=True)
-@click.option("--reason", required=True)
+@tenant_option
+@click.option("--reason", required=True, help="why the invoice is credited (printed on the credit note)")
 @click.option("--line", "positions", multiple=True, type=int, help="credit only this line (repeatable)")
 @with_appcontext
 @_fail_clearly
@@ -130,7 +132,7 @@ def invoices_credit(invoice_id, slug, reason, positions):
 
 @invoices_group.command("release")
 @click.argument("invoice_id", type=int)
-@click.option("--tenant", "slug", required=True)
+@tenant_option
 @with_appcontext
 @_fail_clearly
 def invoices_release(invoice_id, slug):

@@ -11,7 +11,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from velferd.cli import _fail_clearly, _tenant
+from velferd.cli import _fail_clearly, _tenant, tenant_option
 from velferd.db import db
 from velferd.jobs import admin
 from velferd.models.jobs import JOB_STATES
@@ -28,10 +28,10 @@ def _when(value) -> str:
 
 
 @jobs_group.command("list")
-@click.option("--tenant", "slug", required=True)
-@click.option("--state", type=click.Choice(JOB_STATES))
-@click.option("--task")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@tenant_option
+@click.option("--state", type=click.Choice(JOB_STATES), help="only jobs in this state")
+@click.option("--task", help="only jobs of this task, e.g. billing.deliver_invoice")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000), help="at most this many jobs")
 @with_appcontext
 def jobs_list(slug, state, task, limit):
     """The tenant's jobs, newest first: id, task, state, attempts, finished, error."""
@@ -45,7 +45,7 @@ def jobs_list(slug, state, task, limit):
 
 @jobs_group.command("retry")
 @click.argument("job_id", type=click.IntRange(1, 2**31 - 1))
-@click.option("--tenant", "slug", required=True)
+@tenant_option
 @with_appcontext
 @_fail_clearly
 def jobs_retry(job_id, slug):

@@ -55,13 +55,15 @@ def test_writing_to_a_case_records_the_write_once_not_also_a_read(app, client, b
     assert sorted(added) == ["case.noted", "case.transitioned"]
 
 
-def test_listing_persons_writes_one_row_with_the_ids_shown(app, client, bergen):
+def test_listing_persons_writes_one_row_per_person_shown(app, client, bergen):
     ids = [add_person(client, bergen)["id"] for _ in range(3)]
     r = client.get(bergen.url("/persons?limit=2"), headers=bergen.caseworker.headers)
     assert r.status_code == 200
-    (listed,) = audit_rows(app, bergen, action="person.listed")
-    assert listed.details == {"ids": ids[:2]}
-    assert listed.actor_id == bergen.caseworker.user_id
+    listed = audit_rows(app, bergen, action="person.listed")
+    assert [row.person_id for row in listed] == ids[:2]  # the third was not shown
+    for row in listed:
+        assert row.details == {"view": "GET /persons", "records": {"person": [row.person_id]}}
+        assert row.actor_id == bergen.caseworker.user_id
     assert audit_rows(app, bergen, action="person.read") == []
 
 

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 from flask import Flask
 
 from velferd import api, audit, cli, column_checks, config, health, jobs, tenancy  # noqa: F401  (audit, column_checks, tenancy: session listeners)
-from velferd import origin_check, proxies, read_audit, security_headers, throttle
+from velferd import origin_check, passwords, proxies, read_audit, security_headers, throttle
 from velferd.db import db
 from velferd.plugins.manager import build_registry
 
@@ -27,6 +27,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Itera
     app.extensions["velferd.plugins"] = registry
     jobs.init_app(app)
     throttle.init_app(app)
+    passwords.init_app(app)
     app.register_blueprint(health.blp)
     api.init_app(app, registry)
     read_audit.init_app(app)

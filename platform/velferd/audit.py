@@ -1,7 +1,9 @@
 """Writing the audit trail: who did what to which record, when (UTC) and from where.
 
-Reads of persons and cases are recorded as well as writes; `record` only adds the row to the
-current transaction, so an audited write and its audit row commit or fail together.
+Reads are recorded as well as writes: views and services record what they did with `record`,
+and `velferd.read_audit` adds a row for every person a GET showed that no such row covers.
+`record` only adds the row to the current transaction, so an audited write and its audit row
+commit or fail together.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def record(
         **_origin(),
     )
     db.session.add(event_row)
+    if person_id is not None and has_request_context():
+        g.setdefault("velferd_audited_persons", set()).add(person_id)  # read_audit adds no second row
     return event_row
 
 

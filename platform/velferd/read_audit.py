@@ -1,0 +1,214 @@
+"""Every read of a citizen's records leaves an audit row, without any view having to remember it.
+
+The rule is declared once, by the data model: a row is *person-linked* when it is a `Person`, or
+has a foreign key to a person-linked table (a case's ``person_id``, a meeting's ``case_id``, a
+complaint's ``forum_decision_id`` …), found by following the foreign keys, so a plugin's new
+table is covered the day it is added. A model can say otherwise with
+``__audit_person_link__ = "<column>"`` (the key to follow) or ``None`` (not person-linked).
+
+During a GET (or HEAD) under ``/api/t/<tenant>/…`` the ORM's ``load`` event collects each
+person-linked row the request loads. When the response is ready, the rows are traced to their
+persons (one query per step, e.g. meeting → case → person) and one audit row is written **per
+person shown**: ``<record>.read`` for one record, ``<record>.listed`` for a list, with the view
+and the ids of what was shown in ``details``. One row per person, not one per list with a JSON
+array of ids, so a person's access log is an indexed ``person_id = …`` query on every database,
+and it lists the list views that showed them.
+
+Writes are not also audited as reads (their own row says what happened), so only GET and HEAD
+collect. A person who already has an audit row from this request (a view that recorded its own)
+gets no second one.
+
+Refused access is audited too: a 403 or 404 on a URL of a known tenant writes
+``access.refused`` in *that* tenant (the one in the URL), with the status, method and path. The
+record's person is named only when the URL's ``person_id``/``case_id`` exists in that tenant;
+another tenant's id finds nothing there, so nothing of the other tenant is read or written.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, Response, g, has_request_context, request
+from sqlalchemy import event
+
+from velferd import audit
+from velferd.db import Base, db
+from velferd.models import Case, Person
+from velferd.tenancy import current_tenant
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+REFUSED_STATUSES = frozenset({403, 404})
+TENANT_PATH = "/api/t/"
+_UNSET = object()
+
+
+# --- which rows are person-linked (declared by the model) ---------------------------------------
+
+@dataclass(frozen=True)
+class PersonLink:
+    """How a model's row leads to a person: its `column` holds the id of a `target` row (None:
+    the column is the person's id itself)."""
+
+    column: str
+    target: type | None
+
+
+def audit_name(model: type) -> str:
+    """The name audit rows use for a model's records: ``__audit_name__``, else its table."""
+    return getattr(model, "__audit_name__", None) or model.__tablename__
+
+
+@functools.cache
+def _models_by_table() -> dict[str, type]:
+    return {mapper.local_table.name: mapper.class_ for mapper in Base.registry.mappers}
+
+
+@functools.cache
+def person_link(model: type, _seen: frozenset = frozenset()) -> PersonLink | None:
+    """The model's way to a person, or None when its rows are about no one."""
+    if model is Person:
+        return PersonLink("id", None)
+    declared = model.__dict__.get("__audit_person_link__", _UNSET)
+    columns = sa.inspect(model).columns
+    candidates = [columns[declared]] if isinstance(declared, str) else [] if declared is None else list(columns)
+    for column in candidates:
+        for key in column.foreign_keys:
+            target = _models_by_table().get(key.column.table.name)
+            if target is None or target is model or target in _seen:
+                continue
+            if person_link(target, _seen | {model}) is not None:
+                return PersonLink(sa.inspect(model).get_property_by_column(column).key, target)
+    return None
+
+
+# --- collecting what a request loaded ----------------------------------------------------------
+
+@dataclass
+class _Reads:
+    """Person-linked rows this request loaded: model → {row id: the value of its link column}."""
+
+    rows: dict[type, dict[int, Any]] = field(default_factory=dict)
+    resolving: bool = False
+
+
+def _collecting() -> _Reads | None:
+    if not has_request_context() or request.method not in READ_METHODS or not request.path.startswith(TENANT_PATH):
+        return None
+    reads = g.get("velferd_reads")
+    if reads is None:
+        reads = g.velferd_reads = _Reads()
+    return None if reads.resolving else reads
+
+
+@event.listens_for(Base, "load", propagate=True)
+def _collect_loaded_row(target, context) -> None:
+    reads = _collecting()
+    if reads is None:
+        return
+    link = person_link(type(target))
+    if link is not None:
+        values = target.__dict__
+        reads.rows.setdefault(type(target), {})[values.get("id")] = values.get(link.column)
+
+
+# --- from rows to persons ----------------------------------------------------------------------
+
+class _PersonResolver:
+    """Traces rows to their persons, reading each missing step with one query per model."""
+
+    def __init__(self, rows: dict[type, dict[int, Any]]):
+        self.links = {model: dict(by_id) for model, by_id in rows.items()}
+
+    def person_of(self, model: type, ids) -> dict[int, int | None]:
+        link = person_link(model)
+        if link.target is None:
+            return {i: i for i in ids}
+        known = self.links.setdefault(model, {})
+        missing = [i for i in ids if i not in known]
+        if missing:
+            column = getattr(model, link.column)
+            known.update(db.session.execute(sa.select(model.id, column).where(model.id.in_(missing))).tuples().all())
+        steps = {i: known.get(i) for i in ids}
+        upward = self.person_of(link.target, {v for v in steps.values() if v is not None})
+        return {i: upward.get(v) for i, v in steps.items()}
+
+
+def persons_shown(rows: dict[type, dict[int, Any]]) -> dict[int, dict[type, list[int]]]:
+    """person id → the records of each model this request showed of them."""
+    resolver = _PersonResolver(rows)
+    shown: dict[int, dict[type, list[int]]] = {}
+    for model, by_id in rows.items():
+        for row_id, person_id in resolver.person_of(model, list(by_id)).items():
+            if person_id is not None:
+                shown.setdefault(person_id, {}).setdefault(model, []).append(row_id)
+    return shown
+
+
+def _view() -> str:
+    rule = request.url_rule.rule if request.url_rule is not None else request.path
+    return f"{request.method} {rule.removeprefix('/api/t/<tenant>')}"
+
+
+def _names_one_record() -> bool:
+    return any(isinstance(value, int) for value in (request.view_args or {}).values())
+
+
+def _record_reads(reads: _Reads) -> None:
+    """One audit row per person the response showed (see the module's docstring)."""
+    reads.resolving = True
+    shown = persons_shown(reads.rows)
+    already = g.get("velferd_audited_persons", set())
+    order = list(reads.rows)  # models in the order the request first loaded them
+    primary = next((m for m in order if m is not Person), Person)
+    for person_id in sorted(set(shown) - already):
+        records = shown[person_id]
+        model = primary if primary in records else next(m for m in order if m in records)
+        ids = sorted(records[model])
+        single = len(ids) == 1 and _names_one_record() and len(reads.rows[model]) == 1
+        audit.record(f"{audit_name(model)}.{'read' if single else 'listed'}", audit_name(model),
+                     ids[0] if len(ids) == 1 else None, person_id=person_id,
+                     details={"view": _view(), "records": {audit_name(m): sorted(v) for m, v in records.items()}})
+
+
+# --- refused access ----------------------------------------------------------------------------
+
+def _person_named_by_url() -> int | None:
+    """The person whose record the URL names, if it is this tenant's (scoped queries)."""
+    args = request.view_args or {}
+    if isinstance(args.get("person_id"), int):
+        return db.session.scalar(sa.select(Person.id).where(Person.id == args["person_id"]))
+    if isinstance(args.get("case_id"), int):
+        return db.session.scalar(sa.select(Case.person_id).where(Case.id == args["case_id"]))
+    return None
+
+
+def _record_refusal(status: int) -> None:
+    db.session.rollback()  # whatever the refused request had begun is not kept
+    reads = g.get("velferd_reads")
+    if reads is not None:
+        reads.resolving = True
+    audit.record("access.refused", "request", None, person_id=_person_named_by_url(),
+                 details={"status": status, "method": request.method, "path": request.path, "view": _view()})
+
+
+def _audit_what_the_response_showed(response: Response) -> Response:
+    if current_tenant() is None or not request.path.startswith(TENANT_PATH):
+        return response
+    if response.status_code in REFUSED_STATUSES:
+        _record_refusal(response.status_code)
+    elif 200 <= response.status_code < 300 and request.method in READ_METHODS:
+        reads = g.get("velferd_reads")
+        if reads is None or not reads.rows:
+            return response
+        _record_reads(reads)
+    else:
+        return response
+    db.session.commit()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_audit_what_the_response_showed)

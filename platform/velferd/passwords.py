@@ -13,7 +13,7 @@ from typing import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import Flask, current_app
 from zxcvbn import zxcvbn
 
 from velferd.errors import ValidationFailed
@@ -49,6 +49,12 @@ def _dummy_hash() -> str:
     if "velferd.dummy_hash" not in extensions:
         extensions["velferd.dummy_hash"] = hash_password(secrets.token_hex(16))
     return extensions["velferd.dummy_hash"]
+
+
+def init_app(app: Flask) -> None:
+    """Compute the dummy hash now, so even the first login of an unknown e-mail costs one verify."""
+    with app.app_context():
+        _dummy_hash()
 
 
 def matches(stored_hash: str | None, password: str) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 from werkzeug.routing import IntegerConverter
 
@@ -16,6 +15,7 @@ from velferd.api import (
     forms_api,
     invoices_api,
     jobs_api,
+    openapi,
     operator_api,
     people_api,
     plugins_api,
@@ -49,9 +49,10 @@ class _IdConverter(IntegerConverter):
 
 def init_app(app: Flask, plugins: PluginRegistry) -> None:
     app.url_map.converters["int"] = _IdConverter  # before any blueprint's routes are added
-    api = Api(app)
+    api = openapi.make_api(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
+    openapi.document_plugins(api, plugins)
     for blueprint in CORE_BLUEPRINTS:
         api.register_blueprint(blueprint)
     request_edge.init_app_before_tenant(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from velferd.api.openapi import TransitionData
 from velferd.identity import mask_national_id
 from velferd.models.tenants import DELIVERY_CHANNELS, PAYER_KINDS, UNIT_KINDS
 from velferd.workflows import available_transitions
@@ -175,7 +176,7 @@ class CaseListQuery(Strict):
 class TransitionSchema(Strict):
     transition = fields.String(required=True)
     note = fields.String(allow_none=True, load_default=None)
-    data = fields.Dict(keys=fields.String(), load_default=dict)
+    data = TransitionData(keys=fields.String(), load_default=dict)
 
 
 class NoteSchema(Strict):

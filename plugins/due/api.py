@@ -160,6 +160,7 @@ def record_absence(data):
 @requires(COORDINATE)
 @blp.response(200, AbsenceSchema(many=True))
 def list_absences():
+    """Coordinators' absences (sickness, holiday) and who stands in."""
     return db.session.scalars(sa.select(Absence).order_by(Absence.starts_on, Absence.id)).all()
 
 
@@ -190,6 +191,7 @@ def request_transfer(data, case_id):
 @requires(CASE_READ)
 @blp.response(200, TransferSchema)
 def read_transfer(transfer_id):
+    """One transfer of the measure to another referring unit (and its payer), with its state."""
     return transfers.transfer_of(transfer_id)
 
 
@@ -219,6 +221,7 @@ def approve_extra(data, case_id):
 @requires(CASE_READ)
 @blp.response(200, ExtraSchema(many=True))
 def list_extras(case_id):
+    """The extra resources granted on a case."""
     return extras.extras_of(_case(case_id).id)
 
 

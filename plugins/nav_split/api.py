@@ -99,6 +99,7 @@ def build_agendas(data):
 @blp.arguments(AgendaQuery, location="query")
 @blp.response(200, AgendaSchema(many=True))
 def list_agendas(query):
+    """The weekly agendas of Rusfaglig Forum and the cooperation meetings."""
     statement = sa.select(Agenda)
     if query["week_start"]:
         statement = statement.where(Agenda.week_start == agendas.monday_of(query["week_start"]))
@@ -109,6 +110,7 @@ def list_agendas(query):
 @requires(AGENDA_READ)
 @blp.response(200, AgendaSchema)
 def read_agenda(agenda_id):
+    """One agenda with its items."""
     agenda = get_owned(Agenda, agenda_id)
     if agenda is None:
         raise NotFound(f"no agenda {agenda_id}")
@@ -131,6 +133,7 @@ def draft_forum_decision(data, case_id):
 @requires(FORUM_READ)
 @blp.response(200, ForumDecisionSchema)
 def read_forum_decision(decision_id):
+    """One Rusfaglig Forum decision with its signatures."""
     return signatures.forum_decision(decision_id)
 
 
@@ -147,6 +150,7 @@ def approve_forum_decision(decision_id):
 @blp.arguments(ComplaintCreateSchema)
 @blp.response(201, ComplaintSchema)
 def prepare_complaint(data, decision_id):
+    """Prepare a complaint against an approved Forum decision."""
     complaint = signatures.prepare_complaint(decision_id, data["grounds"])
     db.session.commit()
     return _complaint_body(complaint)
@@ -156,6 +160,7 @@ def prepare_complaint(data, decision_id):
 @requires(FORUM_READ)
 @blp.response(200, ComplaintSchema)
 def read_complaint(complaint_id):
+    """One complaint against a Forum decision."""
     return _complaint_body(signatures.complaint_of(complaint_id))
 
 

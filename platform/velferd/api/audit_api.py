@@ -19,6 +19,7 @@ blp = Blueprint("audit", __name__, url_prefix=f"{TENANT_PREFIX}/audit", descript
 @blp.arguments(AuditQuery, location="query", unknown=None)  # Strict: 422 on a typo
 @blp.response(200, AuditEventSchema(many=True))
 def list_audit_events(query):
+    """The tenant's audit trail, newest first (filter by action; page with before_id)."""
     stmt = sa.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(query["limit"])
     if "action" in query:
         stmt = stmt.where(AuditEvent.action == query["action"])

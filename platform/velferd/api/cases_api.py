@@ -53,6 +53,7 @@ class Cases(MethodView):
     @blp.arguments(CaseCreateSchema)
     @blp.response(201, CaseDetailSchema)
     def post(self, data):
+        """Open a case for a person in a plugin's workflow (its initial state)."""
         case = cases.open_case(tenant(), **data)
         db.session.commit()
         return case
@@ -71,6 +72,7 @@ def _case_to_change(case_id: int) -> Case:
 @requires("cases:read")
 @blp.response(200, CaseDetailSchema)
 def read_case(case_id):
+    """One case with the transitions it can take now (the read is audited)."""
     case = _case(case_id)
     db.session.commit()
     return case
@@ -92,6 +94,7 @@ class Journal(MethodView):
     @requires("cases:read")
     @blp.response(200, CaseEventSchema(many=True))
     def get(self, case_id):
+        """The case's journal: transitions and notes, oldest first."""
         entries = cases.journal(_case(case_id))
         db.session.commit()
         return entries
@@ -100,6 +103,7 @@ class Journal(MethodView):
     @blp.arguments(NoteSchema)
     @blp.response(201, CaseEventSchema)
     def post(self, data, case_id):
+        """Add a note to the case's journal."""
         entry = cases.add_note(_case_to_change(case_id), data["text"])
         db.session.commit()
         return entry
@@ -127,12 +131,14 @@ class Meetings(MethodView):
     @requires("cases:read")
     @blp.response(200, MeetingSchema(many=True))
     def get(self, case_id):
+        """The case's meetings."""
         return _case_children(Meeting, case_id)
 
     @requires("cases:write")
     @blp.arguments(MeetingSchema)
     @blp.response(201, MeetingSchema)
     def post(self, data, case_id):
+        """Plan a meeting on the case (a time with its zone)."""
         return _add_case_child(Meeting, case_id, data)
 
 
@@ -141,10 +147,12 @@ class Deadlines(MethodView):
     @requires("cases:read")
     @blp.response(200, DeadlineSchema(many=True))
     def get(self, case_id):
+        """The case's deadlines."""
         return _case_children(Deadline, case_id)
 
     @requires("cases:write")
     @blp.arguments(DeadlineSchema)
     @blp.response(201, DeadlineSchema)
     def post(self, data, case_id):
+        """Set a deadline on the case."""
         return _add_case_child(Deadline, case_id, data)

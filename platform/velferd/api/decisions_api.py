@@ -27,6 +27,7 @@ def evaluate_rule(data, plugin, name):
 @requires("decisions:read")
 @blp.response(200, DecisionSchema)
 def read_decision(decision_id):
+    """One recorded rule decision, with its inputs and reasons."""
     return decisions.read_decision(decision_id)
 
 

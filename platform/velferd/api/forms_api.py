@@ -22,6 +22,7 @@ blp = Blueprint("forms", __name__, url_prefix=f"{TENANT_PREFIX}/forms", descript
 @requires("forms:read")
 @blp.response(200, FormInfoSchema(many=True))
 def list_forms():
+    """The forms of the plugins this tenant has enabled."""
     enabled = enabled_plugin_ids(tenant())
     return [
         {"plugin": plugin, "name": name, "version": spec.version, "title": spec.title or name}
@@ -52,6 +53,7 @@ def submit_form(data, plugin, name):
 @requires("forms:read")
 @blp.response(200, SubmissionSchema)
 def read_submission(submission_id):
+    """One form submission, with the data as validated."""
     submission = get_owned(FormSubmission, submission_id)
     if submission is None:  # like cases, a disabled plugin's submissions stay readable
         raise NotFound(f"no form submission {submission_id}")

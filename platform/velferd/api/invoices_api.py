@@ -151,6 +151,7 @@ def find_run(run_id: int) -> InvoiceRun:
 @requires("invoices:read")
 @blp.response(200, InvoiceRunSchema)
 def read_run(run_id):
+    """One invoice run: its period, state and counts."""
     return find_run(run_id)
 
 

@@ -62,6 +62,7 @@ def list_jobs(query):
 @requires("jobs:read")
 @blp.response(200, JobSchema)
 def read_job(job_id):
+    """One background job: state, attempts, result or error."""
     return admin.find_job(job_id)
 
 

@@ -18,6 +18,7 @@ blp = Blueprint("operator", __name__, url_prefix="/api/operator", description="P
 @blp.get("/tenants")
 @blp.response(200, TenantSchema(many=True))
 def list_tenants():
+    """Every municipality (operator only)."""
     require_operator()
     return db.session.scalars(sa.select(Tenant).order_by(Tenant.slug)).all()
 
@@ -26,6 +27,7 @@ def list_tenants():
 @blp.arguments(TenantCreateSchema)
 @blp.response(201, TenantSchema)
 def create_tenant(data):
+    """Create a municipality (operator only)."""
     require_operator()
     tenant = tenants.create_tenant(**data)
     db.session.commit()
@@ -44,5 +46,6 @@ def block_plugin(data, plugin_id):
 @blp.delete("/plugins/<plugin_id>/block")
 @blp.response(204)
 def unblock_plugin(plugin_id):
+    """Lift the block on a plugin (operator only)."""
     enablement.unblock(plugin_id, require_operator())
     db.session.commit()

@@ -30,6 +30,7 @@ class People(MethodView):
     @blp.arguments(PersonListQuery, location="query", unknown=None)  # Strict: 422 on a typo
     @blp.response(200, PersonListItemSchema(many=True))
     def get(self, query):
+        """A page of persons (national ids masked), optionally by part of a name."""
         stmt = sa.select(Person).where(Person.id > query["after_id"]).order_by(Person.id).limit(query["limit"])
         if query.get("q"):
             pattern = f"%{query['q']}%"
@@ -40,6 +41,7 @@ class People(MethodView):
     @blp.arguments(PersonCreateSchema)
     @blp.response(201, PersonSchema)
     def post(self, data):
+        """Register a person by national id (fødselsnummer, D-number or CPR) and name."""
         person = people.register_person(tenant(), **data)
         db.session.commit()
         return person
@@ -49,6 +51,7 @@ class People(MethodView):
 @requires("persons:read")
 @blp.response(200, PersonSchema)
 def read_person(person_id):
+    """One person with the full national id (the read is audited)."""
     person = people.read_person(person_id)
     db.session.commit()
     return person

@@ -26,6 +26,7 @@ def list_plugins():
 @requires("plugins:read")
 @blp.response(200, PluginStateSchema)
 def read_plugin(plugin_id):
+    """One plugin: whether it is enabled here, and its settings."""
     if plugin_id not in enablement.available_manifests(tenant()):
         raise NotFound(f"no plugin '{plugin_id}' is available to {tenant().name}")
     return enablement.plugin_state(tenant(), plugin_id)
@@ -35,6 +36,7 @@ def read_plugin(plugin_id):
 @requires("plugins:manage")
 @blp.response(200, PluginStateSchema)
 def enable_plugin(plugin_id):
+    """Switch a plugin on or off for this tenant (disabling keeps the data)."""
     state = enablement.set_enabled(tenant(), plugin_id, True, current_user())
     db.session.commit()
     return state

@@ -48,6 +48,7 @@ def logout():
 @blp.get("/me")
 @blp.response(200, UserSchema)
 def me():
+    """The user of this session."""
     user = current_session_user()
     if user is None:
         raise Unauthorized("not logged in")

@@ -32,6 +32,7 @@ blp = Blueprint("tenant", __name__, url_prefix=TENANT_PREFIX, description="A mun
 @blp.get("")
 @blp.response(200, TenantSchema)
 def read_tenant():
+    """This municipality."""
     return tenant()
 
 
@@ -40,12 +41,14 @@ class Units(MethodView):
     @requires("units:read")
     @blp.response(200, UnitSchema(many=True))
     def get(self):
+        """The municipality's units (offices, services, payers)."""
         return db.session.scalars(sa.select(Unit).order_by(Unit.name)).all()
 
     @requires("units:manage")
     @blp.arguments(UnitSchema)
     @blp.response(201, UnitSchema)
     def post(self, data):
+        """Add a unit."""
         unit = tenants.save_unit(tenant(), data)
         db.session.commit()
         return unit
@@ -60,12 +63,14 @@ class UnitById(MethodView):
     @requires("units:read")
     @blp.response(200, UnitSchema)
     def get(self, unit_id):
+        """One unit."""
         return _unit(unit_id)
 
     @requires("units:manage")
     @blp.arguments(UnitSchema)
     @blp.response(200, UnitSchema)
     def put(self, data, unit_id):
+        """Change a unit."""
         unit = tenants.save_unit(tenant(), data, _unit(unit_id))
         db.session.commit()
         return unit
@@ -76,6 +81,7 @@ class Members(MethodView):
     @requires("members:manage")
     @blp.response(200, MemberSchema(many=True))
     def get(self):
+        """The municipality's staff and their roles."""
         return db.session.scalars(sa.select(Membership).order_by(Membership.id)).all()
 
     @requires("members:manage")
@@ -117,6 +123,7 @@ class Tokens(MethodView):
     @requires("tokens:own")
     @blp.response(200, TokenSchema(many=True))
     def get(self):
+        """The API tokens of the caller (the secrets are never shown again)."""
         return db.session.scalars(
             sa.select(ApiToken).where(ApiToken.user_id == current_user().id, ApiToken.revoked_at.is_(None))
         ).all()
@@ -138,6 +145,7 @@ class Tokens(MethodView):
 @requires("tokens:own")
 @blp.response(204)
 def revoke_token(token_id):
+    """Revoke an API token at once."""
     token = get_owned(ApiToken, token_id)
     if token is None or token.user_id != current_user().id:
         raise NotFound(f"no token {token_id} of yours")

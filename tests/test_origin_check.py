@@ -57,7 +57,8 @@ def test_a_bodyless_post_from_a_foreign_form_is_refused(client, bergen):
     browser = logged_in(client, bergen, "tenant_admin")
     r = browser.post(bergen.url("/tokens"), data={"name": "stolen"}, headers={"Origin": EVIL})
     assert r.status_code == 403
-    assert client.get(bergen.url("/tokens"), headers=bergen.tenant_admin.headers).json == []
+    tokens = client.get(bergen.url("/tokens"), headers=bergen.tenant_admin.headers).json
+    assert "stolen" not in [t["name"] for t in tokens]
 
 
 @pytest.mark.parametrize("headers", [

@@ -154,5 +154,7 @@ def seed(municipalities: Iterable[DemoTenant] = TENANTS) -> Iterator[str]:
     for spec in municipalities:
         yield from _seed_tenant(spec, rng)
     yield f"every demo login has the password {DEMO_PASSWORD!r}; operator: {OPERATOR_EMAIL}"
+    last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    yield f"bill last month's programmes: velferd invoices run --tenant bergen --period {last_month:%Y-%m}"
     yield "staff e-mails are <role>@<tenant>.demo, roles: " + ", ".join(r.replace("_", "-") for r in ROLES) + (
         "; and one for each role a programme adds")

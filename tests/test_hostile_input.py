@@ -16,44 +16,14 @@ import json
 import re
 from typing import Any, Iterator
 
-import pytest
-import velferd_due
-import velferd_nav_split
-
-from tests.databases import clean_database_url, migrated_database, running_app
-from tests.helpers import populated_municipality, row_counts
-from tests.plugins.example import ExamplePlugin
-from velferd.db import Base, db
+from tests.all_plugins import all_plugins_database, every_plugin_world  # noqa: F401  (fixtures)
+from tests.helpers import row_counts
+from velferd.db import Base
 from velferd.models import AuditEvent
-from velferd.plugins.enablement import set_enabled
-from velferd.tenancy import tenant_scope
 
-PLUGINS = [velferd_due, velferd_nav_split]
 METHODS = ("get", "post", "put", "patch", "delete")
 PATH_PARAMETER = re.compile(r"\{(\w+)\}")
 NO_LIMIT_LENGTH = 100_000
-
-
-@pytest.fixture(scope="module")
-def all_plugins_database(tmp_path_factory):
-    with migrated_database(tmp_path_factory.mktemp("hostile_db"), "velferd_hostile", plugins=PLUGINS) as database:
-        yield database
-
-
-@pytest.fixture
-def world(all_plugins_database, tmp_path):
-    """Bergen (core, example, DUE and nav_split enabled) with one record of every core kind,
-    its staff member holding every role, and the OpenAPI document."""
-    url = clean_database_url(all_plugins_database, tmp_path)
-    with running_app(all_plugins_database, url, [ExamplePlugin(), *PLUGINS], tmp_path / "instance") as app:
-        client = app.test_client()
-        town, ids = populated_municipality(app, client, "bergen")
-        with app.app_context(), tenant_scope(town.tenant):
-            for plugin in ("due", "nav_split"):
-                set_enabled(town.tenant, plugin, True, None)
-            db.session.commit()
-        document = client.get("/api/openapi.json").json
-        yield app, client, town, ids, document
 
 
 def operations(document) -> Iterator[tuple[str, str, dict]]:
@@ -138,8 +108,8 @@ def snapshot(app) -> dict[str, int]:
     return row_counts(app, *models)
 
 
-def test_hostile_input_is_a_4xx_and_writes_nothing(world):
-    app, client, town, ids, document = world
+def test_hostile_input_is_a_4xx_and_writes_nothing(every_plugin_world):
+    app, client, town, ids, document = every_plugin_world
     headers = town.every_role.headers
     before = snapshot(app)
     seen, failures = 0, []

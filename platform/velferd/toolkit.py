@@ -69,6 +69,7 @@ from velferd.plugins.specs import (
     Transition,
     Workflow,
 )
+from velferd.read_audit import person_link
 from velferd.rls import enable_tenant_rls
 from velferd.tenancy import current_tenant, get_owned, require_owned, tenant_scope
 
@@ -81,6 +82,6 @@ __all__ = [
     "RuleContext", "RuleSpec", "TaskContext", "TaskSpec", "Tenant", "TenantOwned", "Timestamped",
     "Transition", "Unit", "User",
     "ValidationFailed", "VelferdError", "Workflow", "audit", "current_tenant", "current_user", "db", "enqueue",
-    "enable_tenant_rls", "get_owned", "hookimpl", "require_permission", "requires", "settings_for",
+    "enable_tenant_rls", "get_owned", "hookimpl", "person_link", "require_permission", "requires", "settings_for",
     "tenant_scope", "tenant_today", "utcnow",
 ]

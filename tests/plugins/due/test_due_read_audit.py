@@ -29,3 +29,14 @@ def test_every_due_get_that_shows_a_youth_is_audited(app, client, bergen):
 def test_another_towns_transfer_is_refused_and_audited_there(app, client, bergen, alta):
     ids = bergens_records(client, bergen)
     check_refusal_is_audited(app, client, alta, alta.caseworker, f"{X}/transfers/{ids['transfer_id']}", 404, None)
+
+
+def test_dues_records_of_a_youth_are_person_linked_through_their_case():
+    from velferd_due.models import Absence, Deflator, ExtraResource, Placement, Reminder, Transfer, Vedtak
+
+    from velferd.toolkit import Case, person_link
+
+    for model in (Placement, Vedtak, Transfer, ExtraResource, Reminder):
+        assert person_link(model).target is Case, model
+    for model in (Absence, Deflator):  # a coordinator's absence, the price index: about no youth
+        assert person_link(model) is None, model

@@ -31,3 +31,15 @@ def test_every_nav_split_get_that_shows_a_person_is_audited(app, client, kristia
 def test_another_tenants_complaint_is_refused_and_audited_there(app, client, kristiansand, alta):
     ids = kristiansands_records(client, kristiansand)
     check_refusal_is_audited(app, client, alta, alta.forum_coordinator, f"{X}/complaints/{ids['complaint']}", 404, None)
+
+
+def test_a_complaint_leads_to_its_person_through_the_forum_decision():
+    from velferd_nav_split.models import Agenda, AgendaItem, Appointment, Complaint, ComplaintSignature
+
+    from velferd.toolkit import Case, person_link
+
+    assert person_link(ComplaintSignature).target is Complaint
+    assert person_link(Complaint).target is ForumDecision
+    assert person_link(ForumDecision).target is Case
+    assert person_link(AgendaItem).target is Case and person_link(Appointment).target is Case
+    assert person_link(Agenda) is None  # the agenda's persons are its items'

@@ -26,6 +26,7 @@ def _too_many_attempts(error: TooManyAttempts):
 
 
 @blp.post("/login")
+@blp.doc(security=[])  # no caller yet (velferd.api.openapi)
 @blp.arguments(LoginSchema)
 @blp.response(200, UserSchema)
 def login(credentials):
@@ -82,6 +83,7 @@ def change_password(data):
 
 
 @blp.post("/invitations/accept")
+@blp.doc(security=[])  # no caller yet (velferd.api.openapi)
 @blp.arguments(InvitationAcceptSchema)
 @blp.response(200, AcceptedSchema)
 def accept_invitation(data):

@@ -25,6 +25,15 @@ def clean_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("VELFERD_INSTANCE_PATH", str(tmp_path / "instance"))
 
 
+def refusal(monkeypatch, **variables: str) -> str:
+    """Start with these VELFERD_* variables set; the message of the refusal that must follow."""
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError) as refused:
+        create_app(NO_ENTRY_POINTS)
+    return str(refused.value)
+
+
 def test_defaults_are_sqlite_in_the_instance_folder_and_development(tmp_path):
     app = create_app(NO_ENTRY_POINTS)
     assert app.config["ENV"] == "development"
@@ -150,35 +159,24 @@ def test_wsgi_entry_point_refuses_an_incomplete_production_configuration(monkeyp
     ("VELFERD_SMTP_TIMEOUT", "soon", "valid number"),
 ])
 def test_a_bad_setting_refuses_to_start_naming_its_variable_and_the_reason(monkeypatch, variable, value, reason):
-    monkeypatch.setenv(variable, value)
-    with pytest.raises(ConfigurationError) as refused:
-        create_app(NO_ENTRY_POINTS)
-    assert f"{variable}:" in str(refused.value)
-    assert reason in str(refused.value)
+    message = refusal(monkeypatch, **{variable: value})
+    assert f"{variable}:" in message and reason in message
 
 
 def test_a_token_lifetime_that_does_not_parse_stops_the_start_not_the_first_token(monkeypatch):
     """The observed defect: VELFERD_TOKEN_DAYS=abc started, then creating a token was a 500."""
-    monkeypatch.setenv("VELFERD_TOKEN_DAYS", "abc")
-    with pytest.raises(ConfigurationError, match="VELFERD_TOKEN_DAYS"):
-        create_app(NO_ENTRY_POINTS)
+    assert "VELFERD_TOKEN_DAYS" in refusal(monkeypatch, VELFERD_TOKEN_DAYS="abc")
 
 
 def test_every_bad_setting_is_named_in_one_message(monkeypatch):
-    monkeypatch.setenv("VELFERD_TOKEN_DAYS", "abc")
-    monkeypatch.setenv("VELFERD_SMTP_PORT", "0")
-    with pytest.raises(ConfigurationError) as refused:
-        create_app(NO_ENTRY_POINTS)
-    assert "VELFERD_TOKEN_DAYS" in str(refused.value) and "VELFERD_SMTP_PORT" in str(refused.value)
+    message = refusal(monkeypatch, VELFERD_TOKEN_DAYS="abc", VELFERD_SMTP_PORT="0")
+    assert "VELFERD_TOKEN_DAYS" in message and "VELFERD_SMTP_PORT" in message
 
 
 def test_the_refusal_never_repeats_the_value(monkeypatch):
     """The value may be a password pasted into the wrong variable: logs get the name only."""
-    monkeypatch.setenv("VELFERD_SMTP_PORT", "hunter2-the-smtp-password")
-    with pytest.raises(ConfigurationError) as refused:
-        create_app(NO_ENTRY_POINTS)
-    assert "VELFERD_SMTP_PORT" in str(refused.value)
-    assert "hunter2" not in str(refused.value)
+    message = refusal(monkeypatch, VELFERD_SMTP_PORT="hunter2-the-smtp-password")
+    assert "VELFERD_SMTP_PORT" in message and "hunter2" not in message
 
 
 def test_a_bad_override_is_refused_too():
@@ -217,12 +215,7 @@ def test_text_settings_stay_text_and_null_is_none(monkeypatch):
     ("a" * 64, "different characters"),
 ])
 def test_production_refuses_a_short_or_placeholder_secret_key(monkeypatch, secret, reason):
-    monkeypatch.setenv("VELFERD_ENV", "production")
-    monkeypatch.setenv("VELFERD_DATABASE_URL", PG)
-    monkeypatch.setenv("VELFERD_SECRET_KEY", secret)
-    with pytest.raises(ConfigurationError) as refused:
-        create_app(NO_ENTRY_POINTS)
-    message = str(refused.value)
+    message = refusal(monkeypatch, VELFERD_ENV="production", VELFERD_DATABASE_URL=PG, VELFERD_SECRET_KEY=secret)
     assert "VELFERD_SECRET_KEY" in message and reason in message
     assert len(secret) < 10 or secret not in message  # the key itself is never repeated
 

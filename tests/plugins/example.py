@@ -118,6 +118,7 @@ class SummarySchema(Schema):
 @api_routes.get("/cases/<int:case_id>/summary")
 @api_routes.response(200, SummarySchema)
 def case_summary(case_id):
+    """The example plugin's short view of a case."""
     from velferd.toolkit import Case
 
     case = get_owned(Case, case_id)

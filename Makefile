@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PG_URL    ?= postgresql+psycopg://root@127.0.0.1:5432/postgres
 REDIS_URL ?= redis://127.0.0.1:6379/15
+SMOKE_POSTGRES_URL ?=
 
 .PHONY: demo test test-services lint smoke-install bench clean
 
@@ -32,9 +33,10 @@ test-services: $(BIN)/velferd
 lint: $(BIN)/velferd
 	$(BIN)/lint-imports
 
-## make smoke-install: the built wheel, installed without extras in a fresh virtualenv, serves /readyz under gunicorn
+## make smoke-install: the built wheel, installed without extras in a fresh virtualenv, serves /readyz under gunicorn;
+## with SMOKE_POSTGRES_URL=postgresql://root@127.0.0.1:5432/postgres also the [server] extra, in production, on PostgreSQL
 smoke-install: $(BIN)/velferd
-	PYTHON=$(PYTHON) BUILD_PYTHON=$(abspath $(BIN))/python bash .ci/smoke-install
+	PYTHON=$(PYTHON) BUILD_PYTHON=$(abspath $(BIN))/python SMOKE_POSTGRES_URL=$(SMOKE_POSTGRES_URL) bash .ci/smoke-install
 
 bench: $(BIN)/velferd
 	$(BIN)/python bench/bench_cases.py

@@ -41,7 +41,11 @@ def _webargs_fields(messages: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         else:
             fields[location] = errors
     names = ", ".join(sorted(str(k) for k in fields))
-    return f"the request {' and '.join(places)} is invalid: {names}", fields
+    message = f"the request {' and '.join(places)} is invalid: {names}"
+    first = fields[sorted(fields, key=str)[0]] if fields else None
+    if isinstance(first, list) and first and isinstance(first[0], str):
+        message += f" ({first[0].rstrip('.')})"  # the first reason, so the sentence alone says what to fix
+    return message, fields
 
 
 def handle_http_exception(error: HTTPException):

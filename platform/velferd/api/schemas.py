@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from velferd.api.fields import UtcDateTime
 from velferd.api.openapi import TransitionData
 from velferd.identity import mask_national_id
 from velferd.models.tenants import DELIVERY_CHANNELS, PAYER_KINDS, UNIT_KINDS
@@ -198,7 +199,7 @@ class CaseEventSchema(ma.Schema):
 class MeetingSchema(Strict):
     id = fields.Integer(dump_only=True)
     kind = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    starts_at = fields.AwareDateTime(required=True)
+    starts_at = UtcDateTime(required=True)
     place = fields.String(allow_none=True)
     held = fields.Boolean(load_default=False)
     minutes = fields.String(allow_none=True)

@@ -27,6 +27,7 @@ class Staff:
     email: str
     token: str
     user_id: int
+    membership_id: int | None = None
 
     @property
     def headers(self) -> dict[str, str]:
@@ -68,9 +69,9 @@ def _make_municipality(slug, roles, plugins) -> Municipality:
     with tenant_scope(tenant):
         for role in roles:
             user = tenants.create_user(f"{role}@{slug}.test", f"{role} {slug}", "correct horse battery")
-            tenants.add_member(user, [role])
+            membership = tenants.add_member(user, [role])
             _, token = issue_token(user, tenant, "test", dt.timedelta(days=1))
-            town.staff[role] = Staff(user.email, token, user.id)
+            town.staff[role] = Staff(user.email, token, user.id, membership.id)
         for plugin in plugins:
             enablement.set_enabled(tenant, plugin, True, None)
         db.session.commit()
@@ -148,7 +149,7 @@ def populated_municipality(app, client, slug: str) -> tuple[Municipality, dict]:
         return r.json["id"]
 
     ids = {"plugin": "example", "plugin_id": "example", "forms.name": "referral", "rules.name": "eligibility",
-           "user_id": town.caseworker.user_id}
+           "user_id": town.caseworker.user_id, "membership_id": town.caseworker.membership_id}
     ids["unit_id"] = post("/units", {"name": f"{name} barnevern", "kind": "child_welfare",  # a payer: billed below
                                      "organisation_number": ORGNR[slug], "payer_kind": "internal",
                                      "delivery_channel": "finance_export"})
@@ -167,6 +168,8 @@ def populated_municipality(app, client, slug: str) -> tuple[Municipality, dict]:
     ids["override_id"] = post(f"/decisions/{ids['decision_id']}/overrides", {
         "outcome": "not_eligible", "reason": f"{name} has no place free this year."})
     ids["token_id"] = post("/tokens", {"name": f"{name} integration"})
+    ids["invitation_id"] = post("/members", {"email": f"invited@{slug}.test", "name": f"{name} newcomer",
+                                             "roles": ["caseworker"]})
     ids.update(billed_period(client, town))
     ids["job_id"] = failed_job(app, town)
     return town, ids

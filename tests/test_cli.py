@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from tests.conftest import _config
 from tests.helpers import ORGNR, row_counts
+from tests.owner import owner_execute
 from velferd import create_app
 from velferd.db import db
 from velferd.identity import parse_national_id
@@ -97,14 +98,14 @@ def test_tenant_create_with_an_unknown_country_is_a_usage_error(app, runner):
 def test_user_create_makes_a_member_who_can_log_in(app, runner):
     create_bergen(runner)
     result = run(runner, "user", "create", "--email", "Kari@Bergen.test", "--name", "Kari Nordmann",
-                 "--password", "x", "--tenant", "bergen", "--role", "caseworker")
+                 "--password", "gulrot kanel fjordbåt", "--tenant", "bergen", "--role", "caseworker")
     assert result.exit_code == 0, result.output
     assert result.output == "created user kari@bergen.test in bergen as caseworker\n"
-    with app.app_context():
-        user = db.session.scalar(sa.select(User).where(User.email == "kari@bergen.test"))
-        assert user.password_hash.startswith("$argon2")
+    (stored,) = owner_execute(app, "select password_hash from app_user where email = 'kari@bergen.test'")
+    assert stored[0].startswith("$argon2")
     client = app.test_client()
-    assert client.post("/api/auth/login", json={"email": "kari@bergen.test", "password": "x"}).status_code == 200
+    assert client.post("/api/auth/login", json={"email": "kari@bergen.test",
+                                                "password": "gulrot kanel fjordbåt"}).status_code == 200
     assert client.get("/api/t/bergen/persons").status_code == 200
     assert client.get("/api/t/bergen/audit").status_code == 403  # a caseworker, nothing more
 
@@ -112,24 +113,24 @@ def test_user_create_makes_a_member_who_can_log_in(app, runner):
 def test_user_create_asks_for_the_password_twice_when_not_given(app, runner):
     create_bergen(runner)
     result = run(runner, "user", "create", "--email", "leader@bergen.test", "--name", "Leder", "--tenant", "bergen",
-                 "--role", "leader", "--role", "caseworker", input="hemmelig\nhemmelig\n")
+                 "--role", "leader", "--role", "caseworker", input="gulrot kanel fjordbåt\ngulrot kanel fjordbåt\n")
     assert result.exit_code == 0, result.output
-    assert "hemmelig" not in result.output
+    assert "gulrot kanel fjordbåt" not in result.output
     assert "in bergen as leader, caseworker" in result.output
-    r = app.test_client().post("/api/auth/login", json={"email": "leader@bergen.test", "password": "hemmelig"})
+    r = app.test_client().post("/api/auth/login", json={"email": "leader@bergen.test", "password": "gulrot kanel fjordbåt"})
     assert r.status_code == 200
 
 
 def test_user_create_with_an_unknown_role_creates_nobody(app, runner):
     create_bergen(runner)
-    result = run(runner, "user", "create", "--email", "x@bergen.test", "--name", "X", "--password", "x",
+    result = run(runner, "user", "create", "--email", "x@bergen.test", "--name", "X", "--password", "gulrot kanel fjordbåt",
                  "--tenant", "bergen", "--role", "superuser")
     assert_one_line_error(result, "unknown roles: superuser", "roles")
     assert row_counts(app, User, Membership) == {"app_user": 0, "membership": 0}
 
 
 def test_user_create_in_an_unknown_tenant_creates_nobody(app, runner):
-    result = run(runner, "user", "create", "--email", "x@nowhere.test", "--name", "X", "--password", "x",
+    result = run(runner, "user", "create", "--email", "x@nowhere.test", "--name", "X", "--password", "gulrot kanel fjordbåt",
                  "--tenant", "nowhere")
     assert result.exit_code == 2
     assert "no tenant 'nowhere'" in result.output
@@ -138,15 +139,15 @@ def test_user_create_in_an_unknown_tenant_creates_nobody(app, runner):
 
 
 def test_user_create_with_a_taken_email_says_so(app, runner):
-    run(runner, "user", "create", "--email", "op@velferd.test", "--name", "Op", "--password", "x", "--operator")
-    result = run(runner, "user", "create", "--email", "OP@velferd.test", "--name", "Op 2", "--password", "y")
+    run(runner, "user", "create", "--email", "op@velferd.test", "--name", "Op", "--password", "gulrot kanel fjordbåt", "--operator")
+    result = run(runner, "user", "create", "--email", "OP@velferd.test", "--name", "Op 2", "--password", "tyttebær lakris ferje")
     assert_one_line_error(result, "exists already", "email")
     assert row_counts(app, User) == {"app_user": 1}
 
 
 def test_user_token_prints_a_working_token_once(app, runner):
     create_bergen(runner)
-    run(runner, "user", "create", "--email", "kari@bergen.test", "--name", "Kari", "--password", "x",
+    run(runner, "user", "create", "--email", "kari@bergen.test", "--name", "Kari", "--password", "gulrot kanel fjordbåt",
         "--tenant", "bergen", "--role", "caseworker")
     result = run(runner, "user", "token", "--email", "kari@bergen.test", "--tenant", "bergen", "--name", "import")
     assert result.exit_code == 0, result.output

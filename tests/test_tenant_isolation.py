@@ -46,6 +46,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/units"): {"name": "Oppfølgingstjenesten", "kind": "outreach"},
     ("PUT", "/units/{unit_id}"): {"name": "Renamed unit", "kind": "other"},
     ("POST", "/members"): {"email": "newcomer@example.test", "name": "Newcomer", "roles": ["caseworker"]},
+    ("PUT", "/members/{membership_id}"): {"roles": ["caseworker", "leader"]},
     ("POST", "/tokens"): {"name": "script"},
     ("PATCH", "/plugins/{plugin_id}/settings"): {"places": 3},
     ("POST", "/persons"): {"national_id": synthetic_id(), "given_name": "Nils", "family_name": "Nilsen"},
@@ -65,7 +66,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 #: The table whose rows a list's items are; None where the items are no tenant's rows.
-LIST_ITEMS = {"": "tenant", "/units": "unit", "/members": "membership", "/tokens": "api_token",
+LIST_ITEMS = {"": "tenant", "/units": "unit", "/members": "membership", "/members/invitations": "invitation",
+              "/tokens": "api_token",
               "/persons": "person", "/cases": "case_file", "/audit": "audit_event", "/plugins": None, "/forms": None,
               "/jobs": "job_run", "/invoices": "invoice", "/invoice-runs": "invoice_run",
               "/billing-profile": "billing_profile"}
@@ -77,6 +79,7 @@ REFERENCES = {"person_id": "person", "case_id": "case_file", "referring_unit_id"
               "run_id": "invoice_run", "job_run_id": "job_run"}
 #: The table an audit event's ``record_type`` names (None: its record_id is not a row id).
 AUDIT_RECORD_TYPES = {"person": "person", "case": "case_file", "unit": "unit", "membership": "membership",
+                      "invitation": "invitation",
                       "decision": "decision", "form_submission": "form_submission", "meeting": "meeting",
                       "deadline": "deadline", "tenant_plugin": None, "job_run": "job_run",
                       "invoice": "invoice", "invoice_run": "invoice_run", "billing_profile": "billing_profile",

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from tests.all_plugins import all_plugins_database, every_plugin_world  # noqa: F401  (fixtures)
 from tests.helpers import add_person, make_municipality, open_case, row_counts
 from velferd.db import db
 from velferd.identity import complete_norwegian_number, synthetic_national_id
@@ -294,3 +295,43 @@ def test_no_route_answers_junk_with_a_5xx_or_a_traceback(app, client, world, rol
                 assert_error_shape(r, r.status_code)
             seen += 1
     assert seen > 100
+
+
+# --- the programmes: DUE's invoice-line preview and nav_split's transitions -----------------------
+
+
+@pytest.mark.parametrize("period", ["0000-01", "1999-12", "2026-13", "9999-12"])
+def test_due_invoice_line_preview_refuses_an_impossible_period_with_a_422(every_plugin_world, period):
+    world = every_plugin_world
+    r = world.client.get(world.town.url(f"/x/due/invoice-lines?period={period}"), headers=world.town.every_role.headers)
+    if period == "9999-12":  # a real month, if far away: nothing to bill yet
+        assert r.status_code == 200, r.json
+        assert r.json == []
+    else:
+        assert_error_shape(r, 422)
+        assert "period" in r.json["fields"]
+
+
+@pytest.mark.parametrize("data, status, field", [
+    ('{"score": NaN}', 400, "json"),
+    ('{"score": 1e400}', 400, "json"),
+    ('{"note": "\\u0000"}', 422, "data.note"),
+    ('{"note": "fine"}', 422, "note"),  # nav_split's transitions declare an empty payload
+])
+def test_nav_split_transition_data_is_its_declared_payload(every_plugin_world, data, status, field):
+    world = every_plugin_world
+    headers = world.town.every_role.headers
+    person = world.client.post(world.town.url("/persons"), headers=headers, json={
+        "national_id": KNOWN_ID, "given_name": "Kari", "family_name": "Nordmann"}).json
+    case = world.client.post(world.town.url("/cases"), json={"person_id": person["id"], "plugin": "nav_split"},
+                             headers=headers).json
+    before = row_counts(world.app, CaseEvent)
+
+    r = world.client.post(world.town.url(f"/cases/{case['id']}/transitions"), headers=headers,
+                          data='{"transition": "escalate", "data": ' + data + "}", content_type="application/json")
+
+    assert_error_shape(r, status)
+    assert field in r.json["fields"], r.json
+    assert row_counts(world.app, CaseEvent) == before
+    journal = world.client.get(world.town.url(f"/cases/{case['id']}/journal"), headers=headers)
+    assert journal.status_code == 200 and "NaN" not in journal.get_data(as_text=True)

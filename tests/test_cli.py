@@ -298,6 +298,13 @@ def test_a_database_behind_this_version_says_to_upgrade_first(tmp_path):
     assert schema_problem(app) is None
 
 
+def test_a_bad_setting_stops_a_command_with_one_message_naming_it(tmp_path):
+    result = velferd("tenant", "list", cwd=tmp_path, env_extra={"VELFERD_TOKEN_DAYS": "abc"})
+    assert result.returncode != 0
+    assert "VELFERD_TOKEN_DAYS: Input should be a valid integer" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
 def test_version_is_velferds_own(tmp_path):
     from importlib.metadata import version
 

@@ -13,7 +13,7 @@ import sys
 import click
 import sqlalchemy as sa
 from flask import Flask
-from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from flask.cli import FlaskGroup, NoAppException, ScriptInfo, with_appcontext
 
 from velferd import migrate, tenants
 from velferd.auth import issue_token
@@ -306,10 +306,20 @@ def _leaf(ctx: click.Context, command: click.Command | None, args: list[str]) ->
     return command
 
 
-def build_command() -> VelferdCommand:
+def _create_app() -> Flask:
+    """The app for a command; a refused configuration is one line naming the variable (Flask's
+    own "could not load the app" path), not a traceback."""
     from velferd.app import create_app
+    from velferd.config import ConfigurationError
 
-    command = VelferdCommand(create_app=lambda: create_app(), add_version_option=False,
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        raise NoAppException(str(error)) from None
+
+
+def build_command() -> VelferdCommand:
+    command = VelferdCommand(create_app=_create_app, add_version_option=False,
                              help="Velferd: municipal social-service programmes, one tenant per municipality.")
     return click.version_option(package_name="velferd", prog_name="velferd", message="%(prog)s %(version)s",
                                 help="Show Velferd's version and exit.")(command)

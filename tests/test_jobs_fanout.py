@@ -11,11 +11,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.helpers import make_municipality
+from velferd import tenants
 from velferd.db import db
 from velferd.jobs import registry
 from velferd.jobs.celery_app import FAN_OUT, SWEEP, SWEEP_ENTRY, parse_crontab
 from velferd.jobs.fanout import fan_out, latest_scheduled_time
-from velferd.models import JobRun, User
+from velferd.models import JobRun
 from velferd.plugins import enablement
 from velferd.plugins.hookspecs import hookimpl
 from velferd.plugins.manager import PluginError
@@ -66,9 +67,7 @@ def test_the_next_slot_is_a_new_job_and_a_blocked_plugin_gets_none(app, client, 
     with app.app_context():
         fan_out(ENTRY, slot="2026-03-29T07:00")
         fan_out(ENTRY, slot="2026-03-30T07:00")
-        operator = User(email="operator@velferd.test", name="Operator", is_operator=True, active=True)
-        db.session.add(operator)
-        db.session.flush()
+        operator = tenants.create_user("operator@velferd.test", "Operator", is_operator=True)
         enablement.block("example", "security fix pending", operator)
         db.session.commit()
         assert fan_out(ENTRY, slot="2026-03-31T07:00") == []

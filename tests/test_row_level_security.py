@@ -217,7 +217,7 @@ def test_another_tenants_rows_are_out_of_reach_of_update_and_delete(seeded, owne
     assert counts(owner, tables) == before
 
 
-@pytest.mark.parametrize("statement", ["update {table} set action = 'tampered'", "delete from {table}",
+@pytest.mark.parametrize("statement", ["update {table} set id = id", "delete from {table}",
                                        "truncate {table}"], ids=["update", "delete", "truncate"])
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
 def test_the_app_role_cannot_change_or_delete_audit_rows(seeded, owner, app_role, table, statement):

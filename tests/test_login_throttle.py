@@ -179,3 +179,19 @@ def test_every_login_costs_exactly_one_argon2_verify(app, client, bergen, argon2
         login(client, email, password)
         costs[case] = {name: argon2_calls[name] - before[name] for name in argon2_calls}
     assert costs == {case: {"hash": 0, "verify": 1} for case in attempts}
+
+
+def test_the_operator_reads_the_login_log_and_nobody_else(app, client, bergen):
+    with app.app_context():
+        tenants.create_user("op@velferd.test", "Operator", PASSWORD, is_operator=True)
+        db.session.commit()
+    login(client, bergen.caseworker.email, "wrong")
+    operator = app.test_client()
+    assert login(operator, "op@velferd.test", PASSWORD).status_code == 200
+    r = operator.get("/api/operator/login-events", query_string={"email": bergen.caseworker.email.upper()})
+    assert r.status_code == 200, r.json
+    assert [(e["email"], e["outcome"]) for e in r.json] == [(bergen.caseworker.email, "wrong_password")]
+    assert [e["outcome"] for e in operator.get("/api/operator/login-events").json] == ["succeeded", "wrong_password"]
+    staff = app.test_client()
+    login(staff, bergen.tenant_admin.email, PASSWORD)
+    assert staff.get("/api/operator/login-events").status_code == 403

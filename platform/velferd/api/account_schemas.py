@@ -60,3 +60,18 @@ class MemberRolesSchema(MemberCreateSchema):
 
     class Meta(MemberCreateSchema.Meta):
         exclude = ("email", "name")
+
+
+class LoginEventSchema(ma.Schema):
+    id = fields.Integer()
+    at = fields.AwareDateTime()
+    email = fields.String()
+    user_id = fields.Integer(allow_none=True)
+    outcome = fields.String()
+    remote_addr = fields.String(allow_none=True)
+    user_agent = fields.String(allow_none=True)
+
+
+class LoginEventQuerySchema(Strict):
+    email = fields.String(validate=validate.Length(max=254))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))

@@ -1,4 +1,4 @@
-"""What only the platform operator does: create tenants, block a plugin everywhere."""
+"""What only the platform operator does: create tenants, block a plugin everywhere, read the login log."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import sqlalchemy as sa
 from flask_smorest import Blueprint
 
 from velferd import tenants
+from velferd.api.account_schemas import LoginEventQuerySchema, LoginEventSchema
 from velferd.api.schemas import BlockSchema, TenantCreateSchema, TenantSchema
 from velferd.auth import require_operator
 from velferd.db import db
-from velferd.models import Tenant
+from velferd.models import LoginEvent, Tenant
 from velferd.plugins import enablement
 
 blp = Blueprint("operator", __name__, url_prefix="/api/operator", description="Platform operation")
@@ -49,3 +50,15 @@ def unblock_plugin(plugin_id):
     """Lift the block on a plugin (operator only)."""
     enablement.unblock(plugin_id, require_operator())
     db.session.commit()
+
+
+@blp.get("/login-events")
+@blp.arguments(LoginEventQuerySchema, location="query")
+@blp.response(200, LoginEventSchema(many=True))
+def list_login_events(query):
+    """Login attempts, newest first (at most `limit`); `email` narrows to one address."""
+    require_operator()
+    statement = sa.select(LoginEvent).order_by(LoginEvent.id.desc()).limit(query["limit"])
+    if query.get("email"):
+        statement = statement.where(LoginEvent.email == query["email"].strip().lower())
+    return db.session.scalars(statement).all()

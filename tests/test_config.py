@@ -157,6 +157,7 @@ def test_wsgi_entry_point_refuses_an_incomplete_production_configuration(monkeyp
     ("VELFERD_SMTP_STARTTLS", "perhaps", "valid boolean"),
     ("VELFERD_ENV", "prod", "'development' or 'production'"),
     ("VELFERD_SMTP_TIMEOUT", "soon", "valid number"),
+    ("VELFERD_SMTP_TIMEOUT", "inf", "finite number"),
 ])
 def test_a_bad_setting_refuses_to_start_naming_its_variable_and_the_reason(monkeypatch, variable, value, reason):
     message = refusal(monkeypatch, **{variable: value})

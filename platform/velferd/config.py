@@ -112,10 +112,11 @@ TYPES: dict[str, Any] = {
     "ENV": Literal["development", "production"],
     "SESSION_COOKIE_SAMESITE": Optional[Literal["Lax", "Strict", "None"]],
     "SMTP_PORT": Annotated[int, pydantic.Field(ge=1, le=65535)],
-    "SMTP_TIMEOUT": pydantic.NonNegativeFloat,
 }
+#: Seconds, amounts: a finite number, never negative (``inf`` would wait for ever).
+Duration = Annotated[float, pydantic.Field(ge=0, allow_inf_nan=False)]
 #: What a default's type means as a setting: counts and durations are never negative.
-_INFERRED = {bool: bool, int: pydantic.NonNegativeInt, float: pydantic.NonNegativeFloat, str: str}
+_INFERRED = {bool: bool, int: pydantic.NonNegativeInt, float: Duration, str: str}
 
 
 def setting_type(name: str, default: Any) -> Any:
@@ -127,17 +128,28 @@ def setting_type(name: str, default: Any) -> Any:
     return _INFERRED.get(type(default), type(default))
 
 
-def _from_environment(text: str, expected: Any) -> Any:
-    """An environment value as the setting's type would read it: JSON where it parses (so
-    ``30``, ``true`` and ``null`` are what they say), except that a text setting keeps digits as
-    text (a secret key of digits is still a string)."""
+def _readings(text: str) -> list[Any]:
+    """What an environment value may mean, in the order tried: a JSON string or ``null`` is what
+    it says; otherwise the text itself (pydantic reads ``30`` as a number where one is wanted,
+    and a text setting keeps its digits), then its JSON value (a list, say)."""
     try:
         value = json.loads(text)
     except ValueError:
-        return text
+        return [text]
     if isinstance(value, str) or value is None:
-        return value
-    return text if expected in (str, Optional[str]) else value
+        return [value]
+    return [text, value]
+
+
+def _validated(expected: Any, readings: list[Any]) -> Any:
+    """The first reading the type accepts; pydantic's error about the last one otherwise."""
+    adapter = pydantic.TypeAdapter(expected)
+    for reading in readings[:-1]:
+        try:
+            return adapter.validate_python(reading)
+        except pydantic.ValidationError:
+            continue
+    return adapter.validate_python(readings[-1])
 
 
 def _reason(error: pydantic.ValidationError) -> str:
@@ -153,18 +165,15 @@ def typed_settings(defaults_: Mapping[str, Any], environ: Mapping[str, str],
     settings, problems = dict(defaults_), []
     for key, text in environ.items():
         if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX):] not in defaults_:
-            settings[key[len(ENV_PREFIX):]] = _from_environment(text, Any)
+            settings[key[len(ENV_PREFIX):]] = _readings(text)[-1]
     for name, default in defaults_.items():
-        expected = setting_type(name, default)
-        variable = ENV_PREFIX + name
-        for source, present, raw in (
-            (variable, variable in environ, lambda: _from_environment(environ[variable], expected)),
-            (f"{name} (override)", name in overrides, lambda: overrides[name]),
-        ):
-            if not present:
-                continue
+        expected, variable = setting_type(name, default), ENV_PREFIX + name
+        given = [(variable, _readings(environ[variable]))] if variable in environ else []
+        if name in overrides:
+            given.append((f"{name} (override)", [overrides[name]]))
+        for source, readings in given:
             try:
-                settings[name] = pydantic.TypeAdapter(expected).validate_python(raw())
+                settings[name] = _validated(expected, readings)
             except pydantic.ValidationError as error:
                 problems.append(f"{source}: {_reason(error)}")
     settings.update({key: value for key, value in overrides.items() if key not in defaults_})

@@ -18,14 +18,14 @@ import secrets
 from typing import Iterable
 
 import sqlalchemy as sa
-from flask import current_app, g, request
+from flask import current_app, g
 
 from velferd import accounts, audit, passwords, tenants
 from velferd.db import db, utcnow
 from velferd.errors import Forbidden, NotFound, Unauthorized
+from velferd.login import password_matches_throttled
 from velferd.models import Invitation, Membership, Tenant, User
 from velferd.tenancy import require_tenant, tenant_scope
-from velferd.throttle import throttle
 
 TOKEN_PREFIX = "vi"
 UNUSABLE = "the invitation is unknown, already used or expired"
@@ -95,10 +95,7 @@ def _account_for(invitation: Invitation, password: str) -> User:
     if credentials is None:
         passwords.check_strength(password, "password", [invitation.email, invitation.name])
         return accounts.create_user(invitation.email, invitation.name, passwords.hash_password(password))
-    limiter, address = throttle(), request.remote_addr
-    limiter.check(invitation.email, address)
-    if not passwords.matches(credentials.password_hash, password):
-        limiter.failed(invitation.email, address)
+    if not password_matches_throttled(invitation.email, credentials.password_hash, password):
         raise Unauthorized("this e-mail address has an account: give its password to accept")
     user = db.session.get(User, credentials.user_id)
     if not user.active:

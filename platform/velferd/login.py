@@ -41,3 +41,14 @@ def _refuse(email: str, outcome: str, user_id: int | None) -> None:
     db.session.rollback()
     login_log.record(email, outcome, user_id)
     db.session.commit()
+
+
+def password_matches_throttled(email: str, stored_hash: str | None, password: str) -> bool:
+    """For a password asked again where there is already an account (accepting an invitation,
+    changing the password): the same per-account and per-address limits as a login (429)."""
+    limiter, address = throttle(), request.remote_addr
+    limiter.check(email, address)
+    if passwords.matches(stored_hash, password):
+        return True
+    limiter.failed(email, address)
+    return False

@@ -3,7 +3,6 @@ changing one's password, and accepting an invitation to a municipality."""
 
 from __future__ import annotations
 
-from flask import request
 from flask_smorest import Blueprint
 
 from velferd import accounts, invitations, passwords, sessions
@@ -13,8 +12,8 @@ from velferd.api.schemas import LoginSchema, UserSchema
 from velferd.auth import current_session_user
 from velferd.db import db
 from velferd.errors import Conflict, Unauthorized, ValidationFailed
-from velferd.login import check_password
-from velferd.throttle import TooManyAttempts, throttle
+from velferd.login import check_password, password_matches_throttled
+from velferd.throttle import TooManyAttempts
 
 blp = Blueprint("session", __name__, url_prefix="/api/auth", description="Log in and out")
 
@@ -65,11 +64,8 @@ def change_password(data):
     user = current_session_user()
     if user is None:
         raise Unauthorized("log in to change your password")
-    limiter = throttle()
-    limiter.check(user.email, request.remote_addr)
     credentials = accounts.credentials_for(user.email)
-    if not passwords.matches(credentials.password_hash, data["current_password"]):
-        limiter.failed(user.email, request.remote_addr)
+    if not password_matches_throttled(user.email, credentials.password_hash, data["current_password"]):
         raise ValidationFailed("the current password is wrong", {"current_password": ["Wrong password."]})
     if data["new_password"] == data["current_password"]:
         raise ValidationFailed("the new password is the current one",

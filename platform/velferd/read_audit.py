@@ -61,8 +61,8 @@ def audit_name(model: type) -> str:
     return getattr(model, "__audit_name__", None) or model.__tablename__
 
 
-@functools.cache
 def _models_by_table() -> dict[str, type]:
+    """Not cached: a plugin imported later adds tables (`person_link` caches its own answers)."""
     return {mapper.local_table.name: mapper.class_ for mapper in Base.registry.mappers}
 
 

@@ -7,8 +7,9 @@ variable (``VELFERD_TOKEN_DAYS=abc``), instead of a 500 on the first request tha
 A setting's type is its default's type (``TOKEN_DAYS: 90`` is a non-negative integer, ``False``
 a boolean, a string a string; ``None`` an optional string), so adding a setting is one line in
 :func:`defaults`; :data:`TYPES` narrows the few that need more (choices, ranges, optional
-numbers). Values are read as JSON where they can be (``30``, ``true``, ``null``, ``"text"``), else
-as plain text; pydantic does the parsing and gives the reason. In production
+numbers). A value is read as its text where the type takes it (``30`` for a number, ``yes`` for a
+boolean), else as JSON (``null`` is no value, ``"text"`` is text); pydantic parses and gives the
+reason, never the value. In production
 (``VELFERD_ENV=production``) the app also refuses development secrets and a missing database URL.
 """
 

@@ -111,7 +111,8 @@ def user_group():
 @click.option("--email", required=True, help="the login e-mail address")
 @click.option("--name", required=True, help="the person's full name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="asked for when not given (better than on the command line, which shells keep)")
+              help="asked for when not given (better than on the command line, which shells keep); "
+                   "12+ characters, not guessable (zxcvbn)")
 @click.option("--operator", is_flag=True, help="platform operator (no tenant data access)")
 @click.option("--tenant", "slug", help="make the user a member of this tenant")
 @click.option("--role", "roles", multiple=True, help="role in --tenant (repeatable)")

@@ -71,9 +71,9 @@ def test_the_app_role_reads_what_the_app_needs(as_app_role, bergen):
 
 
 def test_the_narrow_paths_do_only_their_one_thing(app, as_app_role, bergen):
-    (user_id, password_hash) = as_app_role.execute(
+    (user_id, password_hash, active) = as_app_role.execute(
         sa.text("SELECT * FROM velferd_login_credentials(:e)"), {"e": bergen.caseworker.email.upper()}).one()
-    assert user_id == bergen.caseworker.user_id and password_hash.startswith("$argon2")
+    assert user_id == bergen.caseworker.user_id and password_hash.startswith("$argon2") and active
     # a password is set only by whoever knows the current hash (read just now, for a verified login)
     assert as_app_role.scalar(sa.text("SELECT velferd_set_password(:id, 'a guessed hash', 'x')"),
                               {"id": user_id}) is False

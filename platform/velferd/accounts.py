@@ -24,6 +24,7 @@ from velferd.models import User
 class Credentials:
     user_id: int
     password_hash: str | None
+    active: bool
 
 
 def _on_postgresql() -> bool:
@@ -31,12 +32,14 @@ def _on_postgresql() -> bool:
 
 
 def credentials_for(email: str) -> Credentials | None:
-    """The account's id and password hash for `email` (compared in lower case), or None."""
+    """The account's id, password hash and whether it is active, for `email` (compared in lower
+    case), or None. One query either way, so a failed login costs the same for any e-mail."""
     if _on_postgresql():
         row = db.session.execute(sa.text("select * from velferd_login_credentials(:email)"), {"email": email}).first()
     else:
-        row = db.session.execute(sa.select(User.id, User.password_hash).where(User.email == email.lower())).first()
-    return Credentials(row[0], row[1]) if row is not None else None
+        row = db.session.execute(sa.select(User.id, User.password_hash, User.active)
+                                 .where(User.email == email.lower())).first()
+    return Credentials(*row) if row is not None else None
 
 
 def email_is_registered(email: str) -> bool:

@@ -97,7 +97,6 @@ def _account_for(invitation: Invitation, password: str) -> User:
         return accounts.create_user(invitation.email, invitation.name, passwords.hash_password(password))
     if not password_matches_throttled(invitation.email, credentials.password_hash, password):
         raise Unauthorized("this e-mail address has an account: give its password to accept")
-    user = db.session.get(User, credentials.user_id)
-    if not user.active:
+    if not credentials.active:
         raise Forbidden("the account of this e-mail address is deactivated")
-    return user
+    return db.session.get(User, credentials.user_id)

@@ -26,14 +26,13 @@ def check_password(email: str, password: str) -> User:
         raise
     credentials = accounts.credentials_for(email)
     correct = passwords.matches(credentials.password_hash if credentials else None, password)
-    user = db.session.get(User, credentials.user_id) if credentials else None
-    if correct and user.active:
-        login_log.record(email, login_log.SUCCEEDED, user.id)
-        return user
+    if correct and credentials.active:
+        login_log.record(email, login_log.SUCCEEDED, credentials.user_id)
+        return db.session.get(User, credentials.user_id)
     limiter.failed(email, address)
-    outcome = (login_log.UNKNOWN_ACCOUNT if user is None
+    outcome = (login_log.UNKNOWN_ACCOUNT if credentials is None
                else login_log.INACTIVE_ACCOUNT if correct else login_log.WRONG_PASSWORD)
-    _refuse(email, outcome, user.id if user else None)
+    _refuse(email, outcome, credentials.user_id if credentials else None)
     raise Unauthorized(WRONG)
 
 

@@ -24,9 +24,9 @@ depends_on = None
 FUNCTIONS = {
     "velferd_login_credentials(text)": """
         CREATE FUNCTION velferd_login_credentials(p_email text)
-        RETURNS TABLE (user_id integer, password_hash text)
+        RETURNS TABLE (user_id integer, password_hash text, active boolean)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-        AS $$ SELECT id, password_hash FROM app_user WHERE email = lower(p_email) $$
+        AS $$ SELECT id, password_hash, active FROM app_user WHERE email = lower(p_email) $$
     """,
     "velferd_create_user(text, text, text)": """
         CREATE FUNCTION velferd_create_user(p_email text, p_name text, p_password_hash text)

@@ -3,10 +3,13 @@ anything (velferd.origin_check, modelled on Go's CrossOriginProtection)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.databases import running_app
 from tests.helpers import synthetic_id
+from velferd import create_app
 from velferd.config import ConfigurationError
 from velferd.origin_check import parse_trusted_origins
 
@@ -112,6 +115,10 @@ def test_a_trusted_origin_may_post(intranet_app):
 
 
 @pytest.mark.parametrize("text", ["intranet.example", "https://intranet.example/path", "ftp://intranet.example"])
-def test_a_trusted_origin_that_is_no_origin_stops_the_start(text):
+def test_a_trusted_origin_that_is_no_origin_stops_the_start(text, tmp_path, monkeypatch):
     with pytest.raises(ConfigurationError, match="VELFERD_TRUSTED_ORIGINS"):
         parse_trusted_origins(text)
+    monkeypatch.setenv("VELFERD_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(ConfigurationError, match=f"VELFERD_TRUSTED_ORIGINS: '{re.escape(text)}'"):
+        create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "LOAD_PLUGIN_ENTRY_POINTS": False,
+                    "TRUSTED_ORIGINS": text})

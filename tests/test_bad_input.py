@@ -150,7 +150,7 @@ CASES = [
         caller="nobody"),
     Bad("nul-in-the-tenant-slug-without-credentials", "GET", "/api/t/%00/persons", 400, "control character",
         caller="nobody"),
-    Bad("meeting-place-longer-than-its-column", "POST", "/cases/{case}/meetings", 422, "at most 200", "place",
+    Bad("meeting-place-longer-than-its-column", "POST", "/cases/{case}/meetings", 422, "200", "place",
         json={"kind": "first", "starts_at": "2026-03-02T09:30:00+01:00", "place": "x" * 201}, tables=(Meeting,)),
     Bad("member-name-longer-than-its-column", "POST", "/members", 422, "name", "name",
         json={"email": "long@bergen.test", "name": "x" * 201, "roles": ["caseworker"]}, caller="tenant_admin",

@@ -13,6 +13,7 @@ and is registered in its distribution's ``velferd.plugins`` entry-point group.
 """
 
 from velferd import audit
+from velferd.api.fields import column_limits
 from velferd.billing.periods import Period, parse_period
 from velferd.auth import acting_as, current_user, require_permission, requires
 from velferd.cases import open_case, transition_case
@@ -74,7 +75,7 @@ from velferd.rls import enable_tenant_rls
 from velferd.tenancy import current_tenant, get_owned, require_owned, tenant_scope
 
 __all__ = [
-    "acting_as", "add_or_find", "parse_period", "Period", "require_owned", "date_column", "evaluate_rule", "foreign_key", "json_column", "tenant_columns",
+    "acting_as", "add_or_find", "column_limits", "parse_period", "Period", "require_owned", "date_column", "evaluate_rule", "foreign_key", "json_column", "tenant_columns",
     "tenant_indexes", "utc_timestamp", "open_case", "submit_form", "transition_case",
     "Base", "BadRequest", "BeatEntry", "Case", "CaseEvent", "Conflict", "Deadline", "Decision",
     "Forbidden", "FormSpec", "FormSubmission", "Guard", "GuardContext", "InvoiceLine",

@@ -9,7 +9,10 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from velferd.toolkit import column_limits
+
 from .coordination import WEEKDAYS
+from .models import Absence, CoordinatorAssignment, Deflator, ExtraResource, Transfer, Vedtak
 
 ID = validate.Range(min=1, max=2**31 - 1)
 
@@ -53,6 +56,7 @@ class WaitingListSchema(ma.Schema):
 
 # --- vedtak, coordinators, absences -------------------------------------------------------------
 
+@column_limits(Vedtak)
 class VedtakCreateSchema(Strict):
     unit_id = fields.Integer(load_default=None, allow_none=True, validate=ID,
                              metadata={"description": "The unit that decided and pays; the referring unit if left out"})
@@ -70,6 +74,7 @@ class VedtakSchema(ma.Schema):
     recorded_at = fields.DateTime()
 
 
+@column_limits(CoordinatorAssignment)
 class AssignmentCreateSchema(Strict):
     user_id = fields.Integer(required=True, validate=ID)
     weekly_hours = fields.Decimal(load_default=Decimal("8.00"), places=2, as_string=True,
@@ -93,6 +98,7 @@ class AssignmentSchema(ma.Schema):
     ended_on = fields.Date(allow_none=True)
 
 
+@column_limits(Absence)
 class AbsenceCreateSchema(Strict):
     user_id = fields.Integer(required=True, validate=ID)
     starts_on = fields.Date(required=True)
@@ -158,6 +164,7 @@ class PlacementSchema(ma.Schema):
 
 # --- transfers and extra resources ------------------------------------------------------------------
 
+@column_limits(Transfer)
 class TransferCreateSchema(Strict):
     to_unit_id = fields.Integer(required=True, validate=ID)
     effective_on = fields.Date(required=True)
@@ -165,6 +172,7 @@ class TransferCreateSchema(Strict):
     disagreement = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=3, max=5000))
 
 
+@column_limits(Transfer)
 class TransferDecisionSchema(Strict):
     approve = fields.Boolean(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=3, max=5000))
@@ -186,6 +194,7 @@ class TransferSchema(ma.Schema):
     decision_reason = fields.String(allow_none=True)
 
 
+@column_limits(ExtraResource)
 class ExtraCreateSchema(Strict):
     description = fields.String(required=True, validate=validate.Length(min=3, max=200))
     monthly_amount = fields.Decimal(required=True, places=2, as_string=True,
@@ -208,6 +217,7 @@ class ExtraSchema(ma.Schema):
 
 # --- prices ---------------------------------------------------------------------------------------
 
+@column_limits(Deflator)
 class DeflatorEntrySchema(Strict):
     percent = fields.Decimal(required=True, places=2, as_string=True,
                              validate=validate.Range(min=Decimal("-10"), max=Decimal("30")))

@@ -5,7 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from velferd.toolkit import column_limits
+
 from .allocation import LIVSMESTRING, NAV
+from .models import Appointment, Complaint, ForumDecision
 
 
 class Strict(ma.Schema):
@@ -49,6 +52,7 @@ class AllocationSchema(ma.Schema):
     appointment = fields.Nested(AppointmentSchema, allow_none=True)
 
 
+@column_limits(Appointment)
 class FollowUpSchema(Strict):
     follow_up_unit = fields.String(validate=validate.OneOf((NAV, LIVSMESTRING)))
     follow_up_at_home = fields.Boolean()
@@ -87,6 +91,7 @@ class QueueQuery(Strict):
                                                                      "leader_level")))
 
 
+@column_limits(ForumDecision)
 class ForumDraftSchema(Strict):
     measure = fields.String(required=True, validate=validate.OneOf(
         ("private_institution", "social_rehabilitation", "private_care")))
@@ -113,6 +118,7 @@ class ForumDecisionSchema(ma.Schema):
     approved_at = fields.DateTime(allow_none=True)
 
 
+@column_limits(Complaint)
 class ComplaintCreateSchema(Strict):
     grounds = fields.String(required=True, validate=validate.Length(min=3, max=20000))
 

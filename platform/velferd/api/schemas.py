@@ -5,9 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from velferd.api.fields import UtcDateTime
+from velferd.api.fields import UtcDateTime, column_limits
 from velferd.api.openapi import TransitionData
 from velferd.identity import mask_national_id
+from velferd.models import ApiToken, Case, Deadline, Decision, Meeting, Person, Tenant, Unit, User
 from velferd.models.tenants import DELIVERY_CHANNELS, PAYER_KINDS, UNIT_KINDS
 from velferd.workflows import available_transitions
 
@@ -56,10 +57,12 @@ class TenantSchema(ma.Schema):
     organisation_number = fields.String(required=True)
 
 
+@column_limits(Tenant)
 class TenantCreateSchema(TenantSchema, Strict):
     pass
 
 
+@column_limits(Unit)
 class UnitSchema(Strict):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -79,6 +82,7 @@ class UnitSchema(Strict):
         "description": "the payer's reference printed on its invoices (required for EHF)"})
 
 
+@column_limits(User)
 class MemberCreateSchema(Strict):
     """An invitation: no password — an admin never sets one, on a new account or an existing one."""
 
@@ -94,6 +98,7 @@ class MemberSchema(ma.Schema):
     roles = fields.List(fields.String())
 
 
+@column_limits(ApiToken)
 class TokenCreateSchema(Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     valid_days = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=365))
@@ -107,6 +112,7 @@ class TokenSchema(ma.Schema):
     token = fields.String(metadata={"description": "The token itself, shown once."})
 
 
+@column_limits(Person)
 class PersonCreateSchema(Strict):
     national_id = fields.String(required=True)
     given_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -135,6 +141,7 @@ class PersonListQuery(Strict):
     after_id = Id(load_default=0)
 
 
+@column_limits(Case)
 class CaseCreateSchema(Strict):
     person_id = Id(required=True)
     plugin = fields.String(required=True)
@@ -196,6 +203,7 @@ class CaseEventSchema(ma.Schema):
     at = fields.AwareDateTime()
 
 
+@column_limits(Meeting)
 class MeetingSchema(Strict):
     id = fields.Integer(dump_only=True)
     kind = fields.String(required=True, validate=validate.Length(min=1, max=60))
@@ -205,6 +213,7 @@ class MeetingSchema(Strict):
     minutes = fields.String(allow_none=True)
 
 
+@column_limits(Deadline)
 class DeadlineSchema(Strict):
     id = fields.Integer(dump_only=True)
     kind = fields.String(required=True, validate=validate.Length(min=1, max=60))
@@ -240,6 +249,7 @@ class EvaluateSchema(Strict):
     inputs = fields.Dict(keys=fields.String(), required=True)
 
 
+@column_limits(Decision)
 class OverrideSchema(Strict):
     outcome = fields.String(required=True, validate=validate.Length(min=1, max=60))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))

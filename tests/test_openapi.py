@@ -138,3 +138,29 @@ def test_live_responses_match_the_document(every_plugin_world):
     assert not failures, "\n\n".join(failures)
     print("responses by status class:", statuses)
     assert statuses.get(2, 0) > 50, statuses  # real bodies were checked, not only errors
+
+
+def test_every_operation_that_declares_security_refuses_a_stranger(every_plugin_world):
+    """The documented security is true: without a token or session nothing succeeds — a 401
+    under a tenant (checked before the body), a 4xx elsewhere. Logging out with no session is
+    a harmless no-op (204)."""
+    world = every_plugin_world
+    document = _pinned(world.document, world.town, world.ids)
+    wrong = []
+    for method, path, operation in operations(document):
+        if not operation.get("security"):
+            continue
+        url = re.sub(r"\{(\w+)\}", lambda m: _first_value(operation, document["paths"][path], m.group(1)), path)
+        if (method, path) == ("post", "/api/auth/logout"):
+            continue
+        r = world.client.open(url, method=method.upper(), json={})
+        if r.status_code != 401 and (path.startswith("/api/t/") or r.status_code < 400):
+            wrong.append(f"{method.upper()} {path}: {r.status_code}")
+    assert not wrong, wrong
+
+
+def _first_value(operation, item, name) -> str:
+    for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]:
+        if parameter["name"] == name and "enum" in parameter.get("schema", {}):
+            return str(parameter["schema"]["enum"][0])
+    return "1"

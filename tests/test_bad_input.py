@@ -4,6 +4,7 @@ traceback — and a refused request leaves nothing half-written."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 import re
 from dataclasses import dataclass
@@ -335,3 +336,18 @@ def test_nav_split_transition_data_is_its_declared_payload(every_plugin_world, d
     assert row_counts(world.app, CaseEvent) == before
     journal = world.client.get(world.town.url(f"/cases/{case['id']}/journal"), headers=headers)
     assert journal.status_code == 200 and "NaN" not in journal.get_data(as_text=True)
+
+
+def test_a_body_sent_without_a_length_is_cut_off_at_the_limit_with_a_413(app, client, world):
+    """Chunked uploads carry no Content-Length; Flask's MAX_CONTENT_LENGTH stops them as they grow."""
+    bergen, callers, ids = world
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    before = _snapshot(app, bergen, (CaseEvent,))
+    body = io.BytesIO(b'{"text": "' + b"x" * 5000 + b'"}')
+
+    r = client.post(bergen.url(f"/cases/{ids['case']}/journal"), input_stream=body, content_type="application/json",
+                    headers={**callers["caseworker"], "Transfer-Encoding": "chunked"},
+                    environ_overrides={"wsgi.input_terminated": True})  # as gunicorn says of chunked input
+
+    assert_error_shape(r, 413)
+    assert _snapshot(app, bergen, (CaseEvent,)) == before

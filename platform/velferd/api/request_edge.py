@@ -1,7 +1,7 @@
 """The first look at every request, before any view, schema or database sees it.
 
-- A body larger than ``MAX_REQUEST_BYTES`` is a 413 (Flask's ``MAX_CONTENT_LENGTH`` also stops
-  a body without a length once it grows past the limit).
+- A body larger than ``MAX_REQUEST_BYTES`` (Flask's ``MAX_CONTENT_LENGTH``) is a 413, also one
+  sent without a length (chunked) once it reaches the limit.
 - The path and the query string hold no control characters: ``GET /api/t/%00`` is a 400
   before the tenant is looked up, ``?q=%00`` a 422 naming ``q``.
 - A JSON body is parsed strictly once, here: ``NaN``/``Infinity``, numbers that overflow to
@@ -42,12 +42,12 @@ def strict_json_loads(data: bytes | str) -> Any:
     return json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
-def _check_url():
+def _check_size_path_and_query():
     if problem := text_problem(request.path, multiline=False):
         return error_response(400, f"the URL {problem}")
-    limit = current_app.config["MAX_REQUEST_BYTES"]
-    if request.content_length is not None and request.content_length > limit:
-        return error_response(413, f"the request body is larger than {limit} bytes")
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and limit is not None and request.content_length > limit:
+        return _too_large(limit)
     fields = {}
     for name, value in request.args.items(multi=True):
         if problem := text_problem(name, multiline=False):
@@ -65,6 +65,10 @@ def _check_json_body():
     data = request.get_data(cache=True)
     if not data:
         return None
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is None and limit is not None and len(data) >= limit:
+        # A body without a length (chunked) is read up to the limit and silently cut there.
+        return _too_large(limit)
     try:
         body = strict_json_loads(data)
     except RecursionError:
@@ -87,14 +91,19 @@ def _invalid(where: str, fields: dict[str, list[str]]):
     return error_response(422, f"the request {where} is invalid: {first} {fields[first][0]}", fields)
 
 
+def _too_large(limit: int):
+    return error_response(413, f"the request body is larger than {limit} bytes (VELFERD_MAX_REQUEST_BYTES)")
+
+
 def _not_json(reason: str):
     return error_response(400, f"the request body is not valid JSON: {reason}", {"json": [reason]})
 
 
 def init_app_before_tenant(app: Flask) -> None:
     """Size, path and query: checked before the tenant is looked up or the caller known."""
-    app.config.setdefault("MAX_CONTENT_LENGTH", app.config["MAX_REQUEST_BYTES"])
-    app.before_request(_check_url)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
+        app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
+    app.before_request(_check_size_path_and_query)
 
 
 def init_app_after_tenant(app: Flask) -> None:

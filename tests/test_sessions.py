@@ -164,3 +164,23 @@ def test_changing_the_password_needs_a_session(app, client, bergen):
     r = client.post("/api/auth/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
                     headers=bergen.caseworker.headers)
     assert r.status_code == 401  # a bearer token is for scripts, not for changing passwords
+
+
+def test_the_operator_sets_a_new_password_from_the_cli_and_the_old_sessions_end(app, runner, bergen):
+    here = logged_in(app, bergen.caseworker.email)
+    result = runner.invoke(args=["user", "password", "--email", bergen.caseworker.email.upper()],
+                           input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert NEW_PASSWORD not in result.output
+    assert here.get(bergen.url("/persons")).status_code == 401
+    fresh = app.test_client()
+    assert fresh.post("/api/auth/login", json={"email": bergen.caseworker.email, "password": NEW_PASSWORD}
+                      ).status_code == 200
+
+
+def test_the_cli_refuses_a_weak_new_password(app, runner, bergen):
+    result = runner.invoke(args=["user", "password", "--email", bergen.caseworker.email,
+                                 "--password", "aaaaaaaaaaaa"])
+    assert result.exit_code == 1
+    assert "easy to guess" in result.output and '"password"' in result.output
+    assert logged_in(app, bergen.caseworker.email)  # the old password still works

@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import FlaskGroup, NoAppException, ScriptInfo, with_appcontext
 
-from velferd import migrate, tenants
+from velferd import accounts, migrate, tenants
 from velferd.auth import issue_token
+from velferd.credentials import set_new_password
 from velferd.db import db
 from velferd.errors import VelferdError
 from velferd.models import Membership, Tenant, User
@@ -127,6 +128,21 @@ def user_create(email, name, password, operator, slug, roles):
             db.session.commit()
     db.session.commit()
     click.echo(f"created user {user.email}" + (f" in {slug} as {', '.join(roles or ['caseworker'])}" if slug else ""))
+
+
+@user_group.command("password")
+@click.option("--email", required=True, help="the account whose password to set")
+@click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
+              help="asked for when not given; 12+ characters, not guessable (zxcvbn)")
+@with_appcontext
+@_fail_clearly
+def user_password(email, password):
+    """Set a new password for an account (forgotten, or taken over); every session of it ends.
+    The operator's tool: a tenant admin cannot do this."""
+    user = _user(email)
+    set_new_password(user, accounts.credentials_for(user.email).password_hash, password, field="password")
+    db.session.commit()
+    click.echo(f"new password set for {user.email}; its sessions have ended")
 
 
 @user_group.command("token")

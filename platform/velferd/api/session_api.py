@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from velferd import accounts, invitations, passwords, sessions
+from velferd import accounts, invitations, sessions
 from velferd.api.account_schemas import AcceptedSchema, InvitationAcceptSchema, PasswordChangeSchema
 from velferd.api.errors import error_response
 from velferd.api.schemas import LoginSchema, UserSchema
 from velferd.auth import current_session_user
 from velferd.db import db
-from velferd.errors import Conflict, Unauthorized, ValidationFailed
+from velferd.credentials import set_new_password
+from velferd.errors import Unauthorized, ValidationFailed
 from velferd.login import check_password, password_matches_throttled
 from velferd.throttle import TooManyAttempts
 
@@ -70,10 +71,7 @@ def change_password(data):
     if data["new_password"] == data["current_password"]:
         raise ValidationFailed("the new password is the current one",
                                {"new_password": ["Choose a password different from the current one."]})
-    passwords.check_strength(data["new_password"], "new_password", [user.email, user.name])
-    if not accounts.set_password(user.id, credentials.password_hash, passwords.hash_password(data["new_password"])):
-        raise Conflict("the password was changed meanwhile; log in again")
-    sessions.end_all(user)
+    set_new_password(user, credentials.password_hash, data["new_password"])
     sessions.start(user)
     db.session.commit()
 

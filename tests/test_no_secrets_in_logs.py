@@ -121,8 +121,11 @@ def test_an_unexpected_database_error_in_a_request_logs_no_national_id(app, clie
     assert NATIONAL_ID not in r.get_data(as_text=True)
 
 
-def test_celery_task_failure_log_is_redacted(app, caplog):
-    """Celery logs a task's exception itself ("Task … raised unexpected: …")."""
+@pytest.mark.parametrize("logger", ["celery.app.trace", "velferd.jobs.sweeper", "velferd.jobs.fanout",
+                                    "velferd.jobs.outbox", "velferd.billing.run"])
+def test_logs_of_exceptions_raised_elsewhere_are_redacted(app, caplog, logger):
+    """Celery logs a task's exception itself ("Task … raised unexpected: …"); the outbox, the
+    sweeper, the fan-out and the invoice run log exceptions from the database or a plugin."""
     from velferd.jobs.celery_app import make_celery
 
     make_celery(app)
@@ -130,7 +133,7 @@ def test_celery_task_failure_log_is_redacted(app, caplog):
     try:
         raise RuntimeError(f"lookup of {NATIONAL_ID} failed")
     except RuntimeError as error:
-        logging.getLogger("celery.app.trace").error("Task x raised unexpected: %r", error, exc_info=True)
+        logging.getLogger(logger).error("Task x raised unexpected: %r", error, exc_info=True)
 
     assert "raised unexpected" in caplog.text
     assert NATIONAL_ID not in caplog.text

@@ -51,3 +51,15 @@ class RedactingFilter(logging.Filter):
             record.exc_info, record.exc_text = None, None
         record.msg, record.args = redact(message), None
         return True
+
+
+_REDACT = RedactingFilter()
+
+
+def redacting_logger(name: str) -> logging.Logger:
+    """``logging.getLogger(name)`` whose every record (message, arguments and traceback) is
+    redacted before any handler sees it: for modules that log exceptions they did not raise."""
+    logger = logging.getLogger(name)
+    if _REDACT not in logger.filters:
+        logger.addFilter(_REDACT)
+    return logger

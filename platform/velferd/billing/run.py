@@ -28,7 +28,6 @@ rather than read back. Every commit but the last skips waiting for the disk (see
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -50,8 +49,9 @@ from velferd.db import db, utcnow
 from velferd.decisions import tenant_today
 from velferd.errors import VelferdError
 from velferd.models import Invoice, InvoiceRun, Tenant, Unit, User
+from velferd.redaction import describe_error, redacting_logger
 
-log = logging.getLogger(__name__)
+log = redacting_logger(__name__)
 
 
 class UnknownPayer(VelferdError):
@@ -247,7 +247,7 @@ def _complete(run: InvoiceRun, plugins: list[str]) -> None:
 def _record_failure(run: InvoiceRun, error: Exception) -> None:
     run = db.session.get(InvoiceRun, run.id)
     run.state, run.finished_at = "failed", utcnow()
-    run.error = f"{type(error).__name__}: {error}"[:2000]
+    run.error = describe_error(error)[:2000]
     db.session.commit()
 
 

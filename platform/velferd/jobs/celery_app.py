@@ -14,7 +14,6 @@ Europe/Copenhagen since 1980, so one crontab means the same wall-clock time in b
 
 from __future__ import annotations
 
-import logging
 
 from celery import Celery, Task
 from celery.schedules import crontab
@@ -23,10 +22,9 @@ from flask import Flask
 
 from velferd.jobs.dispatch import RUN_IDEMPOTENT_JOB, RUN_JOB
 from velferd.jobs.registry import beat_entries
-from velferd.redaction import RedactingFilter
+from velferd.redaction import redacting_logger
 
-log = logging.getLogger(__name__)
-_REDACT = RedactingFilter()
+log = redacting_logger(__name__)
 
 FAN_OUT = "velferd.fan_out"
 SWEEP = "velferd.sweep_outbox"
@@ -95,7 +93,7 @@ def make_celery(app: Flask) -> Celery:
         beat_max_loop_interval=app.config["REDBEAT_MAX_INTERVAL_SECONDS"],
     )
     _register_tasks(celery)
-    logging.getLogger("celery.app.trace").addFilter(_REDACT)  # "Task … raised unexpected: <exception text>"
+    redacting_logger("celery.app.trace")  # "Task … raised unexpected: <exception text>"
     return celery
 
 

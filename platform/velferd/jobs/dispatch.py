@@ -9,7 +9,6 @@ pending, or retrying — and the sweeper sends it later.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from dataclasses import dataclass
 
@@ -20,8 +19,9 @@ from velferd.db import db, utcnow
 from velferd.jobs.registry import find_task
 from velferd.models import JobRun, Tenant
 from velferd.tenancy import get_owned, tenant_scope
+from velferd.redaction import redacting_logger
 
-log = logging.getLogger(__name__)
+log = redacting_logger(__name__)
 
 RUN_JOB = "velferd.run_job"
 RUN_IDEMPOTENT_JOB = "velferd.run_idempotent_job"

@@ -9,7 +9,6 @@ fired twice, a manual re-run) finds the first job and creates nothing.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -21,8 +20,9 @@ from velferd.jobs.registry import RegisteredBeatEntry, beat_entries
 from velferd.models import JobRun, Tenant
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.tenancy import tenant_scope
+from velferd.redaction import redacting_logger
 
-log = logging.getLogger(__name__)
+log = redacting_logger(__name__)
 SCHEDULE_ZONE = ZoneInfo("Europe/Oslo")  # beat's clock; see velferd.jobs.celery_app
 SLOT_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -11,7 +11,6 @@ leaves the row pending for the sweeper, so no job is lost and the request still 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,8 +26,9 @@ from velferd.jobs.registry import find_task
 from velferd.models import JobRun, Tenant, User
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.tenancy import CrossTenantWrite, current_tenant_id
+from velferd.redaction import redacting_logger
 
-log = logging.getLogger(__name__)
+log = redacting_logger(__name__)
 TO_DISPATCH = "velferd.jobs.to_dispatch"
 
 

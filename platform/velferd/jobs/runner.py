@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import uuid
 from types import MappingProxyType
 from typing import Any
@@ -27,10 +26,10 @@ from velferd.jobs.registry import RegisteredTask, find_task
 from velferd.models import JobRun, Tenant
 from velferd.plugins.enablement import enabled_plugin_ids, settings_for
 from velferd.plugins.specs import TaskContext
-from velferd.redaction import describe_error, describe_traceback
+from velferd.redaction import describe_error, redacting_logger
 from velferd.tenancy import get_owned, tenant_scope
 
-log = logging.getLogger(__name__)
+log = redacting_logger(__name__)
 CLAIMABLE_STATES = ("pending", "queued", "retrying")
 ERROR_LIMIT = 2000
 
@@ -57,8 +56,7 @@ def run_job(tenant_id: int, job_id: int, message_id: str | None = None) -> str:
             db.session.flush()
         except Exception as error:
             db.session.rollback()
-            log.error("job %s (%s) of tenant %s failed on attempt %s: %s", job_id, job.task, tenant.slug,
-                      job.attempts, describe_traceback(error))
+            log.exception("job %s (%s) of tenant %s failed on attempt %s", job_id, job.task, tenant.slug, job.attempts)
             return _failed(get_owned(JobRun, job_id), registered, error)
         return _finish(job, "succeeded", result=_json(result))
 

@@ -16,7 +16,6 @@ instead of staying "running" for ever.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 import sqlalchemy as sa
 from flask import current_app
@@ -25,8 +24,9 @@ from velferd.db import db, utcnow
 from velferd.jobs.dispatch import Dispatch, dispatch, job_tenant, uses_broker
 from velferd.models import JobRun, Tenant
 from velferd.tenancy import tenant_scope
+from velferd.redaction import redacting_logger
 
-log = logging.getLogger(__name__)
+log = redacting_logger(__name__)
 
 
 def sweep(now: dt.datetime | None = None, pending_after: float | None = None) -> int:

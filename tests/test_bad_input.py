@@ -27,6 +27,7 @@ from velferd.models import (
     Meeting,
     Membership,
     Person,
+    Tenant,
     TenantPlugin,
     Unit,
     User,
@@ -219,10 +220,14 @@ def _snapshot(app, town, tables) -> dict:
     """Row counts of the touched tables and of the audit trail (a refused access is audited by
     design, so those rows are left out), and Bergen's plugin settings."""
     counts = row_counts(app, *tables)
-    with app.app_context(), tenant_scope(town.tenant):
-        counts["settings"] = settings_for(town.tenant, "example")
-        counts["audit_event"] = db.session.scalar(
-            sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action != "access.refused"))
+    with app.app_context():
+        counts["audit_event"] = 0
+        for each in db.session.scalars(sa.select(Tenant)).all():
+            with tenant_scope(each):
+                counts["audit_event"] += db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                                                           .where(AuditEvent.action != "access.refused"))
+        with tenant_scope(town.tenant):
+            counts["settings"] = settings_for(town.tenant, "example")
     return counts
 
 

@@ -10,13 +10,19 @@ from velferd.api.account_schemas import AcceptedSchema, InvitationAcceptSchema, 
 from velferd.api.errors import error_response
 from velferd.api.schemas import LoginSchema, UserSchema
 from velferd.auth import current_session_user
-from velferd.db import db
+from velferd.api.openapi import ErrorSchema
 from velferd.credentials import set_new_password
+from velferd.db import db
 from velferd.errors import Unauthorized, ValidationFailed
 from velferd.login import check_password, password_matches_throttled
 from velferd.throttle import TooManyAttempts
 
 blp = Blueprint("session", __name__, url_prefix="/api/auth", description="Log in and out")
+
+
+def _documents_throttling():
+    return blp.alt_response(429, schema=ErrorSchema, description="too many failed password attempts", headers={
+        "Retry-After": {"description": "seconds until another attempt is counted", "schema": {"type": "integer"}}})
 
 
 @blp.errorhandler(TooManyAttempts)
@@ -29,6 +35,7 @@ def _too_many_attempts(error: TooManyAttempts):
 @blp.doc(security=[])  # no caller yet (velferd.api.openapi)
 @blp.arguments(LoginSchema)
 @blp.response(200, UserSchema)
+@_documents_throttling()
 def login(credentials):
     """Log in with e-mail and password; the session cookie then authenticates requests. Failed
     attempts are limited per account and per address (429 with Retry-After); all are logged."""
@@ -59,6 +66,7 @@ def me():
 @blp.post("/password")
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
+@_documents_throttling()
 def change_password(data):
     """Change your password (with your current one). Every session of yours ends, on every
     device; this browser gets a new one. API tokens stay valid (revoke them under /tokens)."""
@@ -80,6 +88,7 @@ def change_password(data):
 @blp.doc(security=[])  # no caller yet (velferd.api.openapi)
 @blp.arguments(InvitationAcceptSchema)
 @blp.response(200, AcceptedSchema)
+@_documents_throttling()
 def accept_invitation(data):
     """Accept an invitation to a municipality. If the invitation's e-mail has an account, give its
     password; otherwise the password given becomes the new account's (checked for strength)."""

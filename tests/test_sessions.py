@@ -184,3 +184,11 @@ def test_the_cli_refuses_a_weak_new_password(app, runner, bergen):
     assert result.exit_code == 1
     assert "easy to guess" in result.output and '"password"' in result.output
     assert logged_in(app, bergen.caseworker.email)  # the old password still works
+
+
+def test_a_login_sweeps_out_everyones_timed_out_sessions(app, bergen):
+    logged_in(app, bergen.leader.email)
+    age_sessions(app, bergen.leader.user_id, last_seen_at=dt.timedelta(hours=1))
+    logged_in(app, bergen.caseworker.email)
+    assert sessions_of(app, bergen.leader.user_id) == []
+    assert len(sessions_of(app, bergen.caseworker.user_id)) == 1

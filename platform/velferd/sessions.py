@@ -36,10 +36,9 @@ def start(user: User) -> None:
     session.clear()
     session_id = secrets.token_urlsafe(32)
     now = utcnow()
+    # every login sweeps out sessions that timed out (anyone's), so the table holds live ones only
     db.session.execute(sa.delete(UserSession).where(
-        UserSession.user_id == user.id,
-        sa.or_(UserSession.expires_at <= now, UserSession.last_seen_at <= now - _idle_limit()),
-    ))
+        sa.or_(UserSession.expires_at <= now, UserSession.last_seen_at <= now - _idle_limit())))
     db.session.add(UserSession(
         user_id=user.id, token_hash=_digest(session_id), last_seen_at=now,
         expires_at=now + dt.timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"]),

@@ -23,7 +23,7 @@ def test_healthz_answers_200(client):
 def test_readyz_answers_200_when_the_database_answers(client):
     r = client.get("/readyz")
     assert r.status_code == 200
-    assert r.json == {"status": "ok", "database": "ok"}
+    assert r.json == {"status": "ok", "database": "ok", "schema": "ok"}
 
 
 def test_readyz_answers_503_quickly_when_the_database_is_down():
@@ -34,6 +34,7 @@ def test_readyz_answers_503_quickly_when_the_database_is_down():
     assert time.monotonic() - started < 10
     assert r.json["status"] == "unavailable"
     assert r.json["database"] == "OperationalError"
+    assert r.headers["Retry-After"] == "10"
     assert "Traceback" not in r.get_data(as_text=True)
 
 
@@ -49,7 +50,7 @@ def test_readyz_answers_503_when_redis_is_configured_but_down(db_url, database):
     r = app.test_client().get("/readyz")
     assert r.status_code == 503
     assert time.monotonic() - started < 10
-    assert r.json == {"status": "unavailable", "database": "ok", "redis": "ConnectionError"}
+    assert r.json == {"status": "unavailable", "database": "ok", "schema": "ok", "redis": "ConnectionError"}
     with app.app_context():
         db.engine.dispose()
 
@@ -63,7 +64,7 @@ def test_readyz_reports_redis_ok_when_the_real_redis_answers(db_url, database):
     app = _app_with_redis(db_url, database, REDIS_URL)
     r = app.test_client().get("/readyz")
     assert r.status_code == 200
-    assert r.json == {"status": "ok", "database": "ok", "redis": "ok"}
+    assert r.json == {"status": "ok", "database": "ok", "schema": "ok", "redis": "ok"}
 
 
 @pytest.mark.redis
@@ -85,3 +86,19 @@ def test_readyz_turns_503_when_its_redis_dies_and_200_when_it_is_back(db_url, da
         assert client.get("/readyz").status_code == 200
     finally:
         stop_redis(server)
+
+
+def test_readyz_answers_503_naming_the_pending_migrations_of_a_database_behind_this_version(tmp_path):
+    """A bad deploy: the database is at an old revision, so the instance is not ready, and says why."""
+    from velferd.migrate import upgrade
+
+    app = create_app(_config(f"sqlite:///{tmp_path / 'old.sqlite3'}", DATABASE_RETRY_AFTER_SECONDS=12))
+    upgrade(app, "0001_core")
+    r = app.test_client().get("/readyz")
+    assert r.status_code == 503
+    assert r.headers["Retry-After"] == "12"
+    assert r.json["database"] == "ok"
+    assert "not up to date" in r.json["schema"] and "branch velferd up to 0" in r.json["schema"]
+    assert "run `velferd db upgrade` first" in r.json["schema"]
+    upgrade(app)
+    assert app.test_client().get("/readyz").json == {"status": "ok", "database": "ok", "schema": "ok"}

@@ -48,6 +48,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MIGRATION_DATABASE_URL": None,
         "DB_APP_ROLE": "velferd_app",
         "REDIS_URL": None,
+        # seconds a 503 asks the caller to wait while the database cannot be reached (Retry-After)
+        "DATABASE_RETRY_AFTER_SECONDS": 10,
         "LOAD_PLUGIN_ENTRY_POINTS": True,
         "TOKEN_DAYS": 90,
         # argon2id cost (argon2-cffi's defaults, RFC 9106's low-memory profile)
@@ -84,12 +86,18 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REDBEAT_KEY_PREFIX": "velferd:redbeat:",
         "REDBEAT_MAX_INTERVAL_SECONDS": 60,  # beat ticks (and a waiting beat retries the lock) at least this often
         "REDBEAT_LOCK_TIMEOUT_SECONDS": 300,  # a dead beat's lock expires after this (5 ticks)
-        "JOBS_SWEEP_INTERVAL_SECONDS": 60,
+        "JOBS_SWEEP_INTERVAL_SECONDS": 30,  # beat sweeps the outbox and recovers dead jobs this often
         "JOBS_SWEEP_PENDING_AFTER_SECONDS": 5,  # younger pending jobs are still being sent by their request
         "JOBS_RETRY_GRACE_SECONDS": 30,  # a retry not started this long after its time is sent again
-        "JOBS_RESEND_QUEUED_AFTER_SECONDS": 3600,  # a queued job not started after this is sent again
-        # a job still running after this lost its worker (beyond Redis's 1 h redelivery): failed, retryable
+        # a queued job not started after this whose message no longer waits in the queue is sent again
+        "JOBS_RESEND_QUEUED_AFTER_SECONDS": 60,
+        "JOBS_HEARTBEAT_SECONDS": 10,  # a worker renews a running job's heartbeat this often
+        # a running job without a heartbeat for this long lost its worker: sent again if idempotent, else failed
+        "JOBS_HEARTBEAT_TIMEOUT_SECONDS": 45,
+        # a job run in a web process (no heartbeat) still running after this lost its process: failed, retryable
         "JOBS_LOST_AFTER_SECONDS": 7200,
+        # without a broker, each web process sweeps its due retries this often (0: only `velferd jobs sweep`)
+        "JOBS_EMBEDDED_SWEEP_INTERVAL_SECONDS": 15,
         # a request body larger than this is refused with a 413 (Flask's MAX_CONTENT_LENGTH)
         "MAX_REQUEST_BYTES": 1048576,
         # reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none)

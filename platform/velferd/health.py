@@ -6,7 +6,9 @@ import redis
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify
 
+from velferd.database_outage import retry_after_seconds
 from velferd.db import db
+from velferd.schema_state import pending_schema
 
 blp = Blueprint("health", __name__)
 
@@ -17,13 +19,15 @@ def healthz():
     return jsonify(status="ok")
 
 
-def _database_problem() -> str | None:
+def _database_problems() -> dict[str, str | None]:
+    """The database answers (else the error's kind), and has this version's schema (else what
+    is pending, in the words the start-up refusal uses)."""
+    app = current_app._get_current_object()
     try:
-        db.session.execute(sa.text("select 1"))
+        with db.engine.connect() as connection:
+            return {"database": None, "schema": pending_schema(app, connection)}
     except sa.exc.SQLAlchemyError as error:
-        db.session.rollback()
-        return type(error).__name__
-    return None
+        return {"database": type(error).__name__}
 
 
 def _redis_problem(url: str) -> str | None:
@@ -39,10 +43,12 @@ def _redis_problem(url: str) -> str | None:
 
 @blp.get("/readyz")
 def readyz():
-    """Ready to serve: the database answers, and Redis too where jobs go through it."""
-    checks = {"database": _database_problem()}
+    """Ready to serve: the database answers and is at every installed branch's head, and Redis
+    answers too where jobs go through it. Not ready is a 503 with ``Retry-After``."""
+    checks = _database_problems()
     if current_app.config.get("REDIS_URL"):
         checks["redis"] = _redis_problem(current_app.config["REDIS_URL"])
     body = {name: problem or "ok" for name, problem in checks.items()}
-    ready = not any(checks.values())
-    return jsonify(status="ok" if ready else "unavailable", **body), 200 if ready else 503
+    if not any(checks.values()):
+        return jsonify(status="ok", **body)
+    return jsonify(status="unavailable", **body), 503, {"Retry-After": str(retry_after_seconds())}

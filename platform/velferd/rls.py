@@ -61,6 +61,8 @@ def grant_app_role(connection: sa.Connection, role: str, append_only: Iterable[s
     connection.execute(sa.text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}"))
     connection.execute(sa.text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
     connection.execute(sa.text(f"REVOKE ALL ON alembic_version FROM {quoted}"))
+    # read-only, so the web app, worker and /readyz can tell a schema behind this version (schema_state)
+    connection.execute(sa.text(f"GRANT SELECT ON alembic_version TO {quoted}"))
     for table in append_only:
         if _table_exists(connection, table):
             connection.execute(sa.text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {quoted}"))

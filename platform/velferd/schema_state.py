@@ -1,7 +1,10 @@
-"""Whether the app's database has the schema this version of Velferd needs, asked before a
-command uses it, so that a missing or stale database is one sentence ("run `velferd db upgrade`
-first") instead of a traceback about a missing table; and without creating an empty SQLite file
-on the way, as merely connecting to a SQLite path that does not exist would.
+"""Whether the app's database has the schema this version of Velferd needs — at the head of the
+core's branch and of every installed plugin's — asked before a command uses it, when the web app,
+the worker and beat start (`velferd.start_checks`) and by ``/readyz``, so that a missing or stale
+database is one sentence naming what is pending ("run `velferd db upgrade` first") instead of a
+traceback about a missing table, or a server that starts and fails request by request; and without
+creating an empty SQLite file on the way, as merely connecting to a SQLite path that does not exist
+would. On PostgreSQL the app role reads ``alembic_version`` (SELECT only, `velferd.rls`).
 """
 
 from __future__ import annotations
@@ -10,10 +13,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
 from flask import Flask
 from sqlalchemy.engine import make_url
 
 from velferd import migrate
+from velferd.database_outage import connection_failure_reason
 from velferd.db import db
 
 UPGRADE_FIRST = "run `velferd db upgrade` first"
@@ -31,26 +37,68 @@ def missing_sqlite_file(url: str) -> Path | None:
 def schema_problem(app: Flask) -> str | None:
     """What keeps the app's database from serving this version, or None when it is migrated."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    where = make_url(url).render_as_string(hide_password=True)
     missing = missing_sqlite_file(url)
     if missing is not None:
         return f"there is no database at {missing} yet: {UPGRADE_FIRST} (or set VELFERD_DATABASE_URL)"
     with app.app_context():
         try:
             with db.engine.connect() as connection:
-                if not sa.inspect(connection).has_table("alembic_version"):
-                    return f"the database {where} has no tables yet: {UPGRADE_FIRST}"
-                current = _current_heads(connection)
-        except sa.exc.OperationalError as error:
-            return f"cannot connect to the database {where} ({type(error).__name__}): check VELFERD_DATABASE_URL"
-    if current is not None and set(current) != set(migrate.current_heads(app)):
-        return f"the database {where} is not up to date with this version of Velferd: {UPGRADE_FIRST}"
+                return pending_schema(app, connection)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+            return f"cannot connect to the database {_where(app)}: {connection_failure_reason(error)}; " \
+                   "check VELFERD_DATABASE_URL"
+
+
+def pending_schema(app: Flask, connection: sa.Connection) -> str | None:
+    """One sentence naming what `velferd db upgrade` would still apply (each branch — the core's,
+    a plugin's — whose head the database lacks), or None when it is at every installed head."""
+    where = _where(app)
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return f"the database {where} has no tables yet: {UPGRADE_FIRST}"
+    current = _current_heads(connection)
+    if current is None:
+        return (f"the database role of VELFERD_DATABASE_URL may not read alembic_version in {where}, so the "
+                f"schema cannot be checked: {UPGRADE_FIRST} (it grants the app role read access)")
+    script = _scripts(app)
+    unknown = sorted(revision for revision in current if not _known(script, revision))
+    if unknown:
+        return (f"the database {where} has revision {', '.join(unknown)}, which this version of Velferd does not "
+                "know (migrated by a newer version, or by a plugin that is not installed)")
+    pending = [_describe_head(script, head) for head in sorted(script.get_heads()) if head not in current]
+    if pending:
+        return (f"the database {where} is not up to date with this version of Velferd (pending: "
+                f"{'; '.join(pending)}): {UPGRADE_FIRST}")
     return None
 
 
+def _where(app: Flask) -> str:
+    return make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+
+
+def _scripts(app: Flask) -> ScriptDirectory:
+    """The migration scripts of the core and every installed plugin, read once per app (the
+    readiness probe asks often; the installed plugins do not change while a process runs)."""
+    if "velferd.migration_scripts" not in app.extensions:
+        app.extensions["velferd.migration_scripts"] = ScriptDirectory.from_config(migrate.alembic_config(app))
+    return app.extensions["velferd.migration_scripts"]
+
+
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except RevisionError:
+        return False
+
+
+def _describe_head(script: ScriptDirectory, head: str) -> str:
+    """``branch due up to due_0002`` (a plugin's branch label), or the bare revision."""
+    labels = sorted(script.get_revision(head).branch_labels)
+    return f"branch {', '.join(labels)} up to {head}" if labels else f"revision {head}"
+
+
 def _current_heads(connection: sa.Connection) -> tuple[str, ...] | None:
-    """The database's revisions, or None when this role may not read them (the app role on
-    PostgreSQL has no rights on alembic_version; the owner migrates)."""
+    """The database's revisions, or None when this role may not read them (an app role whose
+    grants predate `velferd.rls.grant_app_role` giving it SELECT on alembic_version)."""
     try:
         with connection.begin_nested():
             return MigrationContext.configure(connection).get_current_heads()

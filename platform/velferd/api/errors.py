@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from velferd.database_outage import is_database_unavailable, retry_after_seconds
 from velferd.db import db
 from velferd.errors import VelferdError
 from velferd.redaction import describe_traceback
@@ -82,11 +83,24 @@ def handle_data_error(error: DataError):
 
 
 def handle_unexpected(error: Exception):
+    if is_database_unavailable(error):
+        return handle_database_unavailable(error)
     db.session.rollback()
     incident = uuid.uuid4().hex[:12]
     # The traceback is logged redacted: a driver's message can quote a row's national id.
     current_app.logger.error("unexpected error %s\n%s", incident, describe_traceback(error))
     return error_response(500, f"an unexpected error occurred; quote incident {incident} to the operator")
+
+
+def handle_database_unavailable(error: Exception):
+    """The database cannot be reached (velferd.database_outage): try again later, not a bug."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool replaces it on the next checkout
+        db.session.close()
+    current_app.logger.warning("database unavailable: %s", type(getattr(error, "original_exception", None) or error).__name__)
+    return error_response(503, "the database cannot be reached just now; try again shortly",
+                          headers={"Retry-After": str(retry_after_seconds())})
 
 
 def init_app(app: Flask) -> None:

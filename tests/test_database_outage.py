@@ -1,0 +1,120 @@
+"""While the database cannot be reached the API answers 503 with Retry-After (not a 500 with an
+incident), and serves again by itself as soon as the database is back.
+
+PostgreSQL: a cluster of the test's own (tests/postgres_cluster.py), stopped cleanly and
+crashed under the running app. SQLite: the file held by another connection's exclusive lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from tests.databases import APP_ROLE, Database, app_config, running_app
+from tests.helpers import make_municipality
+from tests.postgres_cluster import PostgresCluster
+from velferd import create_app
+from velferd.database_outage import is_database_unavailable
+from velferd.migrate import upgrade
+
+RETRY_AFTER = 7
+
+
+def assert_unavailable(response) -> None:
+    assert response.status_code == 503, response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == str(RETRY_AFTER)
+    assert response.json["status"] == 503
+    assert "database cannot be reached" in response.json["message"]
+    assert "incident" not in response.json["message"]
+
+
+def login(client, email="caseworker@bergen.test", password="correct horse battery"):
+    return client.post("/api/auth/login", json={"email": email, "password": password})
+
+
+@pytest.fixture
+def own_cluster():
+    cluster = PostgresCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+def migrated_on(cluster: PostgresCluster) -> Database:
+    admin = sa.create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text("CREATE DATABASE velferd"))
+        connection.execute(sa.text(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS"))
+    admin.dispose()
+    owner_url, app_url = cluster.url("velferd"), cluster.url("velferd", APP_ROLE)
+    upgrade(create_app(app_config(app_url, owner_url)))
+    return Database(app_url=app_url, owner_url=owner_url, backend="postgresql")
+
+
+@pytest.mark.postgres
+@pytest.mark.faults
+@pytest.mark.parametrize("how", ["fast", "immediate"], ids=["stopped", "crashed"])
+def test_postgresql_down_is_a_503_with_retry_after_and_the_app_serves_again_when_it_is_back(
+        own_cluster, tmp_path, how):
+    database = migrated_on(own_cluster)
+    with running_app(database, database.app_url, [], tmp_path / "instance",
+                     DATABASE_RETRY_AFTER_SECONDS=RETRY_AFTER) as app:
+        bergen = make_municipality(app, "bergen", plugins=())
+        client = app.test_client()
+        headers = bergen.caseworker.headers
+        assert client.get(bergen.url("/persons"), headers=headers).status_code == 200
+        assert login(client).status_code == 200
+
+        own_cluster.stop(how)
+        assert_unavailable(client.get(bergen.url("/persons"), headers=headers))
+        assert_unavailable(login(client))
+        assert_unavailable(client.post(bergen.url("/units"), json={"name": "Ny enhet"}, headers=headers))
+        assert client.get("/readyz").headers["Retry-After"] == str(RETRY_AFTER)
+
+        own_cluster.start()
+        assert client.get(bergen.url("/persons"), headers=headers).status_code == 200
+        assert login(client).status_code == 200
+        assert client.get("/readyz").status_code == 200
+
+
+def test_a_locked_sqlite_file_is_a_503_and_serving_resumes_when_it_is_released(db_url, database, tmp_path):
+    with running_app(database, db_url, [], tmp_path / "instance", DATABASE_RETRY_AFTER_SECONDS=RETRY_AFTER,
+                     SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.05}}) as app:
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            pytest.skip("a SQLite file lock; PostgreSQL outages are the test above")
+        bergen = make_municipality(app, "bergen", plugins=())
+        client = app.test_client()
+        holder = sqlite3.connect(make_url(db_url).database, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            assert_unavailable(client.get(bergen.url("/persons"), headers=bergen.caseworker.headers))
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert client.get(bergen.url("/persons"), headers=bergen.caseworker.headers).status_code == 200
+
+
+def _error(statement: str, url: str = "sqlite://") -> sa.exc.DBAPIError:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(statement))
+    except sa.exc.DBAPIError as error:
+        return error
+    finally:
+        engine.dispose()
+    raise AssertionError(f"{statement!r} did not fail")
+
+
+def test_sql_the_database_rejects_is_not_an_outage():
+    """A missing table is a bug or a bad deploy (refused at start-up), never "try again"."""
+    assert not is_database_unavailable(_error("select * from no_such_table"))
+    assert not is_database_unavailable(_error("selec 1"))
+
+
+def test_a_refused_connection_is_an_outage():
+    assert is_database_unavailable(_error("select 1", "postgresql+psycopg://root@127.0.0.1:1/x?connect_timeout=1"))

@@ -93,7 +93,7 @@ def start_worker(config: dict, plugins: Iterable[str], log_path: Path) -> Celery
 
 def start_beat(config: dict, plugins: Iterable[str], log_path: Path, schedule_dir: Path) -> CeleryProcess:
     return CeleryProcess(
-        ["beat", "-S", "redbeat.RedBeatScheduler", "--loglevel", "DEBUG",
+        ["beat", "-S", "velferd.jobs.beat:ResilientRedBeatScheduler", "--loglevel", "DEBUG",
          "--schedule", str(schedule_dir / "celerybeat-schedule")],
         config, plugins, log_path)
 

@@ -137,13 +137,13 @@ def test_beat_uses_redbeat_with_a_lock_and_schedules_every_entry_and_the_sweeper
     broker_app = create_app(app_config(db_url, database.owner_url or db_url, REDIS_URL="redis://127.0.0.1:1/0"),
                             plugins=[ExamplePlugin()])
     conf = broker_app.extensions["celery"].conf
-    assert conf.beat_scheduler == "redbeat.RedBeatScheduler"
+    assert conf.beat_scheduler == "velferd.jobs.beat:ResilientRedBeatScheduler"  # redbeat, surviving outages
     assert conf.redbeat_redis_url == "redis://127.0.0.1:1/0" and conf.redbeat_lock_timeout == 300
     assert conf.timezone == "Europe/Oslo"
     schedule = conf.beat_schedule
     assert schedule[ENTRY]["task"] == FAN_OUT and schedule[ENTRY]["args"] == (ENTRY,)
     assert schedule[ENTRY]["schedule"] == parse_crontab("0 7 * * *")
-    assert schedule[SWEEP_ENTRY] == {"task": SWEEP, "schedule": 60.0}
+    assert schedule[SWEEP_ENTRY] == {"task": SWEEP, "schedule": 30.0}
     tasks = broker_app.extensions["celery"].tasks
     assert tasks["velferd.run_idempotent_job"].acks_late and tasks["velferd.run_idempotent_job"].reject_on_worker_lost
     assert not tasks["velferd.run_job"].acks_late

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 from flask import Flask
 
 from velferd import api, audit, cli, column_checks, config, health, jobs, tenancy  # noqa: F401  (audit, column_checks, tenancy: session listeners)
-from velferd import origin_check, passwords, proxies, read_audit, security_headers, throttle
+from velferd import fork_safety, origin_check, passwords, proxies, read_audit, security_headers, throttle
 from velferd.db import db
 from velferd.plugins.manager import build_registry
 
@@ -23,6 +23,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Itera
     proxies.init_app(app)
     origin_check.init_app(app)
     db.init_app(app)
+    fork_safety.init_app(app)
     registry = build_registry(plugins, load_entry_points=app.config["LOAD_PLUGIN_ENTRY_POINTS"])
     app.extensions["velferd.plugins"] = registry
     jobs.init_app(app)

@@ -7,6 +7,7 @@ only when tomorrow is the 1st in the tenant's own zone, and bills **the month th
 day** (monthly in arrears, on the last day). On other days it returns without doing anything.
 
 ``billing.deliver_invoice`` delivers one invoice (kwargs ``invoice_id``); see billing.delivery.
+Every sweep also asks for the deliveries that nobody will make (billing.undelivered).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from typing import Any
 from velferd.billing.delivery import deliver_invoice
 from velferd.billing.periods import billable_period, month_ending_today
 from velferd.billing.run import run_period
+from velferd.billing.undelivered import request_missing_deliveries
 from velferd.db import db
-from velferd.jobs.registry import core_beat_entry, core_task
+from velferd.jobs.registry import core_beat_entry, core_sweep_step, core_task
 from velferd.models import User
 from velferd.plugins.specs import BeatEntry, TaskContext, TaskSpec
 
@@ -41,3 +43,4 @@ core_task(TaskSpec(MONTHLY_RUN, monthly_run, idempotent=True, max_attempts=3, ba
 core_task(TaskSpec(DELIVER, deliver_invoice, idempotent=True, max_attempts=5, backoff_seconds=60,
                    title="Deliver an invoice"))
 core_beat_entry(BeatEntry("billing-monthly-run", MONTHLY_RUN, "0 22 28-31 * *"))
+core_sweep_step("billing-undelivered-invoices", request_missing_deliveries)

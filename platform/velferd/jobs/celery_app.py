@@ -6,8 +6,9 @@ tenant on ``g`` live. Celery knows only four tasks — running a recorded job (e
 acknowledged), fanning a periodic entry out to the tenants, and sweeping the outbox; what a job
 does is looked up in the registry by the job's task name.
 
-The scheduler is celery-redbeat: its schedule lives in Redis and a beat holds a Redis lock while
-it runs, so a second beat started by mistake waits for the lock instead of firing twice.
+The scheduler is celery-redbeat's (made to survive Redis outages, `velferd.jobs.beat`): its
+schedule lives in Redis and a beat holds a Redis lock while it runs, so a second beat started by
+mistake waits for the lock instead of firing twice.
 Beat's clock is Europe/Oslo, which has had the same offset and daylight-saving rules as
 Europe/Copenhagen since 1980, so one crontab means the same wall-clock time in both countries.
 """
@@ -30,6 +31,7 @@ FAN_OUT = "velferd.fan_out"
 SWEEP = "velferd.sweep_outbox"
 BEAT_TIME_ZONE = "Europe/Oslo"
 SWEEP_ENTRY = "velferd-sweep-outbox"
+BEAT_SCHEDULER = "velferd.jobs.beat:ResilientRedBeatScheduler"  # redbeat's, surviving Redis outages
 
 
 def parse_crontab(schedule: str) -> crontab:
@@ -86,7 +88,7 @@ def make_celery(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         beat_schedule=beat_schedule(app),
-        beat_scheduler="redbeat.RedBeatScheduler",
+        beat_scheduler=BEAT_SCHEDULER,
         redbeat_redis_url=app.config["REDBEAT_REDIS_URL"] or broker,
         redbeat_key_prefix=app.config["REDBEAT_KEY_PREFIX"],
         redbeat_lock_timeout=app.config["REDBEAT_LOCK_TIMEOUT_SECONDS"],

@@ -17,6 +17,7 @@ the worker and the scheduler all know the same tasks whatever else they import.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from velferd.plugins.manager import PluginError, registry
@@ -27,6 +28,7 @@ CORE_TASK_MODULES: tuple[str, ...] = ("velferd.billing.tasks",)
 
 _core_tasks: dict[str, TaskSpec] = {}
 _core_beat_entries: dict[str, BeatEntry] = {}
+_sweep_steps: dict[str, Callable[[], int]] = {}
 
 
 def core_task(spec: TaskSpec) -> TaskSpec:
@@ -44,6 +46,19 @@ def core_beat_entry(entry: BeatEntry) -> BeatEntry:
         raise PluginError(f"core beat entry {entry.name!r} is already registered for {known.task!r}")
     _core_beat_entries[entry.name] = entry
     return entry
+
+
+def core_sweep_step(name: str, step: Callable[[], int]) -> Callable[[], int]:
+    """Register a core module's own outbox check, run by the sweeper for each tenant in scope
+    (e.g. billing asks for the deliveries a killed worker left undone). It enqueues what is
+    missing in the current transaction, which the sweeper commits, and returns how many jobs
+    it asked for. Registering the same name again replaces it."""
+    _sweep_steps[name] = step
+    return step
+
+
+def sweep_steps() -> dict[str, Callable[[], int]]:
+    return dict(_sweep_steps)
 
 
 def _check_replaceable(known: TaskSpec | None, spec: TaskSpec, kind: str) -> None:

@@ -6,11 +6,14 @@ at the start of every transaction. The run is claimed with a conditional update,
 messages for the same job (a redelivery, a duplicate send) cannot both run it; the task then
 runs in its own transaction, and its outcome is recorded in another. A failure rolls the task's
 work back, keeps the error's text on the record (the traceback goes to the log, not to users)
-and schedules the next attempt with exponential backoff until ``max_attempts``.
+and schedules the next attempt with exponential backoff until ``max_attempts``. While a broker
+message runs a job, its heartbeat is renewed (`velferd.jobs.heartbeat`), so a dead worker is
+noticed within a minute.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import uuid
@@ -18,9 +21,11 @@ from types import MappingProxyType
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from velferd.db import db, utcnow
 from velferd.jobs.dispatch import job_tenant
+from velferd.jobs.heartbeat import Heartbeat
 from velferd.jobs.outbox import dispatch_after_commit
 from velferd.jobs.registry import RegisteredTask, find_task
 from velferd.models import JobRun, Tenant
@@ -52,8 +57,9 @@ def run_job(tenant_id: int, job_id: int, message_id: str | None = None) -> str:
             return _finish(job, "failed", error=refusal)
         context = TaskContext(tenant=tenant, settings=MappingProxyType(_settings(tenant, job)), job=job)
         try:
-            result = registered.spec.run(context, **job.kwargs)
-            db.session.flush()
+            with _heartbeat(tenant, job_id, message_id):
+                result = registered.spec.run(context, **job.kwargs)
+                db.session.flush()
         except Exception as error:
             db.session.rollback()
             log.exception("job %s (%s) of tenant %s failed on attempt %s", job_id, job.task, tenant.slug, job.attempts)
@@ -61,33 +67,45 @@ def run_job(tenant_id: int, job_id: int, message_id: str | None = None) -> str:
         return _finish(job, "succeeded", result=_json(result))
 
 
+def _heartbeat(tenant: Tenant, job_id: int, message_id: str | None):
+    """The job's heartbeat while a broker message runs it; nothing for an in-process run."""
+    if message_id is None:
+        return contextlib.nullcontext()
+    return Heartbeat(current_app._get_current_object(), tenant, job_id, message_id)
+
+
 def _claim(job: JobRun, registered: RegisteredTask | None, message_id: str | None) -> bool:
     """Move the job to running, if this call is the one meant to run it.
 
     In-process runs (no message) may run any job not yet running or finished. A message runs
     the job only if it is the job's current message: a stale duplicate is skipped. A message
-    finding its job already ``running`` is a redelivery after a lost worker; it runs the job
-    again only if the task is idempotent (only those are acknowledged late anyway).
+    finding its job already ``running`` is a redelivery (a lost worker's message, or one Redis
+    handed out again after its visibility timeout); it runs the job again only if the task is
+    idempotent and the job's heartbeat has stopped — a job at work on another worker is left
+    alone, and one whose worker died is otherwise recovered by the sweeper.
     """
+    now = utcnow()
+    still_running = JobRun.state.in_(CLAIMABLE_STATES)
     if job.state in CLAIMABLE_STATES:
         if message_id is not None and job.message_id not in (None, message_id):
             log.warning("job %s: message %s is stale (current %s); skipped", job.id, message_id, job.message_id)
             return False
     elif job.state == "running":
         idempotent = registered is not None and registered.spec.idempotent
-        if not (idempotent and message_id is not None and job.message_id == message_id):
+        if not (idempotent and message_id is not None and job.message_id == message_id and _heartbeat_stopped(job, now)):
             log.warning("job %s is already running; message %s skipped", job.id, message_id)
             return False
-        log.warning("job %s: redelivered after a lost worker; running it again (idempotent)", job.id)
+        log.warning("job %s: redelivered after its worker was lost; running it again (idempotent)", job.id)
+        still_running = sa.and_(JobRun.state == "running", _same(JobRun.heartbeat_at, job.heartbeat_at))
     else:
         log.warning("job %s has %s; message %s changes nothing", job.id, job.state, message_id)
         return False
     claimed = db.session.execute(
         sa.update(JobRun)
         # pending → queued may happen under our feet (the sender marks it after sending): not a conflict
-        .where(JobRun.id == job.id, _same(JobRun.message_id, job.message_id),
-               JobRun.state.in_(CLAIMABLE_STATES) if job.state in CLAIMABLE_STATES else JobRun.state == job.state)
-        .values(state="running", attempts=JobRun.attempts + 1, started_at=utcnow(), finished_at=None,
+        .where(JobRun.id == job.id, _same(JobRun.message_id, job.message_id), still_running)
+        .values(state="running", attempts=JobRun.attempts + 1, started_at=now, finished_at=None,
+                heartbeat_at=now if message_id is not None else None,
                 message_id=message_id if message_id is not None else JobRun.message_id)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -96,6 +114,13 @@ def _claim(job: JobRun, registered: RegisteredTask | None, message_id: str | Non
         return False
     db.session.refresh(job)
     return True
+
+
+def _heartbeat_stopped(job: JobRun, now: dt.datetime) -> bool:
+    """No heartbeat for longer than ``JOBS_HEARTBEAT_TIMEOUT_SECONDS`` (a run from before
+    heartbeats, with none, counts as stopped: its message came back because its worker was lost)."""
+    timeout = dt.timedelta(seconds=current_app.config["JOBS_HEARTBEAT_TIMEOUT_SECONDS"])
+    return job.heartbeat_at is None or job.heartbeat_at <= now - timeout
 
 
 def _same(column, value):

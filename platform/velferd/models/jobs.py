@@ -9,6 +9,9 @@ failure stays on record.
 ``message_id`` is the id of the broker message meant to run the job now. A message may be sent
 twice (the sweeper re-sends what it could not see sent); only the current one runs it, so a
 duplicate is harmless (see `velferd.jobs.runner`).
+
+``heartbeat_at`` is renewed every few seconds by the worker running the job; a running job
+whose heartbeat stopped lost its worker, and the sweeper recovers it (`velferd.jobs.recovery`).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class JobRun(Base, TenantOwned, Timestamped):
     message_id: Mapped[str | None] = mapped_column(sa.String(64))
     enqueued_at: Mapped[dt.datetime | None]
     started_at: Mapped[dt.datetime | None]
+    heartbeat_at: Mapped[dt.datetime | None]  # renewed while a worker runs it (velferd.jobs.heartbeat)
     finished_at: Mapped[dt.datetime | None]
     next_attempt_at: Mapped[dt.datetime | None]
     error: Mapped[str | None] = mapped_column(sa.Text)

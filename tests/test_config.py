@@ -130,8 +130,11 @@ def test_wsgi_entry_point_builds_the_app_from_the_environment(monkeypatch, tmp_p
     import importlib
     import sys
 
+    from velferd.migrate import upgrade
+
     monkeypatch.setenv("VELFERD_SQLITE_PATH", str(tmp_path / "wsgi.sqlite3"))
     monkeypatch.setenv("VELFERD_LOAD_PLUGIN_ENTRY_POINTS", "false")
+    upgrade(create_app())  # a server refuses a database behind its schema (tests/test_schema_at_head.py)
     sys.modules.pop("velferd.wsgi", None)
     wsgi = importlib.import_module("velferd.wsgi")
     assert wsgi.app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'wsgi.sqlite3'}"
@@ -297,8 +300,10 @@ def test_the_web_app_refuses_a_role_with_bypassrls(monkeypatch, throwaway_role):
 
 
 @pytest.mark.postgres
-def test_the_web_app_and_worker_start_as_a_role_under_row_level_security(monkeypatch, throwaway_role):
-    monkeypatch.setenv("VELFERD_DATABASE_URL", throwaway_role("NOSUPERUSER NOBYPASSRLS"))
+def test_the_web_app_and_worker_start_as_a_role_under_row_level_security(monkeypatch, database):
+    """The suite's app role (NOSUPERUSER NOBYPASSRLS) on its migrated database: servers refuse an
+    unmigrated one (tests/test_schema_at_head.py)."""
+    monkeypatch.setenv("VELFERD_DATABASE_URL", database.app_url)
     monkeypatch.setenv("VELFERD_LOAD_PLUGIN_ENTRY_POINTS", "false")
     monkeypatch.setenv("VELFERD_ENV", "production")
     monkeypatch.setenv("VELFERD_SECRET_KEY", GOOD_SECRET)

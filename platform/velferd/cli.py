@@ -71,7 +71,15 @@ def db_upgrade():
     """Apply all migrations (core and plugins) as the schema owner."""
     from flask import current_app
 
-    migrate.upgrade(current_app)
+    from velferd.database_outage import connection_failure_reason, is_database_unavailable
+
+    try:
+        migrate.upgrade(current_app)
+    except sa.exc.DBAPIError as error:
+        if not is_database_unavailable(error):
+            raise
+        raise click.ClickException("cannot connect to the database as the schema owner "
+                                   f"(VELFERD_MIGRATION_DATABASE_URL): {connection_failure_reason(error)}") from None
     click.echo("database is at " + ", ".join(migrate.current_heads(current_app)))
 
 

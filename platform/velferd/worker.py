@@ -1,22 +1,30 @@
 """The entry module of the worker and the scheduler::
 
     celery -A velferd.worker worker --loglevel=INFO
-    celery -A velferd.worker beat -S redbeat.RedBeatScheduler --loglevel=INFO
+    celery -A velferd.worker beat --loglevel=INFO      # the scheduler: velferd.jobs.beat
 
 Both build the Flask app from the same ``VELFERD_*`` environment as the web process (the
 broker is ``VELFERD_REDIS_URL``) and use its Celery app, so they know the same plugins, tasks
-and periodic entries; both refuse a database role that bypasses row-level security. Run
-exactly one beat; a second one waits on redbeat's Redis lock.
+and periodic entries. Both refuse to start, in one line, as the web app does
+(`velferd.start_checks`: the database unreachable, a role that bypasses row-level security, a
+schema behind this version), and without a broker. Run exactly one beat; a second one waits on
+redbeat's Redis lock.
 """
 
 from __future__ import annotations
 
-from velferd.app import create_app
-from velferd.database_role import refuse_privileged_role
+from flask import Flask
 
-flask_app = create_app()
-refuse_privileged_role(flask_app)
-if "celery" not in flask_app.extensions:
-    raise SystemExit("no broker configured: set VELFERD_REDIS_URL (e.g. redis://localhost:6379/0) "
-                     "for the worker and the scheduler; without it jobs run inside the web process")
+from velferd.app import create_app
+from velferd.config import ConfigurationError
+from velferd.start_checks import start_or_refuse
+
+
+def refuse_without_broker(app: Flask) -> None:
+    if "celery" not in app.extensions:
+        raise ConfigurationError("no broker configured: set VELFERD_REDIS_URL (e.g. redis://localhost:6379/0) for "
+                                 "the worker and the scheduler; without it jobs run inside the web process")
+
+
+flask_app = start_or_refuse(create_app, refuse_without_broker)
 celery = app = flask_app.extensions["celery"]

@@ -1,12 +1,12 @@
 """The WSGI entry point for production servers: ``gunicorn 'velferd.wsgi:app'``.
 
-The one module that builds an app at import time, from ``VELFERD_*`` variables; an invalid
-setting, a production configuration that is incomplete, or a database role that bypasses
-row-level security stops the server here, naming what to fix.
+The one module that builds an app at import time, from ``VELFERD_*`` variables. An invalid
+setting, a production configuration that is incomplete, a database that cannot be reached, a
+database role that bypasses row-level security or a schema behind this version stops the server
+here with one line naming what to fix (`velferd.start_checks`).
 """
 
 from velferd.app import create_app
-from velferd.database_role import refuse_privileged_role
+from velferd.start_checks import start_or_refuse
 
-app = create_app()
-refuse_privileged_role(app)
+app = start_or_refuse(create_app)

@@ -8,6 +8,7 @@ where the test can count it."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 
 import pytest
@@ -19,7 +20,7 @@ from tests.databases import app_config
 from tests.helpers import make_municipality
 from tests.plugins.example import ExamplePlugin
 from velferd import create_app
-from velferd.db import db
+from velferd.db import db, utcnow
 from velferd.jobs.sweeper import sweep
 from velferd.models import JobRun
 from velferd.tenancy import tenant_scope
@@ -101,3 +102,39 @@ def test_with_redis_up_a_request_sends_its_job_after_the_commit(broker_app, own_
     assert len(messages(own_redis["port"])) == 1  # the rolled-back request sent nothing
     with broker_app.app_context():
         assert sweep(pending_after=0) == 0
+
+
+def test_a_queued_job_whose_message_redis_lost_is_sent_again_and_one_still_waiting_is_not(broker_app, own_redis):
+    bergen = make_municipality(broker_app, "bergen")
+    client = broker_app.test_client()
+    r = client.post(bergen.url("/x/example/jobs"), json={}, headers=bergen.caseworker.headers)
+    assert r.status_code == 202 and r.json["state"] == "queued"
+    first = job_of(broker_app, bergen).message_id
+    later = utcnow() + dt.timedelta(minutes=5)  # long past JOBS_RESEND_QUEUED_AFTER_SECONDS
+    with broker_app.app_context():
+        assert sweep() == 0  # queued a moment ago
+        assert sweep(now=later) == 0  # its message still waits in the queue: nothing to do
+    assert [m["headers"]["id"] for m in messages(own_redis["port"])] == [first]
+
+    redis.Redis(port=own_redis["port"]).flushall()  # Redis restarted without persistence
+    with broker_app.app_context():
+        assert sweep(now=later) == 1
+    job = job_of(broker_app, bergen)
+    assert job.state == "queued" and job.message_id != first
+    assert [m["headers"]["id"] for m in messages(own_redis["port"])] == [job.message_id]
+
+
+def test_a_running_job_whose_worker_died_is_sent_to_the_queue_again(broker_app, own_redis):
+    bergen = make_municipality(broker_app, "bergen")
+    silent_since = utcnow() - dt.timedelta(minutes=5)
+    with broker_app.app_context(), tenant_scope(bergen.tenant):
+        db.session.add(JobRun(tenant_id=bergen.tenant.id, task="example.remind", plugin="example", kwargs={},
+                              state="running", attempts=1, message_id="message-of-the-dead-worker",
+                              started_at=silent_since, heartbeat_at=silent_since))
+        db.session.commit()
+    with broker_app.app_context():
+        assert sweep() == 1
+    job = job_of(broker_app, bergen)
+    assert job.state == "retrying" and job.error.startswith("worker lost (no heartbeat since ")
+    (message,) = messages(own_redis["port"])
+    assert message["headers"]["id"] == job.message_id != "message-of-the-dead-worker"

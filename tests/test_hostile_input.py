@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from tests.all_plugins import all_plugins_database, every_plugin_world  # noqa: F401  (fixtures)
 from tests.helpers import row_counts
 from velferd.db import Base
-from velferd.models import AuditEvent
+from velferd.models import AuditEvent, LoginEvent
 
 METHODS = ("get", "post", "put", "patch", "delete")
 PATH_PARAMETER = re.compile(r"\{(\w+)\}")
@@ -71,6 +71,48 @@ def hostile_strings(document, schema: dict, make) -> dict[str, Any]:
     return body
 
 
+STRING_SAMPLES = {"date": "2026-01-15", "date-time": "2026-01-15T10:00:00+01:00", "email": "hostile@bergen.test",
+                  "decimal": "1.00"}
+
+
+def plausible(document, prop: dict, name: str, ids: dict) -> Any:
+    """A value `prop` accepts (as far as its schema says): the base a hostile value is put in."""
+    prop = resolve(document, prop)
+    if "enum" in prop:
+        return prop["enum"][0]
+    kind = prop.get("type")
+    if kind == "string":
+        return STRING_SAMPLES.get(prop.get("format"), "x" * max(prop.get("minLength", 0), 3))
+    if kind == "integer":
+        return ids.get(name, max(prop.get("minimum", 1), 1))
+    if kind == "number":
+        return prop.get("minimum", 1)
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        return [plausible(document, prop.get("items", {}), name, ids)] * max(prop.get("minItems", 0), 1)
+    if kind == "object" and "properties" in prop:
+        return plausible_body(document, prop, ids)
+    return {}
+
+
+def plausible_body(document, schema: dict, ids: dict) -> dict:
+    schema = resolve(document, schema)
+    return {name: plausible(document, prop, name, ids) for name, prop in schema.get("properties", {}).items()
+            if name in schema.get("required", ()) and not resolve(document, prop).get("readOnly")}
+
+
+def one_hostile_field_at_a_time(document, schema: dict, ids: dict) -> Iterator[dict]:
+    """A plausible body with one string property at a time made hostile, so that the hostile
+    value — not a missing field — is what must stop the request."""
+    base = plausible_body(document, schema, ids)
+    for name, prop in resolve(document, schema).get("properties", {}).items():
+        prop = resolve(document, prop)
+        if prop.get("type") == "string" and "enum" not in prop and not prop.get("readOnly"):
+            for value in ("x\u0000y", "\ud800", over_long(prop)):
+                yield {**base, name: value}
+
+
 def over_long(prop: dict) -> str:
     return "x" * (prop["maxLength"] + 1 if "maxLength" in prop else NO_LIMIT_LENGTH)
 
@@ -90,6 +132,8 @@ def hostile_requests(document, town, ids) -> Iterator[tuple[str, str, dict]]:
                 body = hostile_strings(document, schema, make)
                 if body:
                     yield method, url, {"data": json.dumps(body), "content_type": "application/json"}
+            for body in one_hostile_field_at_a_time(document, schema, ids):
+                yield method, url, {"data": json.dumps(body), "content_type": "application/json"}
             for literal in ("NaN", "-Infinity", "1e400"):
                 yield method, url, {"data": every_property(document, schema, literal), "content_type": "application/json"}
             yield method, url, {"data": "[" * 100_000 + "]" * 100_000, "content_type": "application/json"}
@@ -102,9 +146,14 @@ def hostile_requests(document, town, ids) -> Iterator[tuple[str, str, dict]]:
             yield method, url.replace(f"/api/t/{town.slug}", "/api/t/%00", 1), {"anonymous": True}
 
 
+#: Records of refused requests, kept by design: refused access (audit) and failed logins.
+RECORDS_OF_REFUSALS = (AuditEvent, LoginEvent)
+
+
 def snapshot(app) -> dict[str, int]:
-    """Rows of every table but the audit trail (refused access is audited, by design)."""
-    models = [m.class_ for m in Base.registry.mappers if m.class_ is not AuditEvent and m.local_table is not None]
+    """Rows of every table but those that record refusals."""
+    models = [m.class_ for m in Base.registry.mappers
+              if m.class_ not in RECORDS_OF_REFUSALS and m.local_table is not None]
     return row_counts(app, *models)
 
 

@@ -210,7 +210,7 @@ class MeetingSchema(Strict):
     starts_at = UtcDateTime(required=True)
     place = fields.String(allow_none=True)
     held = fields.Boolean(load_default=False)
-    minutes = fields.String(allow_none=True)
+    minutes = fields.String(allow_none=True, validate=validate.Length(max=20000))
 
 
 @column_limits(Deadline)

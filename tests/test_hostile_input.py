@@ -3,7 +3,9 @@ alike — is refused with a 4xx JSON error and writes nothing.
 
 Generated from the document, so an operation is covered the day it is added: every operation
 with a JSON body gets bodies whose strings hold a NUL, a lone surrogate or one character more
-than the field allows (or 100,000 when no limit is documented), bodies with ``NaN`` and
+than the field allows (or 100,000 when no limit is documented) — all strings at once, and each
+string alone in an otherwise plausible body (so the hostile value is what must stop the
+write) —, bodies with ``NaN`` and
 ``1e400`` for every property, and a body nested 100,000 deep; every string query parameter gets
 a NUL (a 4xx) and an over-long value (anything but a 5xx: such a filter just matches nothing); every operation under a tenant is asked for at ``/api/t/%00``
 without credentials. Runs on SQLite and, with ``VELFERD_TEST_DATABASE_URL``, on PostgreSQL

@@ -29,6 +29,7 @@ def Id(**kwargs) -> fields.Integer:
     return fields.Integer(validate=validate.Range(min=0, max=MAX_ID), **kwargs)
 
 
+@column_limits(User)
 class LoginSchema(Strict):
     email = fields.Email(required=True)
     password = fields.String(required=True, load_only=True)

@@ -69,6 +69,22 @@ class CeleryProcess:
 
         wait_for(seen, f"'{text}' in the celery log {self.log_path}", timeout)
 
+    def children(self) -> list[int]:
+        """The pids of this process's children (a prefork worker's pool processes)."""
+        path = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+    def kill(self) -> None:
+        """SIGKILL the process and its pool children at once, as when its machine or container dies."""
+        children = self.children()
+        self.process.kill()
+        for child in children:
+            try:
+                os.kill(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait(timeout=10)
+
     def stop(self) -> None:
         """SIGTERM (a warm shutdown), then SIGKILL if it does not go."""
         if self.process.poll() is None:
@@ -81,9 +97,10 @@ class CeleryProcess:
         self._log.close()
 
 
-def start_worker(config: dict, plugins: Iterable[str], log_path: Path) -> CeleryProcess:
+def start_worker(config: dict, plugins: Iterable[str], log_path: Path, *, pool: str = "solo",
+                 concurrency: int = 1) -> CeleryProcess:
     worker = CeleryProcess(
-        ["worker", "--pool", "solo", "--concurrency", "1", "--queues", config["CELERY_QUEUE"],
+        ["worker", "--pool", pool, "--concurrency", str(concurrency), "--queues", config["CELERY_QUEUE"],
          "--hostname", f"{config['CELERY_QUEUE']}@%h", "--without-gossip", "--without-mingle",
          "--without-heartbeat", "--loglevel", "INFO"],
         config, plugins, log_path)

@@ -6,7 +6,7 @@ PG_URL    ?= postgresql+psycopg://root@127.0.0.1:5432/postgres
 REDIS_URL ?= redis://127.0.0.1:6379/15
 SMOKE_POSTGRES_URL ?=
 
-.PHONY: demo test test-services lint smoke-install bench clean
+.PHONY: demo test test-services test-faults lint smoke-install bench clean
 
 $(BIN)/velferd: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +20,19 @@ demo: $(BIN)/velferd
 	$(BIN)/velferd demo seed
 	$(BIN)/velferd run --host 127.0.0.1 --port 5000
 
-## make test: the whole suite on the embedded default (SQLite, jobs in-process)
+## make test: the whole suite on the embedded default (SQLite, jobs in-process); fault tests aside
 test: $(BIN)/velferd
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not faults"
 
 ## make test-services: the same suite on PostgreSQL (with row-level security) and Redis; skips fail
 test-services: $(BIN)/velferd
 	VELFERD_TEST_DATABASE_URL=$(PG_URL) VELFERD_TEST_REDIS_URL=$(REDIS_URL) VELFERD_REQUIRE_SERVICES=1 \
-		$(BIN)/python -m pytest
+		$(BIN)/python -m pytest -m "not faults"
+
+## make test-faults: the fault tests (@pytest.mark.faults): services of their own killed, restarted, crashed
+test-faults: $(BIN)/velferd
+	VELFERD_TEST_DATABASE_URL=$(PG_URL) VELFERD_TEST_REDIS_URL=$(REDIS_URL) VELFERD_REQUIRE_SERVICES=1 \
+		$(BIN)/python -m pytest -m faults
 
 ## make lint: the import contract that the core never imports a plugin (plugin-to-plugin comes with the plugins)
 lint: $(BIN)/velferd

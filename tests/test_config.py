@@ -9,6 +9,7 @@ import pytest
 
 from velferd import create_app
 from velferd.config import DEFAULT_SECRET_KEY, MIN_SECRET_KEY_LENGTH, ConfigurationError
+from velferd.start_checks import StartRefused  # what the entry modules raise: exit 3, one line
 
 PG = "postgresql+psycopg://velferd:secret@db.internal:5432/velferd"
 #: Only what keeps the tests independent of what happens to be installed.
@@ -148,7 +149,7 @@ def test_wsgi_entry_point_refuses_an_incomplete_production_configuration(monkeyp
     monkeypatch.setenv("VELFERD_ENV", "production")
     monkeypatch.delenv("VELFERD_SECRET_KEY", raising=False)
     sys.modules.pop("velferd.wsgi", None)
-    with pytest.raises(ConfigurationError, match="VELFERD_SECRET_KEY"):
+    with pytest.raises(StartRefused, match="VELFERD_SECRET_KEY"):
         importlib.import_module("velferd.wsgi")
     sys.modules.pop("velferd.wsgi", None)
 
@@ -275,7 +276,7 @@ def test_the_web_app_refuses_a_superuser_connection(monkeypatch):
 
     monkeypatch.setenv("VELFERD_DATABASE_URL", PG_URL)
     monkeypatch.setenv("VELFERD_LOAD_PLUGIN_ENTRY_POINTS", "false")
-    with pytest.raises(ConfigurationError) as refused:
+    with pytest.raises(StartRefused) as refused:
         import_fresh("velferd.wsgi")
     assert "connects as a role with SUPERUSER" in str(refused.value)
 
@@ -286,7 +287,7 @@ def test_the_worker_refuses_a_superuser_connection(monkeypatch):
 
     monkeypatch.setenv("VELFERD_DATABASE_URL", PG_URL)
     monkeypatch.setenv("VELFERD_LOAD_PLUGIN_ENTRY_POINTS", "false")
-    with pytest.raises(ConfigurationError, match="SUPERUSER"):
+    with pytest.raises(StartRefused, match="SUPERUSER"):
         import_fresh("velferd.worker")
 
 
@@ -294,7 +295,7 @@ def test_the_worker_refuses_a_superuser_connection(monkeypatch):
 def test_the_web_app_refuses_a_role_with_bypassrls(monkeypatch, throwaway_role):
     monkeypatch.setenv("VELFERD_DATABASE_URL", throwaway_role("NOSUPERUSER BYPASSRLS"))
     monkeypatch.setenv("VELFERD_LOAD_PLUGIN_ENTRY_POINTS", "false")
-    with pytest.raises(ConfigurationError) as refused:
+    with pytest.raises(StartRefused) as refused:
         import_fresh("velferd.wsgi")
     assert "connects as a role with BYPASSRLS, which" in str(refused.value)
 

@@ -6,8 +6,10 @@ branch (`velferd.schema_state`, which names what is pending).
 
 The refusal is one line on stderr and exit status 3, which is gunicorn's "worker failed to boot":
 its master stops instead of restarting the worker for ever, so the deployment (Kubernetes, systemd)
-sees the failed start and shows the line. `StartRefused` is a `ConfigurationError` too, so code
-that builds an entry module in-process can catch it as such.
+sees the failed start and shows the line. `StartRefused` is a `SystemExit` and nothing else: gunicorn
+passes a worker's SystemExit through untouched, but turns any other exception into a logged
+traceback, and one deriving from RuntimeError (as ConfigurationError does) into exit status 1,
+which its master answers by booting the worker again, for ever.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from velferd.schema_state import schema_problem
 WORKER_BOOT_ERROR = 3
 
 
-class StartRefused(ConfigurationError, SystemExit):
+class StartRefused(SystemExit):
     """The process must not start; ``str()`` is the one line saying why."""
 
     def __init__(self, message: str) -> None:

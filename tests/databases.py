@@ -43,6 +43,8 @@ def app_config(app_url: str, owner_url: str | None = None, **extra) -> dict:
         "TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": app_url,
         "MIGRATION_DATABASE_URL": owner_url, "DB_APP_ROLE": APP_ROLE,
         "LOAD_PLUGIN_ENTRY_POINTS": False,
+        # no background sweeps under tests that sweep by hand (tests/test_embedded_retries.py turns it on)
+        "JOBS_EMBEDDED_SWEEP_INTERVAL_SECONDS": 0,
         # still argon2id, at the lowest cost: production cost would take ~0.1 s per staff member
         "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1,
         **extra,

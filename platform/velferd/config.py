@@ -97,7 +97,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # a job run in a web process (no heartbeat) still running after this lost its process: failed, retryable
         "JOBS_LOST_AFTER_SECONDS": 7200,
         # without a broker, each web process sweeps its due retries this often (0: only `velferd jobs sweep`)
-        "JOBS_EMBEDDED_SWEEP_INTERVAL_SECONDS": 15,
+        "JOBS_EMBEDDED_SWEEP_INTERVAL_SECONDS": 15.0,
         # a request body larger than this is refused with a 413 (Flask's MAX_CONTENT_LENGTH)
         "MAX_REQUEST_BYTES": 1048576,
         # reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (0: none)

@@ -38,3 +38,7 @@ def init_app(app: Flask) -> None:
         from velferd.jobs.celery_app import make_celery
 
         app.extensions["celery"] = make_celery(app)
+    else:  # no beat to sweep: each web process retries its due jobs by itself
+        from velferd.jobs.embedded_sweeper import init_app as init_embedded_sweeper
+
+        init_embedded_sweeper(app)

@@ -21,7 +21,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = create_engine(url, poolclass=pool.NullPool)
+    engine = create_engine(url, poolclass=pool.NullPool, hide_parameters=True)  # as the app's engine (velferd.db)
     with engine.connect() as connection:
         context.configure(
             connection=connection, target_metadata=Base.metadata,

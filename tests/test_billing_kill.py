@@ -7,7 +7,6 @@ the real PostgreSQL as the row-level-security-bound application role, and ``kill
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
 
@@ -18,11 +17,12 @@ from tests.billing_towns import last_month
 from tests.celery_processes import start_worker, unique_queue, wait_for
 from tests.conftest import REDIS_URL
 from tests.databases import app_config
-from tests.helpers import add_person, make_municipality
+from tests.helpers import make_municipality
+from tests.many_payers import add_payers
 from tests.plugins.example import ExamplePlugin
 from velferd import create_app
 from velferd.db import db
-from velferd.models import Case, Invoice, InvoiceRun, Unit
+from velferd.models import Invoice, InvoiceRun
 from velferd.tenancy import tenant_scope
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -50,19 +50,8 @@ def broker_app(broker_config):
 
 def many_payers(app, client, town) -> None:
     """PAYERS units on the finance-export channel, each referring CASES_PER_PAYER open cases."""
-    person = add_person(client, town)
-    with app.app_context(), tenant_scope(town.tenant):
-        db.session.execute(sa.insert(Unit), [
-            {"tenant_id": town.tenant.id, "name": f"Payer {n:03d}", "kind": "child_welfare",
-             "organisation_number": "964338531", "payer_kind": "internal", "delivery_channel": "finance_export"}
-            for n in range(PAYERS)])
-        unit_ids = db.session.scalars(sa.select(Unit.id).where(Unit.name.like("Payer %"))).all()
-        now = dt.datetime.now(dt.timezone.utc)
-        db.session.execute(sa.insert(Case), [
-            {"tenant_id": town.tenant.id, "person_id": person["id"], "plugin": "example", "workflow": "example_intake",
-             "state": "accepted", "referring_unit_id": unit_id, "updated_at": now, "created_at": now}
-            for unit_id in unit_ids for _ in range(CASES_PER_PAYER)])
-        db.session.commit()
+    add_payers(app, client, town, [{"name": f"Payer {n:03d}", "delivery_channel": "finance_export"}
+                                   for n in range(PAYERS)], CASES_PER_PAYER)
 
 
 def invoice_numbers(app, town) -> list[int | None]:

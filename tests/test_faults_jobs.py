@@ -11,7 +11,6 @@ stated at its `wait_for` — is seconds, not the production defaults' minute or 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
 from pathlib import Path
@@ -30,11 +29,12 @@ from tests.celery_processes import (
     wait_for,
 )
 from tests.databases import app_config
-from tests.helpers import add_person, make_municipality
+from tests.helpers import make_municipality
+from tests.many_payers import add_payers
 from tests.plugins.example import ExamplePlugin
 from velferd import create_app
 from velferd.db import db
-from velferd.models import Case, Invoice, InvoiceRun, JobRun, Unit
+from velferd.models import Invoice, InvoiceRun, JobRun
 from velferd.tenancy import tenant_scope
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.redis]
@@ -126,23 +126,12 @@ def assert_every_job_ended_well(app, town) -> None:
 
 # --- an invoice run with deliveries on every channel -------------------------------------------
 
-def payers_on_every_channel(app, client, town) -> dict[str, int]:
+def payers_on_every_channel(app, client, town) -> None:
     """PAYERS_PER_CHANNEL units per delivery channel, each referring CASES_PER_PAYER open cases."""
-    person = add_person(client, town)
-    with app.app_context(), tenant_scope(town.tenant):
-        db.session.execute(sa.insert(Unit), [
-            {"tenant_id": town.tenant.id, "name": f"Payer {channel} {n:02d}", "kind": "child_welfare",
-             "organisation_number": "964338531", "payer_kind": "internal", "delivery_channel": channel,
-             "invoice_email": f"faktura-{n}@payer.example.no", "buyer_reference": f"REF-{n}"}
-            for channel in CHANNELS for n in range(PAYERS_PER_CHANNEL)])
-        unit_ids = db.session.scalars(sa.select(Unit.id).where(Unit.name.like("Payer %"))).all()
-        now = dt.datetime.now(dt.timezone.utc)
-        db.session.execute(sa.insert(Case), [
-            {"tenant_id": town.tenant.id, "person_id": person["id"], "plugin": "example", "workflow": "example_intake",
-             "state": "accepted", "referring_unit_id": unit_id, "updated_at": now, "created_at": now}
-            for unit_id in unit_ids for _ in range(CASES_PER_PAYER)])
-        db.session.commit()
-    return {channel: PAYERS_PER_CHANNEL for channel in CHANNELS}
+    add_payers(app, client, town, [
+        {"name": f"Payer {channel} {n:02d}", "delivery_channel": channel,
+         "invoice_email": f"faktura-{n}@payer.example.no", "buyer_reference": f"REF-{n}"}
+        for channel in CHANNELS for n in range(PAYERS_PER_CHANNEL)], CASES_PER_PAYER)
 
 
 def invoice_count(app, town) -> int:

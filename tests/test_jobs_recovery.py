@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+import pytest
 import sqlalchemy as sa
 
 from tests.celery_processes import wait_for
@@ -134,3 +135,13 @@ def test_a_forked_child_opens_its_own_database_connections(app, bergen):
         assert engine.pool.checkedin() == 1  # the parent's is still there, and works
         with engine.connect() as connection:
             assert connection.execute(sa.text("select 1")).scalar() == 1
+
+
+def test_a_heartbeat_timeout_shorter_than_two_beats_refuses_to_start(db_url, database):
+    from tests.databases import app_config
+    from velferd import create_app
+    from velferd.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="VELFERD_JOBS_HEARTBEAT_TIMEOUT_SECONDS must be at least twice"):
+        create_app(app_config(db_url, database.owner_url or db_url, JOBS_HEARTBEAT_SECONDS=10,
+                              JOBS_HEARTBEAT_TIMEOUT_SECONDS=15))

@@ -23,11 +23,24 @@ from velferd.jobs.registry import core_beat_entry, core_task
 __all__ = ["UnknownTask", "core_beat_entry", "core_task", "enqueue", "init_app"]
 
 
+def check_heartbeat_settings(config) -> None:
+    """A heartbeat timeout shorter than two beats would take a job at work for dead (and run an
+    idempotent one twice at once, or fail another): refuse to start."""
+    from velferd.config import ConfigurationError
+
+    beat, timeout = config["JOBS_HEARTBEAT_SECONDS"], config["JOBS_HEARTBEAT_TIMEOUT_SECONDS"]
+    if beat <= 0 or timeout < 2 * beat:
+        raise ConfigurationError(
+            "invalid configuration: VELFERD_JOBS_HEARTBEAT_TIMEOUT_SECONDS must be at least twice "
+            "VELFERD_JOBS_HEARTBEAT_SECONDS, which must be above 0 (a job at work would be taken for dead)")
+
+
 def init_app(app: Flask) -> None:
     """Load the core's tasks, check that every periodic entry names a task its owner declares,
     and, with a broker configured, build the Celery app (``app.extensions["celery"]``)."""
     from velferd.jobs.registry import check_beat_entries, load_core_modules
 
+    check_heartbeat_settings(app.config)
     load_core_modules()
     with app.app_context():
         check_beat_entries()

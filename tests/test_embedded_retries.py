@@ -79,3 +79,25 @@ def test_there_is_no_sweeper_thread_with_a_broker_or_at_interval_0(db_url, datab
         assert EXTENSION not in app.extensions
     with running_app(database, db_url, [], tmp_path / "b", JOBS_EMBEDDED_SWEEP_INTERVAL_SECONDS=0) as app:
         assert EXTENSION not in app.extensions
+
+
+def test_a_forked_worker_starts_a_sweeper_of_its_own(app):
+    """gunicorn forks workers from its master: a thread does not survive a fork, so the child's
+    first request must start a new one rather than trust the copy of its parent's state."""
+    import os
+
+    from velferd.jobs.embedded_sweeper import EmbeddedSweeper
+
+    sweeper = EmbeddedSweeper(app, interval=3600)
+    sweeper.ensure_running()
+    try:
+        child = os.fork()
+        if child == 0:  # pragma: no cover (the child reports through its exit status)
+            inherited_running = sweeper.is_running()
+            sweeper.ensure_running()
+            os._exit(0 if not inherited_running and sweeper.is_running() else 1)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert sweeper.is_running()
+    finally:
+        sweeper.stop()

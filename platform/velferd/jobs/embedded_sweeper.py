@@ -44,15 +44,19 @@ class EmbeddedSweeper:
 
     def ensure_running(self) -> None:
         """Start this process's thread unless it runs already (cheap: called before every request)."""
-        if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+        if self.is_running():
             return
         with self._lock:
-            if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+            if self.is_running():
                 return
             self._stopping.clear()
             self._pid = os.getpid()
             self._thread = threading.Thread(target=self._run, name="velferd-embedded-sweeper", daemon=True)
             self._thread.start()
+
+    def is_running(self) -> bool:
+        """This process's own thread is alive (a forked child's copy of its parent's is not)."""
+        return self._pid == os.getpid() and self._thread is not None and self._thread.is_alive()
 
     def stop(self) -> None:
         """End the thread after its current sweep (tests; a process exiting needs nothing)."""

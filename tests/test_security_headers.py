@@ -114,3 +114,17 @@ def test_a_client_cannot_forge_its_address_through_the_proxy(database, db_url, e
         with app.app_context(), tenant_scope(bergen.tenant):
             row = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "person.read")).one()
             assert row.remote_addr == "203.0.113.7"
+
+
+def test_a_hostile_user_agent_is_recorded_cleaned_and_does_not_fail_the_read(client, bergen):
+    """The audit row keeps what the client sent, minus what cannot be stored or shown: a NUL or
+    an escape sequence in a header is not the caseworker's input and must not turn a read into
+    an error."""
+    person = add_person(client, bergen)
+    agent = "Mozilla/5.0\x00\x1b[31m" + "x" * 400
+    r = client.get(bergen.url(f"/persons/{person['id']}"), headers={**bergen.caseworker.headers, "User-Agent": agent})
+    assert r.status_code == 200
+    with client.application.app_context(), tenant_scope(bergen.tenant):
+        row = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "person.read")).one()
+    assert row.user_agent.startswith("Mozilla/5.0\ufffd\ufffd[31m")
+    assert len(row.user_agent) == 300

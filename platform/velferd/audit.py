@@ -14,6 +14,7 @@ from flask import g, has_request_context, request
 from sqlalchemy import event
 
 from velferd.db import TenantSession, db
+from velferd.input_rules import printable
 from velferd.models import AuditEvent, OperatorAuditEvent
 
 
@@ -24,9 +25,10 @@ class AuditTrailIsAppendOnly(RuntimeError):
 def _origin() -> dict[str, Any]:
     if not has_request_context():
         return {"remote_addr": "cli", "user_agent": None}
+    agent = request.user_agent.string
     return {
-        "remote_addr": request.remote_addr,
-        "user_agent": (request.user_agent.string or None) and request.user_agent.string[:300],
+        "remote_addr": request.remote_addr and printable(request.remote_addr, 64),
+        "user_agent": printable(agent, 300) if agent else None,
     }
 
 

@@ -33,6 +33,13 @@ def text_problem(text: str, *, multiline: bool = True) -> str | None:
     return f"contains {what} (U+{ord(char):04X}) at position {found.start()}"
 
 
+def printable(text: str, limit: int) -> str:
+    """`text` as it can be stored and shown, for what we record rather than accept (a client's
+    User-Agent or forwarded address in an audit row): control characters and lone surrogates
+    become U+FFFD and the text is cut to `limit`, so a hostile header cannot fail the request."""
+    return _NOT_IN_ONE_LINE.sub("\ufffd", text)[:limit]
+
+
 def json_problems(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     """(field path, reason) for every string, key or number in a JSON value that breaks the
     rules, and for nesting beyond `MAX_JSON_DEPTH`. Iterative: a hostile depth cannot

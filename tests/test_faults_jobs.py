@@ -54,16 +54,10 @@ FAST_RECOVERY = {
 @pytest.fixture
 def own_redis(tmp_path):
     port = free_port()
+    # started again with start_redis(port, dir): empty (no persistence), the lock and schedule gone
     state = {"server": start_redis(port, tmp_path), "port": port, "dir": tmp_path}
     yield state
     stop_redis(state["server"])
-
-
-def restart_redis(own_redis) -> None:
-    """Kill the test's Redis and start it again empty (no persistence): the lock, the schedule and
-    any message in it are gone."""
-    stop_redis(own_redis["server"])
-    own_redis["server"] = start_redis(own_redis["port"], own_redis["dir"])
 
 
 @pytest.fixture
@@ -155,7 +149,9 @@ def every_invoice_sent(app, town) -> bool:
     return statuses == {"sent"}
 
 
-def assert_billed_and_delivered_once(app, town, smtp_server) -> None:
+def assert_billed_and_delivered_once(app, town, smtp_server, *, resent_at_the_kill: int = 0) -> None:
+    """`resent_at_the_kill`: e-mails the server may have accepted just before a kill, before their
+    job recorded it; sent again with the same Message-ID (which the receiver drops)."""
     payers = PAYERS_PER_CHANNEL * len(CHANNELS)
     with app.app_context(), tenant_scope(town.tenant):
         invoices = db.session.scalars(sa.select(Invoice)).all()
@@ -167,9 +163,9 @@ def assert_billed_and_delivered_once(app, town, smtp_server) -> None:
     assert {i.status for i in invoices} == {"sent"}
     assert (run.state, run.invoice_count, run.export_count) == ("completed", payers, 1)
     by_channel = {channel: {i.number for i in invoices if i.channel == channel} for channel in CHANNELS}
-    # e-mail: one message per invoice (a retry would repeat its Message-ID; none is repeated)
+    # e-mail: one message per invoice (a second one would repeat its Message-ID)
     message_ids = [m.message["Message-ID"] for m in smtp_server.messages]
-    assert len(message_ids) == len(set(message_ids)) == PAYERS_PER_CHANNEL
+    assert len(message_ids) - len(set(message_ids)) <= resent_at_the_kill
     assert set(message_ids) == {f"<invoice-{town.tenant.id}-{n}@velferd>" for n in by_channel["email"]}
     outbox = Path(app.instance_path, "tenants", str(town.tenant.id), "ehf-outbox")
     assert sorted(p.name for p in outbox.glob("*.xml")) == sorted(f"invoice-{n}.xml" for n in by_channel["ehf"])
@@ -194,7 +190,9 @@ def test_beat_survives_a_short_and_a_long_redis_outage_and_sweeps_what_waited(
     scheduler.wait_for_log("beat: Acquired lock")
     worker(config, tmp_path, processes)
 
-    restart_redis(own_redis)  # short: the lock and the schedule are gone with it
+    stop_redis(own_redis["server"])  # short: a few ticks, and the lock and the schedule are gone with it
+    scheduler.wait_for_log("beat: Redis unavailable", timeout=30)
+    own_redis["server"] = start_redis(own_redis["port"], own_redis["dir"])
     wait_for(lambda: scheduler.log().count("beat: Acquired lock") >= 2, "beat to take its lock again", timeout=30)
 
     stop_redis(own_redis["server"])  # long: longer than the lock's 5 s and many ticks
@@ -253,4 +251,30 @@ def test_a_worker_killed_mid_invoice_run_and_restarted_finishes_the_run_and_ever
     wait_for(lambda: run_completed(web_app, town) and every_invoice_sent(web_app, town) and
              all_jobs_finished(web_app, town), "the run and every delivery to finish", timeout=RECOVERY_BOUND)
     assert_billed_and_delivered_once(web_app, town, smtp_server)
+    assert_every_job_ended_well(web_app, town)
+
+
+def test_a_worker_killed_while_delivering_and_restarted_delivers_every_invoice(
+        web_app, config, smtp_server, processes, tmp_path):
+    """Killed with deliveries queued, one running and one held unacknowledged: the running one's
+    heartbeat stops, the held one's message no longer waits in the queue, and both are sent again.
+    Only an e-mail the server accepted in the instant before the kill, before its job could
+    record it, can be sent twice — with the same Message-ID, which the receiver drops."""
+    town = make_municipality(web_app, "bergen")
+    client = web_app.test_client()
+    payers_on_every_channel(web_app, client, town)
+    first = worker(config, tmp_path, processes, name="worker-1")
+    beat(config, tmp_path, processes).wait_for_log("beat: Acquired lock")
+    r = client.post(town.url("/invoice-runs"), json={"period": last_month()}, headers=town.finance.headers)
+    assert r.status_code == 202, r.json
+
+    wait_for(lambda: 3 <= len(smtp_server.messages) < PAYERS_PER_CHANNEL, "some but not all e-mails to be sent",
+             interval=0.02)
+    first.kill()
+    worker(config, tmp_path, processes, name="worker-2")
+
+    # bound: the heartbeat timeout (3 s) or a queued job's resend (3 s) + a sweep (1 s), then the rest
+    wait_for(lambda: every_invoice_sent(web_app, town) and all_jobs_finished(web_app, town),
+             "every delivery to finish", timeout=RECOVERY_BOUND)
+    assert_billed_and_delivered_once(web_app, town, smtp_server, resent_at_the_kill=1)
     assert_every_job_ended_well(web_app, town)

@@ -32,6 +32,8 @@ from tests.databases import app_config
 from tests.helpers import make_municipality
 from tests.many_payers import add_payers
 from tests.plugins.example import ExamplePlugin
+from tests.postgres_cluster import PostgresCluster
+from tests.test_database_outage import migrated_on
 from velferd import create_app
 from velferd.db import db
 from velferd.models import Invoice, InvoiceRun, JobRun
@@ -60,13 +62,17 @@ def own_redis(tmp_path):
     stop_redis(state["server"])
 
 
-@pytest.fixture
-def config(db_url, database, own_redis, smtp_server, tmp_path, monkeypatch):
+def fault_config(app_url, owner_url, own_redis, smtp_server, tmp_path, monkeypatch) -> dict:
     monkeypatch.setenv("VELFERD_INSTANCE_PATH", str(tmp_path / "instance"))  # the worker's too
     queue = unique_queue()
-    return app_config(db_url, database.owner_url or db_url, REDIS_URL=f"redis://127.0.0.1:{own_redis['port']}/0",
+    return app_config(app_url, owner_url, REDIS_URL=f"redis://127.0.0.1:{own_redis['port']}/0",
                       CELERY_QUEUE=queue, REDBEAT_KEY_PREFIX=f"{queue}:redbeat:", **FAST_RECOVERY,
                       **smtp_server.config)
+
+
+@pytest.fixture
+def config(db_url, database, own_redis, smtp_server, tmp_path, monkeypatch):
+    return fault_config(db_url, database.owner_url or db_url, own_redis, smtp_server, tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -278,3 +284,43 @@ def test_a_worker_killed_while_delivering_and_restarted_delivers_every_invoice(
              "every delivery to finish", timeout=RECOVERY_BOUND)
     assert_billed_and_delivered_once(web_app, town, smtp_server, resent_at_the_kill=1)
     assert_every_job_ended_well(web_app, town)
+
+
+@pytest.fixture
+def own_cluster():
+    cluster = PostgresCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+def test_postgresql_crashed_mid_invoice_run_the_run_and_every_delivery_finish_once_it_is_back(
+        own_cluster, own_redis, smtp_server, processes, tmp_path, monkeypatch):
+    """The run's worker loses its database (an immediate shutdown: a crash, its unflushed commits
+    gone): the job is left running with a heartbeat that stopped, and once PostgreSQL is back it is
+    sent again and resumes, writing the invoices the crash took back with their numbers."""
+    database = migrated_on(own_cluster)
+    config = fault_config(database.app_url, database.owner_url, own_redis, smtp_server, tmp_path, monkeypatch)
+    app = create_app(config, plugins=[ExamplePlugin()])
+    try:
+        town = make_municipality(app, "bergen")
+        client = app.test_client()
+        payers_on_every_channel(app, client, town)
+        worker(config, tmp_path, processes)
+        beat(config, tmp_path, processes).wait_for_log("beat: Acquired lock")
+
+        start_a_run_and_wait_until_it_is_midway(app, client, town)
+        own_cluster.stop("immediate")
+        own_cluster.start()
+
+        # bound: the heartbeat timeout (3 s) + a sweep (1 s) once PostgreSQL is back, then the rest
+        wait_for(lambda: run_completed(app, town) and every_invoice_sent(app, town) and all_jobs_finished(app, town),
+                 "the run and every delivery to finish", timeout=RECOVERY_BOUND)
+        assert_billed_and_delivered_once(app, town, smtp_server)
+        assert_every_job_ended_well(app, town)
+        (run_job,) = [job for job in jobs(app, town) if job.task == "billing.monthly_run"]
+        assert run_job.attempts >= 2, "the crash interrupted the run"
+    finally:
+        with app.app_context():
+            db.engine.dispose()

@@ -116,3 +116,16 @@ def test_the_app_works_as_the_app_role(app, client, bergen, alta):
     r = operator.post("/api/operator/tenants", json={"slug": "odense", "name": "Odense Kommune", "country": "DK",
                                                      "organisation_number": "29189919"})
     assert r.status_code == 201, r.json
+
+
+def test_making_an_operator_without_the_owners_connection_says_what_to_set(database, db_url, example_plugin,
+                                                                           tmp_path):
+    from tests.databases import running_app
+    from velferd import tenants
+    from velferd.errors import VelferdError
+
+    with running_app(database, db_url, [example_plugin], tmp_path / "app-role-only",
+                     MIGRATION_DATABASE_URL=None) as app, app.app_context():
+        with pytest.raises(VelferdError, match="VELFERD_MIGRATION_DATABASE_URL"):
+            tenants.create_user("op@velferd.test", "Operator", PASSWORD, is_operator=True)
+    assert owner_execute(app, "select count(*) from app_user where email = 'op@velferd.test'") == [(0,)]

@@ -60,6 +60,7 @@ def test_a_job_asked_for_by_a_request_runs_on_the_worker_as_its_tenant(worker_ap
     done = finished(client, bergen, r.json["id"])
     assert (done["state"], done["attempts"], done["error"]) == ("succeeded", 1, None)
     assert done["enqueued_at"] and done["created_at"] <= done["started_at"] <= done["finished_at"]
+    assert done["started_at"] <= done["heartbeat_at"] <= done["finished_at"]  # the worker's sign of life
     assert done["result"]["tenant"] == "bergen" and done["result"]["kwargs"] == {"note": "to the worker"}
     assert done["result"]["rls_tenant_id"] == str(bergen.tenant.id)  # the worker's transaction is Bergen's
 

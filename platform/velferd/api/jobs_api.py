@@ -36,6 +36,8 @@ class JobSchema(Strict):
     created_at = fields.DateTime(dump_only=True)
     enqueued_at = fields.DateTime(dump_only=True, allow_none=True)
     started_at = fields.DateTime(dump_only=True, allow_none=True)
+    heartbeat_at = fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "last sign of life from the worker running it (renewed every few seconds while it runs)"})
     finished_at = fields.DateTime(dump_only=True, allow_none=True)
     next_attempt_at = fields.DateTime(dump_only=True, allow_none=True)
     error = fields.String(dump_only=True, allow_none=True)

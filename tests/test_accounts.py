@@ -214,3 +214,9 @@ def test_the_cli_refuses_a_weak_password_naming_the_field(app, runner, bergen):
                                  "--password", NEW_PASSWORD, "--tenant", "bergen"])
     assert result.exit_code == 0, result.output
     assert login(app.test_client(), "cli@bergen.test", NEW_PASSWORD).status_code == 200
+
+
+def test_a_new_invitation_replaces_only_this_towns_pending_one(client, bergen, alta):
+    at_alta = invite(client, alta, "both@example.test").json["token"]
+    invite(client, bergen, "both@example.test")
+    assert accept(client, at_alta, NEW_PASSWORD).status_code == 200

@@ -3,9 +3,11 @@ the outbox), periodic entries fanned out to the tenants that enabled a plugin.
 
 * `enqueue` records a job in the caller's transaction and sends it after the commit
   (`velferd.jobs.outbox`);
-* the worker runs it as its tenant and records the outcome (`velferd.jobs.runner`);
-* beat fans each periodic entry out per tenant (`velferd.jobs.fanout`) and sweeps the outbox
-  (`velferd.jobs.sweeper`);
+* the worker runs it as its tenant, renewing its heartbeat, and records the outcome
+  (`velferd.jobs.runner`, `velferd.jobs.heartbeat`);
+* beat (`velferd.jobs.beat`, surviving Redis outages) fans each periodic entry out per tenant
+  (`velferd.jobs.fanout`) and sweeps the outbox (`velferd.jobs.sweeper`), which also recovers
+  the jobs whose worker died (`velferd.jobs.recovery`);
 * tasks are declared as data: plugins through ``velferd_tasks``, the core with
   `velferd.jobs.registry.core_task` (`velferd.jobs.registry`).
 

@@ -85,7 +85,7 @@ def _claim(job: JobRun, registered: RegisteredTask | None, message_id: str | Non
     alone, and one whose worker died is otherwise recovered by the sweeper.
     """
     now = utcnow()
-    still_running = JobRun.state.in_(CLAIMABLE_STATES)
+    as_read = JobRun.state.in_(CLAIMABLE_STATES)  # the row is still as read: nobody claimed it since
     if job.state in CLAIMABLE_STATES:
         if message_id is not None and job.message_id not in (None, message_id):
             log.warning("job %s: message %s is stale (current %s); skipped", job.id, message_id, job.message_id)
@@ -96,14 +96,14 @@ def _claim(job: JobRun, registered: RegisteredTask | None, message_id: str | Non
             log.warning("job %s is already running; message %s skipped", job.id, message_id)
             return False
         log.warning("job %s: redelivered after its worker was lost; running it again (idempotent)", job.id)
-        still_running = sa.and_(JobRun.state == "running", _same(JobRun.heartbeat_at, job.heartbeat_at))
+        as_read = sa.and_(JobRun.state == "running", _same(JobRun.heartbeat_at, job.heartbeat_at))
     else:
         log.warning("job %s has %s; message %s changes nothing", job.id, job.state, message_id)
         return False
     claimed = db.session.execute(
         sa.update(JobRun)
         # pending → queued may happen under our feet (the sender marks it after sending): not a conflict
-        .where(JobRun.id == job.id, _same(JobRun.message_id, job.message_id), still_running)
+        .where(JobRun.id == job.id, _same(JobRun.message_id, job.message_id), as_read)
         .values(state="running", attempts=JobRun.attempts + 1, started_at=now, finished_at=None,
                 heartbeat_at=now if message_id is not None else None,
                 message_id=message_id if message_id is not None else JobRun.message_id)

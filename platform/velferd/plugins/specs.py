@@ -147,7 +147,8 @@ class TaskSpec:
     exception says ``permanent = True`` (retrying cannot help): then that attempt is the last.
 
     ``idempotent`` promises that running the task twice has the effect of running it once;
-    only such tasks are acknowledged late, so a worker lost mid-task has them redelivered.
+    only such tasks are acknowledged late and run again when their worker was lost mid-task
+    (`velferd.jobs.recovery`); any other is then failed with the reason, for a person to retry.
     Names are global and unique; prefix them with the plugin id (``nav_split.weekly_agendas``)."""
 
     name: str

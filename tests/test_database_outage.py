@@ -81,11 +81,13 @@ def test_postgresql_down_is_a_503_with_retry_after_and_the_app_serves_again_when
         assert client.get("/readyz").status_code == 200
 
 
-def test_a_locked_sqlite_file_is_a_503_and_serving_resumes_when_it_is_released(db_url, database, tmp_path):
+def test_a_locked_sqlite_file_is_a_503_and_serving_resumes_when_it_is_released(tmp_path):
+    """A SQLite file of its own (also under the PostgreSQL suite), held by another connection."""
+    db_url = f"sqlite:///{tmp_path / 'locked.sqlite3'}"
+    upgrade(create_app(app_config(db_url)))
+    database = Database(app_url=db_url, owner_url=db_url, backend="sqlite")
     with running_app(database, db_url, [], tmp_path / "instance", DATABASE_RETRY_AFTER_SECONDS=RETRY_AFTER,
                      SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.05}}) as app:
-        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            pytest.skip("a SQLite file lock; PostgreSQL outages are the test above")
         bergen = make_municipality(app, "bergen", plugins=())
         client = app.test_client()
         holder = sqlite3.connect(make_url(db_url).database, isolation_level=None)

@@ -140,3 +140,28 @@ def test_db_upgrade_with_a_login_the_database_refuses_says_so_in_one_line(tmp_pa
     assert PG_URL
     assert_one_line_error(velferd("db", "upgrade", tmp_path=tmp_path, VELFERD_MIGRATION_DATABASE_URL=NO_SUCH_ROLE),
                           "cannot connect to the database as the schema owner", "velferd_nobody")
+
+
+@pytest.mark.parametrize("command", ["worker", "beat"])
+def test_celery_worker_and_beat_refuse_a_database_behind_in_one_line(tmp_path, command):
+    path = sqlite_at(tmp_path, "0001_core")
+    env = clean_env(VELFERD_INSTANCE_PATH=str(tmp_path / "instance"), VELFERD_SQLITE_PATH=path,
+                    VELFERD_LOAD_PLUGIN_ENTRY_POINTS="false", VELFERD_REDIS_URL="redis://127.0.0.1:1/0")
+    celery = Path(sys.executable).with_name("celery")
+    result = subprocess.run([str(celery), "-A", "velferd.worker", command], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert_refused(result, "branch velferd up to", "run `velferd db upgrade` first")
+
+
+@pytest.mark.postgres
+def test_the_app_role_may_read_but_not_change_the_schema_revision(database):
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database.app_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.scalars(sa.text("select version_num from alembic_version")).all()
+            with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+                connection.execute(sa.text("update alembic_version set version_num = version_num"))
+    finally:
+        engine.dispose()

@@ -71,15 +71,7 @@ def db_upgrade():
     """Apply all migrations (core and plugins) as the schema owner."""
     from flask import current_app
 
-    from velferd.database_outage import connection_failure_reason, is_database_unavailable
-
-    try:
-        migrate.upgrade(current_app)
-    except sa.exc.DBAPIError as error:
-        if not is_database_unavailable(error):
-            raise
-        raise click.ClickException("cannot connect to the database as the schema owner "
-                                   f"(VELFERD_MIGRATION_DATABASE_URL): {connection_failure_reason(error)}") from None
+    migrate.upgrade(current_app)  # a database it cannot reach is one line (VelferdCommand.invoke)
     click.echo("database is at " + ", ".join(migrate.current_heads(current_app)))
 
 
@@ -319,6 +311,21 @@ class VelferdCommand(FlaskGroup):
             if problem:
                 raise click.ClickException(problem)
         return name, command, rest
+
+    def invoke(self, ctx: click.Context):
+        """A database that cannot be reached, or refuses the login, mid-command is one line naming
+        the setting to check (the schema owner's for ``velferd db``), not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except sa.exc.DBAPIError as error:
+            from velferd.database_outage import connection_failure_reason, is_database_unavailable
+
+            if not is_database_unavailable(error):
+                raise
+            who = "as the schema owner (VELFERD_MIGRATION_DATABASE_URL)" if ctx.invoked_subcommand == "db" \
+                else "(VELFERD_DATABASE_URL)"
+            raise click.ClickException(f"cannot connect to the database {who}: "
+                                       f"{connection_failure_reason(error)}") from None
 
 
 def _leaf(ctx: click.Context, command: click.Command | None, args: list[str]) -> click.Command | None:

@@ -165,3 +165,21 @@ def test_the_app_role_may_read_but_not_change_the_schema_revision(database):
                 connection.execute(sa.text("update alembic_version set version_num = version_num"))
     finally:
         engine.dispose()
+
+
+def test_a_database_a_newer_version_migrated_is_served_during_a_rolling_deploy(tmp_path):
+    """A revision this version does not know was written by a newer one (a rolling deploy, a
+    rollback): migrations keep the previous version working, so it starts and stays ready."""
+    import sqlite3
+
+    from velferd.migrate import current_heads
+
+    path = sqlite_at(tmp_path)
+    core_head = next(h for h in current_heads(create_app({"SQLITE_PATH": path, "LOAD_PLUGIN_ENTRY_POINTS": False})))
+    with sqlite3.connect(path) as connection:
+        connection.execute("update alembic_version set version_num = '9999_from_the_future' where version_num = ?",
+                           (core_head,))
+    result = start("velferd.wsgi", tmp_path, VELFERD_SQLITE_PATH=path, VELFERD_LOAD_PLUGIN_ENTRY_POINTS="false")
+    assert result.returncode == 0, result.stderr
+    app = create_app({"SQLITE_PATH": path, "LOAD_PLUGIN_ENTRY_POINTS": False})
+    assert app.test_client().get("/readyz").json == {"status": "ok", "database": "ok", "schema": "ok"}

@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from flask import Flask
 from sqlalchemy.engine import make_url
 
@@ -60,11 +60,8 @@ def pending_schema(app: Flask, connection: sa.Connection) -> str | None:
         return (f"the database role of VELFERD_DATABASE_URL may not read alembic_version in {where}, so the "
                 f"schema cannot be checked: {UPGRADE_FIRST} (it grants the app role read access)")
     script = _scripts(app)
-    unknown = sorted(revision for revision in current if not _known(script, revision))
-    if unknown:
-        return (f"the database {where} has revision {', '.join(unknown)}, which this version of Velferd does not "
-                "know (migrated by a newer version, or by a plugin that is not installed)")
-    pending = [_describe_head(script, head) for head in sorted(script.get_heads()) if head not in current]
+    pending = [_describe_head(script, head) for head in sorted(script.get_heads())
+               if _behind(script, head, set(current))]
     if pending:
         return (f"the database {where} is not up to date with this version of Velferd (pending: "
                 f"{'; '.join(pending)}): {UPGRADE_FIRST}")
@@ -83,10 +80,22 @@ def _scripts(app: Flask) -> ScriptDirectory:
     return app.extensions["velferd.migration_scripts"]
 
 
+def _behind(script: ScriptDirectory, head: str, current: set[str]) -> bool:
+    """Whether the database lacks this version's `head`: it holds an older revision of that
+    branch, or nothing of it — unless it holds revisions this version does not know, which a newer
+    version wrote: then the old version keeps serving (a rolling deploy, a rollback; migrations
+    are written to keep the previous version working)."""
+    if head in current:
+        return False
+    known = {revision for revision in current if _known(script, revision)}
+    ancestors = {script_.revision for script_ in script.walk_revisions("base", head)}
+    return bool(known & ancestors) or known == current
+
+
 def _known(script: ScriptDirectory, revision: str) -> bool:
     try:
         return script.get_revision(revision) is not None
-    except RevisionError:
+    except CommandError:  # alembic's "Can't locate revision identified by …"
         return False
 
 

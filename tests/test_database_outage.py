@@ -120,3 +120,15 @@ def test_sql_the_database_rejects_is_not_an_outage():
 
 def test_a_refused_connection_is_an_outage():
     assert is_database_unavailable(_error("select 1", "postgresql+psycopg://root@127.0.0.1:1/x?connect_timeout=1"))
+
+
+def test_a_pool_with_no_connection_free_is_an_outage(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'busy.sqlite3'}", poolclass=sa.pool.QueuePool,
+                              pool_size=1, max_overflow=0, pool_timeout=0.01)
+    try:
+        with engine.connect():
+            with pytest.raises(sa.exc.TimeoutError) as busy:
+                engine.connect()
+        assert is_database_unavailable(busy.value)
+    finally:
+        engine.dispose()

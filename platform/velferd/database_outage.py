@@ -2,8 +2,8 @@
 again", not a 500 that says "quote this incident".
 
 While PostgreSQL restarts, fails over or refuses connections, every request fails with the
-driver's ``OperationalError`` or ``InterfaceError``; nothing the caller sent is wrong and nothing
-in the code is, so the answer is 503 with ``Retry-After`` (``VELFERD_DATABASE_RETRY_AFTER_SECONDS``).
+driver's ``OperationalError`` or ``InterfaceError`` (or waits in vain for a pooled connection while
+they are all busy); nothing the caller sent is wrong and nothing in the code is, so the answer is 503 with ``Retry-After`` (``VELFERD_DATABASE_RETRY_AFTER_SECONDS``).
 Recovery needs no code here: the failed request's session is rolled back, and the pool tests a
 connection before lending it (``pool_pre_ping``), so the first request after the database is back
 gets a fresh one. SQL the database rejects (``no such table``, a syntax error) is not an outage and
@@ -28,6 +28,8 @@ def is_database_unavailable(error: BaseException) -> bool:
     """True when `error` (or what it wraps, e.g. a 500 raised while handling it) says the
     database could not be reached or lost the connection, rather than that the SQL is wrong."""
     error = getattr(error, "original_exception", None) or error
+    if isinstance(error, exc.TimeoutError):
+        return True  # every pooled connection is busy: the database is there, but not for us just now
     if not isinstance(error, (exc.OperationalError, exc.InterfaceError)):
         return False
     if error.connection_invalidated or isinstance(error, exc.InterfaceError):

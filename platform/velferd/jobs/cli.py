@@ -62,7 +62,8 @@ def jobs_retry(job_id, slug):
               help="seconds a pending job must have waited (default: JOBS_SWEEP_PENDING_AFTER_SECONDS)")
 @with_appcontext
 def jobs_sweep(pending_after):
-    """Send the jobs that never reached the broker (or, without one, run them here)."""
+    """Send the jobs that never reached a worker (or, without a broker, run them here), recover
+    those whose worker died, and ask for the deliveries nobody will make — as beat does."""
     from velferd.jobs.sweeper import sweep
 
     click.echo(f"sent {sweep(pending_after=pending_after)} job(s)")

@@ -307,6 +307,18 @@ def test_only_the_operator_may_block_a_plugin(app, client, bergen):
     assert hello(client, bergen).status_code == 200
 
 
+@pytest.mark.parametrize("method, path, body", [
+    ("post", "/api/operator/tenants", {"slug": "x"}),
+    ("put", "/api/operator/plugins/example/block", {}),
+    ("get", "/api/operator/login-events?limit=nonsense", None),
+])
+def test_a_stranger_is_told_to_log_in_before_anything_about_the_input(app, method, path, body):
+    """An invalid body or query to an operator route is a 401 for a stranger, not a 422 that
+    describes what the route would accept."""
+    r = getattr(app.test_client(), method)(path, json=body)
+    assert r.status_code == 401, r.json
+
+
 @pytest.mark.parametrize("plugin_id, body, status", [
     ("nope", {"reason": "x"}, 404), ("example", {}, 422), ("example", {"reason": ""}, 422),
 ])

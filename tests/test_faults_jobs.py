@@ -32,8 +32,7 @@ from tests.databases import app_config
 from tests.helpers import make_municipality
 from tests.many_payers import add_payers
 from tests.plugins.example import ExamplePlugin
-from tests.postgres_cluster import PostgresCluster
-from tests.test_database_outage import migrated_on
+from tests.test_database_outage import migrated_on, own_cluster  # noqa: F401  (own_cluster: a fixture)
 from velferd import create_app
 from velferd.db import db
 from velferd.models import Invoice, InvoiceRun, JobRun
@@ -284,15 +283,6 @@ def test_a_worker_killed_while_delivering_and_restarted_delivers_every_invoice(
              "every delivery to finish", timeout=RECOVERY_BOUND)
     assert_billed_and_delivered_once(web_app, town, smtp_server, resent_at_the_kill=1)
     assert_every_job_ended_well(web_app, town)
-
-
-@pytest.fixture
-def own_cluster():
-    cluster = PostgresCluster().start()
-    try:
-        yield cluster
-    finally:
-        cluster.remove()
 
 
 def test_postgresql_crashed_mid_invoice_run_the_run_and_every_delivery_finish_once_it_is_back(

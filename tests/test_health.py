@@ -102,3 +102,13 @@ def test_readyz_answers_503_naming_the_pending_migrations_of_a_database_behind_t
     assert "run `velferd db upgrade` first" in r.json["schema"]
     upgrade(app)
     assert app.test_client().get("/readyz").json == {"status": "ok", "database": "ok", "schema": "ok"}
+
+
+def test_readyz_does_not_show_where_the_database_is(tmp_path):
+    """Anyone who reaches the app may read /readyz: the schema problem, not the database's URL."""
+    path = tmp_path / "empty.sqlite3"
+    path.touch()
+    r = create_app(_config(f"sqlite:///{path}")).test_client().get("/readyz")
+    assert r.status_code == 503
+    assert r.json["schema"] == "the database has no tables yet: run `velferd db upgrade` first"
+    assert str(tmp_path) not in r.get_data(as_text=True)

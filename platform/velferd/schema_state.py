@@ -43,18 +43,19 @@ def schema_problem(app: Flask) -> str | None:
     with app.app_context():
         try:
             with db.engine.connect() as connection:
-                return pending_schema(app, connection)
+                return pending_schema(app, connection, f"the database {_where(app)}")
         except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
             return f"cannot connect to the database {_where(app)}: {connection_failure_reason(error)}; " \
                    "check VELFERD_DATABASE_URL"
 
 
-def pending_schema(app: Flask, connection: sa.Connection) -> str | None:
+def pending_schema(app: Flask, connection: sa.Connection, where: str = "the database") -> str | None:
     """One sentence naming what `velferd db upgrade` would still apply (each branch — the core's,
-    a plugin's — whose head the database lacks), or None when it is at every installed head."""
-    where = _where(app)
+    a plugin's — whose head the database lacks), or None when it is at every installed head.
+    `where` names the database: its URL without the password for an operator's console, the
+    default for ``/readyz``, which anyone who can reach the app may read."""
     if not sa.inspect(connection).has_table("alembic_version"):
-        return f"the database {where} has no tables yet: {UPGRADE_FIRST}"
+        return f"{where} has no tables yet: {UPGRADE_FIRST}"
     current = _current_heads(connection)
     if current is None:
         return (f"the database role of VELFERD_DATABASE_URL may not read alembic_version in {where}, so the "
@@ -63,7 +64,7 @@ def pending_schema(app: Flask, connection: sa.Connection) -> str | None:
     pending = [_describe_head(script, head) for head in sorted(script.get_heads())
                if _behind(script, head, set(current))]
     if pending:
-        return (f"the database {where} is not up to date with this version of Velferd (pending: "
+        return (f"{where} is not up to date with this version of Velferd (pending: "
                 f"{'; '.join(pending)}): {UPGRADE_FIRST}")
     return None
 

@@ -76,6 +76,16 @@ def test_errors_are_documented_as_the_api_sends_them(every_plugin_world):
         assert operation["responses"]["default"] == {"$ref": "#/components/responses/DEFAULT_ERROR"}, path
 
 
+def test_every_operation_documents_the_503_a_database_outage_answers(every_plugin_world):
+    """tests/test_database_outage.py shows the 503 with Retry-After; a client reading the
+    document must learn that it may come, and when to try again."""
+    for method, path, operation in operations(every_plugin_world.document):
+        unavailable = operation["responses"].get("503")
+        assert unavailable is not None, f"{method.upper()} {path}: no 503 documented"
+        assert "Retry-After" in unavailable["headers"], path
+        assert unavailable["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
 def test_decimals_are_documented_as_the_strings_they_are(every_plugin_world):
     world = every_plugin_world
     properties = world.document["components"]["schemas"]["Invoice"]["properties"]

@@ -26,6 +26,12 @@ from marshmallow import fields
 from velferd.plugins.manager import PluginRegistry
 
 AUTHENTICATED = [{"bearer": []}, {"session": []}]
+#: Any operation may meet a database that cannot be reached (velferd.database_outage).
+DATABASE_UNAVAILABLE = {
+    "description": "The database cannot be reached for now; try again after Retry-After seconds",
+    "headers": {"Retry-After": {"description": "seconds to wait before trying again", "schema": {"type": "integer"}}},
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
 DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 HTTP_METHODS = ("get", "put", "post", "patch", "delete")
 
@@ -50,8 +56,8 @@ class VelferdApi(Api):
 
 class OperationFacts(BasePlugin):
     """Gives every operation an ``operationId`` (its Flask endpoint, with the method when the
-    endpoint serves several) and its ``security`` (token or session) unless the view declared
-    its own. Summaries come from the views' docstrings; tests/test_openapi.py requires one."""
+    endpoint serves several), its ``security`` (token or session) unless the view declared
+    its own, and the 503 with ``Retry-After`` that a database outage answers. Summaries come from the views' docstrings; tests/test_openapi.py requires one."""
 
     def operation_helper(self, path=None, operations=None, **kwargs) -> None:
         rule = kwargs.get("rule")
@@ -63,6 +69,7 @@ class OperationFacts(BasePlugin):
                 continue
             operation.setdefault("operationId", f"{rule.endpoint}.{method}" if several else rule.endpoint)
             operation.setdefault("security", AUTHENTICATED)
+            operation.setdefault("responses", {}).setdefault("503", DATABASE_UNAVAILABLE)
 
 
 def _decimal_as_string(self, field: fields.Field, ret: dict, **kwargs) -> dict:

@@ -7,6 +7,7 @@ crashed under the running app. SQLite: the file held by another connection's exc
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 import pytest
@@ -18,6 +19,7 @@ from tests.helpers import make_municipality
 from tests.postgres_cluster import PostgresCluster
 from velferd import create_app
 from velferd.database_outage import is_database_unavailable
+from velferd.jobs.embedded_sweeper import EXTENSION as EMBEDDED_SWEEPER
 from velferd.migrate import upgrade
 
 RETRY_AFTER = 7
@@ -132,3 +134,26 @@ def test_a_pool_with_no_connection_free_is_an_outage(tmp_path):
         assert is_database_unavailable(busy.value)
     finally:
         engine.dispose()
+
+
+def test_the_embedded_sweeper_says_in_one_line_that_the_database_is_out_of_reach(tmp_path, caplog):
+    """An outage is expected and passes: the web process's sweeper logs one line per interval,
+    not a traceback each time, and sweeps again when the file is free."""
+    db_url = f"sqlite:///{tmp_path / 'locked.sqlite3'}"
+    upgrade(create_app(app_config(db_url)))
+    database = Database(app_url=db_url, owner_url=db_url, backend="sqlite")
+    with running_app(database, db_url, [], tmp_path / "instance", JOBS_EMBEDDED_SWEEP_INTERVAL_SECONDS=60,
+                     SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 0.05}}) as app:
+        sweeper = app.extensions[EMBEDDED_SWEEPER]
+        holder = sqlite3.connect(make_url(db_url).database, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            with caplog.at_level(logging.WARNING, logger="velferd.jobs.embedded_sweeper"):
+                assert sweeper.sweep_once() == 0
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        (record,) = [r for r in caplog.records if r.name == "velferd.jobs.embedded_sweeper"]
+        assert "database cannot be reached" in record.getMessage()
+        assert record.exc_info is None
+        assert sweeper.sweep_once() == 0  # nothing due, and no error once the lock is gone

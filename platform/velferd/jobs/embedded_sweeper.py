@@ -25,6 +25,7 @@ import threading
 
 from flask import Flask
 
+from velferd.database_outage import is_database_unavailable
 from velferd.db import db
 from velferd.redaction import redacting_logger
 
@@ -75,8 +76,12 @@ class EmbeddedSweeper:
         with self.app.app_context():
             try:
                 return sweep()
-            except Exception:
-                log.exception("embedded sweeper: the sweep failed; trying again in %s s", self.interval)
+            except Exception as error:
+                if is_database_unavailable(error):  # expected while it is down: one line, no traceback
+                    log.warning("embedded sweeper: the database cannot be reached; trying again in %s s",
+                                self.interval)
+                else:
+                    log.exception("embedded sweeper: the sweep failed; trying again in %s s", self.interval)
                 db.session.rollback()
                 return 0
 

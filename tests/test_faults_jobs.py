@@ -285,11 +285,13 @@ def test_a_worker_killed_while_delivering_and_restarted_delivers_every_invoice(
     assert_every_job_ended_well(web_app, town)
 
 
-def test_postgresql_crashed_mid_invoice_run_the_run_and_every_delivery_finish_once_it_is_back(
-        own_cluster, own_redis, smtp_server, processes, tmp_path, monkeypatch):
-    """The run's worker loses its database (an immediate shutdown: a crash, its unflushed commits
-    gone): the job is left running with a heartbeat that stopped, and once PostgreSQL is back it is
-    sent again and resumes, writing the invoices the crash took back with their numbers."""
+@pytest.mark.parametrize("how", ["fast", "immediate"], ids=["stopped", "crashed"])
+def test_postgresql_stopped_or_crashed_mid_invoice_run_the_run_and_every_delivery_finish_once_it_is_back(
+        how, own_cluster, own_redis, smtp_server, processes, tmp_path, monkeypatch):
+    """The run's worker loses its database — stopped by an operator (its sessions ended) or crashed
+    (an immediate shutdown, its unflushed commits gone): the job is left running with a heartbeat
+    that stopped, and once PostgreSQL is back it is sent again and resumes, writing the invoices
+    the outage took back with their numbers."""
     database = migrated_on(own_cluster)
     config = fault_config(database.app_url, database.owner_url, own_redis, smtp_server, tmp_path, monkeypatch)
     app = create_app(config, plugins=[ExamplePlugin()])
@@ -301,7 +303,7 @@ def test_postgresql_crashed_mid_invoice_run_the_run_and_every_delivery_finish_on
         beat(config, tmp_path, processes).wait_for_log("beat: Acquired lock")
 
         start_a_run_and_wait_until_it_is_midway(app, client, town)
-        own_cluster.stop("immediate")
+        own_cluster.stop(how)
         own_cluster.start()
 
         # bound: the heartbeat timeout (3 s) + a sweep (1 s) once PostgreSQL is back, then the rest
@@ -310,7 +312,7 @@ def test_postgresql_crashed_mid_invoice_run_the_run_and_every_delivery_finish_on
         assert_billed_and_delivered_once(app, town, smtp_server)
         assert_every_job_ended_well(app, town)
         (run_job,) = [job for job in jobs(app, town) if job.task == "billing.monthly_run"]
-        assert run_job.attempts >= 2, "the crash interrupted the run"
+        assert run_job.attempts >= 2, "the outage interrupted the run"
     finally:
         with app.app_context():
             db.engine.dispose()

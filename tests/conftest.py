@@ -19,6 +19,10 @@ from tests.databases import app_config as _config
 from tests.helpers import make_municipality
 from tests.plugins.example import ExamplePlugin
 
+#: Fixtures shared by several modules without importing them by name: a PostgreSQL cluster of
+#: a test's own (`own_cluster`).
+pytest_plugins = ["tests.postgres_cluster"]
+
 __all__ = ["APP_ROLE", "PG_URL", "Database", "_config"]  # imported by test modules and plugin conftests
 
 REDIS_URL = os.environ.get("VELFERD_TEST_REDIS_URL")

@@ -14,7 +14,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
+
 from tests.celery_processes import free_port
+from tests.databases import APP_ROLE, Database, app_config
+from velferd import create_app
+from velferd.migrate import upgrade
 
 PG_BIN = Path(os.environ.get("VELFERD_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 SYSTEM_USER = "postgres"
@@ -57,3 +63,25 @@ class PostgresCluster:
         result = subprocess.run(_as_postgres(*command), capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"{Path(command[0]).name} failed: {result.stdout}{result.stderr}")
+
+
+@pytest.fixture
+def own_cluster():
+    """A started cluster of the test's own, removed afterwards whatever the test did to it."""
+    cluster = PostgresCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+def migrated_on(cluster: PostgresCluster) -> Database:
+    """A `velferd` database on `cluster`, migrated as its owner, with the app role under RLS."""
+    admin = sa.create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text("CREATE DATABASE velferd"))
+        connection.execute(sa.text(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS"))
+    admin.dispose()
+    owner_url, app_url = cluster.url("velferd"), cluster.url("velferd", APP_ROLE)
+    upgrade(create_app(app_config(app_url, owner_url)))
+    return Database(app_url=app_url, owner_url=owner_url, backend="postgresql")

@@ -14,9 +14,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from tests.databases import APP_ROLE, Database, app_config, running_app
+from tests.databases import Database, app_config, running_app
 from tests.helpers import make_municipality
-from tests.postgres_cluster import PostgresCluster
+from tests.postgres_cluster import migrated_on
 from velferd import create_app
 from velferd.database_outage import is_database_unavailable
 from velferd.jobs.embedded_sweeper import EXTENSION as EMBEDDED_SWEEPER
@@ -35,26 +35,6 @@ def assert_unavailable(response) -> None:
 
 def login(client, email="caseworker@bergen.test", password="correct horse battery"):
     return client.post("/api/auth/login", json={"email": email, "password": password})
-
-
-@pytest.fixture
-def own_cluster():
-    cluster = PostgresCluster().start()
-    try:
-        yield cluster
-    finally:
-        cluster.remove()
-
-
-def migrated_on(cluster: PostgresCluster) -> Database:
-    admin = sa.create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text("CREATE DATABASE velferd"))
-        connection.execute(sa.text(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS"))
-    admin.dispose()
-    owner_url, app_url = cluster.url("velferd"), cluster.url("velferd", APP_ROLE)
-    upgrade(create_app(app_config(app_url, owner_url)))
-    return Database(app_url=app_url, owner_url=owner_url, backend="postgresql")
 
 
 @pytest.mark.postgres

@@ -32,7 +32,7 @@ from tests.databases import app_config
 from tests.helpers import make_municipality
 from tests.many_payers import add_payers
 from tests.plugins.example import ExamplePlugin
-from tests.test_database_outage import migrated_on, own_cluster  # noqa: F401  (own_cluster: a fixture)
+from tests.postgres_cluster import migrated_on
 from velferd import create_app
 from velferd.db import db
 from velferd.models import Invoice, InvoiceRun, JobRun

@@ -62,6 +62,18 @@ def test_the_billing_profile_has_defaults_and_refuses_disagreeing_vat(client, be
     assert client.put(url, json={"payment_terms_days": 20}, headers=bergen.caseworker.headers).status_code == 403
 
 
+def test_a_danish_profile_refuses_an_account_peppol_cannot_carry(app, client):
+    from tests.helpers import make_municipality
+
+    odense = make_municipality(app, "odense")
+    url, finance = odense.url("/billing-profile"), odense.finance.headers
+    r = client.put(url, json={"bank_account": "12345678901234567"}, headers=finance)
+    assert r.status_code == 422 and "reg.nr" in r.json["fields"]["bank_account"][0], r.json
+    assert client.get(url, headers=finance).json["bank_account"] is None  # nothing half-written
+    r = client.put(url, json={"bank_account": "0040 0440116243"}, headers=finance)
+    assert r.status_code == 200, r.json
+
+
 def test_issued_invoices_keep_the_profile_they_were_issued_with(client, setup):
     client.put(setup.url("/billing-profile"), json={"payment_terms_days": 14}, headers=setup.finance)
     run_period(client, setup)

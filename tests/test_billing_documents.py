@@ -242,6 +242,48 @@ def test_payment_means_is_credit_transfer_to_the_account_with_the_invoice_number
     assert text(euro, "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID") == "NO9386011117947"
 
 
+# The Danish national rules from OpenPEPPOL's PEPPOL-EN16931-UBL.sch, as they read there.
+DK_R_005_ALLOWED = " 1 10 31 42 48 49 50 58 59 93 97 "
+
+
+def assert_danish_payment_rules(root) -> None:
+    """DK-R-005: "For Danish suppliers the following Payment means codes are allowed: 1, 10, 31, 42,
+    48, 49, 50, 58, 59, 93 and 97"; DK-R-006: "bank account and registration account is mandatory
+    if payment means is 31 or 42"; BR-61: the account is there for 30 and 58."""
+    for means in root.xpath("cac:PaymentMeans", namespaces=NS):
+        code = text(means, "cbc:PaymentMeansCode")
+        assert f" {code} " in DK_R_005_ALLOWED, f"DK-R-005: payment means {code}"
+        assert text(means, "cac:PayeeFinancialAccount/cbc:ID").strip()
+        if code in ("31", "42"):
+            assert text(means, "cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID").strip(), "DK-R-006"
+
+
+@pytest.mark.parametrize("account,code,number,branch", [
+    ("DK5000400440116243", "31", "0440116243", "0040"),
+    ("0040 0440116243", "31", "0440116243", "0040"),
+    ("1551-12345678", "31", "12345678", "1551"),
+    ("DE89370400440532013000", "58", "DE89370400440532013000", None),
+])
+def test_danish_invoices_pass_dk_r_005_and_006_with_the_reg_nr_as_branch(account, code, number, branch):
+    root = parsed(odense_invoice(bank_account=account))
+    assert_danish_payment_rules(root)
+    assert text(root, "cac:PaymentMeans/cbc:PaymentMeansCode") == code
+    assert text(root, "cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID") == number
+    assert count(root, "cac:PaymentMeans/cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID") \
+        == (1 if branch else 0)
+    if branch:
+        assert text(root, "cac:PaymentMeans/cac:PayeeFinancialAccount/cac:FinancialInstitutionBranch/cbc:ID") == branch
+    valid, errors = validate_xsd(ubl_xml(odense_invoice(bank_account=account)))
+    assert valid, errors
+
+
+def test_norwegian_invoices_keep_credit_transfer_and_a_valid_supplier_vat_number():
+    root = parsed(bergen_invoice(vat_category="S", vat_rate=Decimal("25")))
+    assert text(root, "cac:PaymentMeans/cbc:PaymentMeansCode") == "30"
+    vat_id = text(root, "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID")
+    assert vat_id.startswith("NO") and vat_id.endswith("MVA") and len(vat_id) == 14  # NO-R-001
+
+
 def test_no_empty_element_is_written_when_details_are_missing():
     bare = dataclasses.replace(NAV_ALTA, address=None, postal_code=None, city=None, email=None)
     root = parsed(bergen_invoice(buyer=bare, bank_account=None, note=None))
@@ -273,7 +315,14 @@ def test_credit_note_is_a_ubl_credit_note_381_referring_to_the_invoice():
     assert count(root, "cac:CreditNoteLine") == 3 and count(root, "cac:InvoiceLine") == 0
     assert root.xpath("cac:CreditNoteLine/cbc:CreditedQuantity/text()", namespaces=NS) == ["1", "15", "2"]
     assert text(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == "17500.53"  # positive: it is a credit note
-    assert text(root, "cac:PaymentMeans/cbc:PaymentDueDate") == "2025-05-10"
+
+
+@pytest.mark.parametrize("doc", [bergen_credit_note(), odense_invoice(kind="credit_note", credited_number=2)],
+                         ids=["NO", "DK"])
+def test_a_credit_note_carries_no_payment_request(doc):
+    root = parsed(doc)
+    assert count(root, "cac:PaymentMeans") == 0 and count(root, "cac:PaymentTerms") == 0
+    assert count(root, "//cbc:PaymentDueDate") == 0 and count(root, "cbc:DueDate") == 0
 
 
 def test_only_one_document_note_joins_the_credit_reason_and_the_note():

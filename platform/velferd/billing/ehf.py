@@ -22,9 +22,12 @@ room, and why:
 * **Case reference** is the line object identifier (BT-128, ``DocumentReference`` with type
   code 130) and also the line note, which most receiving systems show. Nothing else about the
   case goes into the file: no name, no national id.
-* **Payment** is credit transfer (30), or SEPA credit transfer (58) for an IBAN in EUR, with the
-  bank account and the invoice number as the payment reference; without a bank account there is
-  no ``PaymentMeans`` (BR-61 would require the account).
+* **Payment** (invoices only; a credit note carries no payment request, so neither
+  ``PaymentMeans`` nor ``PaymentTerms``) is chosen per seller country by
+  :mod:`velferd.billing.payment_means`: credit transfer (30) in Norway, or SEPA credit transfer
+  (58) for an IBAN in EUR; in Denmark code 31 with the reg.nr as the branch (DK-R-005/006). The
+  invoice number is the payment reference; without a bank account there is no ``PaymentMeans``
+  (BR-61 would require the account).
 * One document-level ``Note`` at most (PEPPOL-EN16931-R002): the credit reason and the note are
   joined into it. No empty element is ever written (PEPPOL-EN16931-R008).
 * The header invoice period covers every line's period (PEPPOL-EN16931-R110/R111 require the
@@ -40,6 +43,7 @@ from lxml import etree
 from velferd.billing.document import (
     EXEMPT, OUTSIDE_SCOPE, DocumentLine, InvoiceDocument, Party, plain_decimal, round_money,
 )
+from velferd.billing.payment_means import payment_means_for
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -124,8 +128,9 @@ class _UblWriter:
         self._party(_cac(root, "AccountingSupplierParty"), doc.seller, seller=True)
         self._party(_cac(root, "AccountingCustomerParty"), doc.buyer, seller=False)
         self._payment_means(root)
-        _cbc(_cac(root, "PaymentTerms"), "Note",
-             _PAYMENT_TERMS.get(doc.seller.country, _PAYMENT_TERMS["NO"]).format(days=doc.payment_terms_days))
+        if not self.credit:
+            _cbc(_cac(root, "PaymentTerms"), "Note",
+                 _PAYMENT_TERMS.get(doc.seller.country, _PAYMENT_TERMS["NO"]).format(days=doc.payment_terms_days))
         self._tax_total(root)
         self._monetary_total(root)
         for line in doc.lines:
@@ -172,16 +177,20 @@ class _UblWriter:
 
     # ---- payment ---------------------------------------------------------------------------------
     def _payment_means(self, root) -> None:
-        account = (self.doc.bank_account or "").replace(" ", "").replace(".", "")
-        if not account:
-            return
-        is_iban = account[:2].isalpha()
-        means = _cac(root, "PaymentMeans")
-        _cbc(means, "PaymentMeansCode", "58" if is_iban and self.doc.currency == "EUR" else "30")
+        """How to pay, for an invoice only: a credit note carries no payment request."""
         if self.credit:
-            _cbc(means, "PaymentDueDate", self.doc.due_date.isoformat())
+            return
+        chosen = payment_means_for(self.doc.bank_account, seller_country=self.doc.seller.country,
+                                   currency=self.doc.currency)
+        if chosen is None:
+            return
+        means = _cac(root, "PaymentMeans")
+        _cbc(means, "PaymentMeansCode", chosen.code)
         _cbc(means, "PaymentID", self.doc.number)
-        _cbc(_cac(means, "PayeeFinancialAccount"), "ID", account)
+        account = _cac(means, "PayeeFinancialAccount")
+        _cbc(account, "ID", chosen.account)
+        if chosen.branch:
+            _cbc(_cac(account, "FinancialInstitutionBranch"), "ID", chosen.branch)
 
     # ---- VAT and totals --------------------------------------------------------------------------
     def _tax_category(self, parent, name: str, *, with_reason: bool) -> None:

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import sqlalchemy as sa
 
 from velferd import audit
+from velferd.billing.payment_means import payment_means_for
 from velferd.db import db
 from velferd.errors import ValidationFailed
 from velferd.models import BillingProfile, Tenant
@@ -33,9 +34,14 @@ def profile_for(tenant: Tenant) -> BillingProfile:
     return profile if profile is not None else BillingProfile(tenant_id=tenant.id, **_defaults(tenant))
 
 
-def _check(values: Mapping[str, Any]) -> None:
-    """What the schema cannot say field by field: the VAT fields must agree (EN 16931 BR-O/BR-E)."""
+def _check(values: Mapping[str, Any], country: str) -> None:
+    """What the schema cannot say field by field: the VAT fields must agree (EN 16931 BR-O/BR-E),
+    and the bank account must be one the country's PEPPOL rules can carry (DK-R-006)."""
     errors: dict[str, list[str]] = {}
+    try:
+        payment_means_for(values.get("bank_account"), seller_country=country, currency="")
+    except ValueError as refused:
+        errors["bank_account"] = [str(refused).removeprefix("bank_account: ")]
     category, rate = values["vat_category"], Decimal(values["vat_rate"])
     if category in ("O", "E") and rate != 0:
         errors["vat_rate"] = [f"VAT category {category} has no VAT: the rate must be 0."]
@@ -44,13 +50,13 @@ def _check(values: Mapping[str, Any]) -> None:
     if category == "S" and rate <= 0:
         errors["vat_rate"] = ["Standard-rated VAT needs a rate above 0."]
     if errors:
-        raise ValidationFailed("the billing profile's VAT fields do not agree", errors)
+        raise ValidationFailed("the billing profile's fields do not agree", errors)
 
 
 def save_profile(tenant: Tenant, data: Mapping[str, Any]) -> BillingProfile:
     profile = db.session.scalar(sa.select(BillingProfile))
     values = {**_defaults(tenant), **({} if profile is None else _stored(profile)), **data}
-    _check(values)
+    _check(values, tenant.country)
     if profile is None:
         profile = BillingProfile()
         db.session.add(profile)

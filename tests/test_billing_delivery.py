@@ -90,6 +90,25 @@ def test_smtp_refusing_fails_the_invoice_with_the_error(app, client, bergen, smt
     assert len(smtp_server.messages) == 1
 
 
+def test_a_failed_delivery_retried_successfully_no_longer_says_it_failed(app, client, bergen, unreachable_smtp,
+                                                                          smtp_server):
+    app.config.update(unreachable_smtp.config)
+    setup = nav_only(client, bergen)
+    run_period(client, setup)
+    while delivery_job(app, bergen).state == "retrying":
+        run_delivery_again(app, bergen)
+    (failed,) = invoices(client, setup)
+    assert invoice(client, setup, failed["id"])["hold_reason"].startswith("Delivery failed")
+
+    app.config.update(smtp_server.config)  # the mail server is back
+    assert client.post(setup.url(f"/invoices/{failed['id']}/release"), headers=setup.finance).status_code == 200
+    detail = invoice(client, setup, failed["id"])
+    assert (detail["status"], detail["hold_reason"]) == ("sent", None)
+    (listed,) = invoices(client, setup)
+    assert (listed["status"], listed["hold_reason"]) == ("sent", None)
+    assert [a["outcome"] for a in detail["delivery_attempts"]][-1] == "sent"
+
+
 def test_smtp_unreachable_is_retried_then_failed_with_every_attempt_recorded(app, client, bergen, unreachable_smtp):
     app.config.update(unreachable_smtp.config)
     setup = nav_only(client, bergen)

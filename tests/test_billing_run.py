@@ -217,6 +217,22 @@ def test_payer_missing_details_is_held_with_a_reason_and_released_after_the_fix(
     assert again.status_code == 200 and len(smtp_server.messages) == 1
 
 
+def test_a_runs_counts_follow_a_held_invoice_that_is_released(app, client, bergen, smtp_server):
+    app.config.update(smtp_server.config)
+    setup = billing_town(client, bergen, payers=(CHILD_WELFARE, {**NAV, "invoice_email": None}))
+    run_period(client, setup)
+    (run,) = client.get(setup.url("/invoice-runs"), headers=setup.finance).json
+    assert (run["invoice_count"], run["held_count"]) == (1, 1)
+
+    client.put(setup.url(f"/units/{setup.units[NAV['name']]}"), json=NAV, headers=setup.finance)
+    held = by_payer(invoices(client, setup))[NAV["name"]]
+    assert client.post(setup.url(f"/invoices/{held['id']}/release"), headers=setup.finance).status_code == 200
+    after = client.get(setup.url(f"/invoice-runs/{run['id']}"), headers=setup.finance).json
+    assert (after["invoice_count"], after["held_count"]) == (2, 0)
+    (listed,) = client.get(setup.url("/invoice-runs"), headers=setup.finance).json
+    assert (listed["invoice_count"], listed["held_count"]) == (2, 0)
+
+
 def test_the_run_writes_a_finance_export_with_every_invoice_once(app, client, setup):
     run_period(client, setup)
     (run,) = client.get(setup.url("/invoice-runs"), headers=setup.finance).json

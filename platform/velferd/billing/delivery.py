@@ -112,6 +112,7 @@ def deliver_invoice(ctx: TaskContext, invoice_id: int) -> dict[str, Any]:
     invoice.sent_at = now
     if invoice.status in ("issued", "failed"):
         invoice.status = "sent"
+    invoice.hold_reason = None  # "Delivery failed: …" of an earlier try is no longer true
     return {"outcome": "sent", "channel": channel, "number": invoice.number, "attempt": attempt.attempt, **details}
 
 

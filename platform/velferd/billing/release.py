@@ -11,10 +11,11 @@ from velferd import audit
 from velferd.billing.holds import hold_reason
 from velferd.billing.issue import issue_or_hold, request_delivery
 from velferd.billing.profiles import profile_for
+from velferd.billing.run import recount_run
 from velferd.db import db
 from velferd.decisions import tenant_today
 from velferd.errors import Conflict
-from velferd.models import Invoice, Tenant, Unit, User
+from velferd.models import Invoice, InvoiceRun, Tenant, Unit, User
 from velferd.tenancy import get_owned
 
 
@@ -32,6 +33,14 @@ def release_invoice(tenant: Tenant, invoice: Invoice, actor: User | None = None)
     else:
         return invoice
     db.session.flush()
+    _recount_the_run_of(invoice)
     audit.record("invoice.released", "invoice", invoice.id, details={"number": invoice.number})
     request_delivery(invoice.id, tenant, actor)
     return invoice
+
+
+def _recount_the_run_of(invoice: Invoice) -> None:
+    """A held invoice was issued: its run no longer holds it (the run's counts follow)."""
+    run = db.session.get(InvoiceRun, invoice.run_id) if invoice.run_id is not None else None
+    if run is not None:
+        recount_run(run)

@@ -237,11 +237,18 @@ def _request_deliveries(tenant: Tenant, exported: list[ExportedRef], actor: User
 
 def _complete(run: InvoiceRun, plugins: list[str]) -> None:
     run.plugins = plugins
+    recount_run(run)
+    run.state, run.finished_at, run.error = "completed", utcnow(), None
+    db.session.commit()
+
+
+def recount_run(run: InvoiceRun) -> None:
+    """Set the run's counts from its invoices as they are now: ``held_count`` the held ones,
+    ``invoice_count`` the rest. Called when the run completes and whenever one of its invoices
+    leaves the held state (`release_invoice`), so the counts never report a hold that is gone."""
     counts = dict(db.session.execute(COUNTS_BY_STATUS, {"run_id": run.id}).all())
     run.held_count = counts.pop("held", 0)
     run.invoice_count = sum(counts.values())
-    run.state, run.finished_at, run.error = "completed", utcnow(), None
-    db.session.commit()
 
 
 def _record_failure(run: InvoiceRun, error: Exception) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from velferd.toolkit import FormSpec, RuleSpec, ValidationFailed, hookimpl
 
-from . import agendas, allocation, demo, followup
+from . import agendas, allocation, authority, demo, followup
 from .allocation import OUTCOMES
 from .assessment import Kartlegging
 from .decisions import ALLOCATION_RULE, GOVERNING_RULES, MEETING_OUTCOME_RULE, effective_decision
@@ -85,11 +85,14 @@ def velferd_case_transitioned(tenant, case, transition, from_state, actor):
 
 @hookimpl
 def velferd_decision_recorded(tenant, decision, actor):
-    """An override must name an outcome the plugin knows; a meeting's outcome closes its agenda item."""
+    """An override must name an outcome the plugin knows and keep the seed's two exceptions to
+    Forvaltning's authority (`authority`); a meeting's outcome closes its agenda item."""
     if decision.plugin != PLUGIN_ID or decision.rule not in GOVERNING_RULES:
         return
     if decision.outcome not in OUTCOMES:
         raise ValidationFailed("the override names an outcome this programme does not know: outcome",
                                {"outcome": [f"one of: {', '.join(OUTCOMES)}"]})
+    if decision.supersedes_id is not None:
+        authority.check_override(decision)
     if decision.rule == MEETING_OUTCOME_RULE and decision.supersedes_id is None:
         agendas.mark_decided(decision)

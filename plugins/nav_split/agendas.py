@@ -35,6 +35,8 @@ from velferd.toolkit import (
 )
 
 from .allocation import COOPERATION, FORUM, LEADER, LIVSMESTRING, NAV
+from .authority import FORUM_OUTCOME_RULE, require
+from .manifest import FORUM_DECIDE
 from .models import Agenda, AgendaItem
 
 KINDS = (FORUM, COOPERATION, LEADER)
@@ -147,8 +149,11 @@ def _scheduled_item(inputs, context: RuleContext) -> AgendaItem:
 
 
 def evaluate_outcome(inputs, context: RuleContext) -> Outcome:
-    """The meeting's conclusion as a decision with reasons (the hook then marks the item decided)."""
+    """The meeting's conclusion as a decision with reasons (the hook then marks the item decided).
+    Rusfaglig Forum's outcome is recorded only by the Forum's own roles (see `authority`)."""
     item = _scheduled_item(inputs, context)
+    if item.kind == FORUM:
+        require(FORUM_DECIDE, FORUM_OUTCOME_RULE)
     agenda = get_owned(Agenda, item.agenda_id)
     said = f"{MEETING_TITLES[item.kind]} in the week of {agenda.week_start.isoformat()} concluded: {inputs['summary'].strip()}"
     outcome = inputs["outcome"]

@@ -23,6 +23,7 @@ FOLLOW_UP = "nav_split:follow_up"                # record follow-up and the fina
 AGENDA_READ = "nav_split:agenda:read"
 AGENDA_BUILD = "nav_split:agenda:build"          # build the week's agendas on demand
 AGENDA_DECIDE = "nav_split:agenda:decide"        # record a meeting's outcome as a decision
+FORUM_DECIDE = "nav_split:forum:decide"          # record Rusfaglig Forum's outcome (the Forum's roles only)
 FORUM_READ = "nav_split:forum:read"
 DRAFT_NAV = "nav_split:forum:draft_nav"          # Spesialteamet in NAV: NAV cases
 DRAFT_LIVSMESTRING = "nav_split:forum:draft_livsmestring"  # Rusteamet: Livsmestring cases
@@ -34,7 +35,8 @@ SIGN_AS_FORVALTNING_HEAD = "nav_split:complaint:sign_forvaltning_head"
 _READ = ("cases:read", "persons:read", "decisions:read", "forms:read", "plugins:read", "units:read", "tokens:own")
 _FORVALTNING = (*_READ, "cases:write", "persons:write", "forms:submit", ASSESS, ALLOCATE, OVERRIDE,
                 ALLOCATION_READ, FOLLOW_UP, AGENDA_READ, AGENDA_BUILD, AGENDA_DECIDE, FORUM_READ)
-_FORUM = (*_READ, ALLOCATION_READ, AGENDA_READ, AGENDA_BUILD, AGENDA_DECIDE, FORUM_READ, COMPLAINT_PREPARE)
+_FORUM = (*_READ, ALLOCATION_READ, AGENDA_READ, AGENDA_BUILD, AGENDA_DECIDE, FORUM_DECIDE, FORUM_READ,
+          COMPLAINT_PREPARE)
 
 ROLES: dict[str, tuple[str, ...]] = {
     "forvaltning": _FORVALTNING,

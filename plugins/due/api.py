@@ -132,6 +132,14 @@ def record_vedtak(data, case_id):
     return vedtak
 
 
+@blp.get("/cases/<int:case_id>/vedtak")
+@requires(CASE_READ)
+@blp.response(200, VedtakSchema(many=True))
+def list_vedtak(case_id):
+    """The vedtak recorded on the case, oldest first: unit, date, reference and the period granted."""
+    return placement.vedtak_of(_case(case_id).id)
+
+
 # --- coordinators and absences ------------------------------------------------------------------------
 
 @blp.put("/cases/<int:case_id>/coordinator")

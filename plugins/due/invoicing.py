@@ -7,7 +7,9 @@ agreed extra resources on lines of their own.
   charged price × calendar days covered / days in the month (start day and end day both count),
   rounded to the øre, half up. A transfer splits the month between the two payers by days.
 * Each line has quantity 1 and the charged amount as its unit price, so the invoice total is the
-  exact sum of what is stated here; the description says how the amount was reached.
+  exact sum of what is stated here; the description says how the amount was reached, and names
+  the paying unit's vedtak reference — the case reference the payer knows (the core's line spec
+  has no field of its own for it, so it is in the line text).
 
 Whether the payer gets an internal invoice (child welfare, Agresso) or a sales order (NAV, Socio,
 through the finance export) follows from its unit's payer kind and delivery channel, which the
@@ -28,7 +30,8 @@ from velferd.toolkit import Case, InvoiceLine, InvoiceLineProvider, Tenant, db
 from .calendar import Span, days_in_month, months_of, whole_month
 from .extras import extras_of
 from .manifest import PLUGIN_ID
-from .models import PayerPeriod, Placement
+from .models import PayerPeriod, Placement, Vedtak
+from .placement import vedtak_of
 from .prices import part_of_month, percent_table, price_for_year
 
 ONE = Decimal("1")
@@ -38,13 +41,19 @@ def _kroner(amount: Decimal) -> str:
     return f"NOK {amount:,.2f}".replace(",", " ")
 
 
-def _charge(monthly: Decimal, month: Span, what: str, case_id: int) -> tuple[Decimal, str]:
+def _charge(monthly: Decimal, month: Span, what: str, case: str) -> tuple[Decimal, str]:
     label = f"{month.first.isoformat()}–{month.last.isoformat()}"
     if whole_month(month):
-        return monthly, f"DUE case {case_id}, {what} {label}: {_kroner(monthly)} a month"
+        return monthly, f"{case}, {what} {label}: {_kroner(monthly)} a month"
     total = days_in_month(month.first.year, month.first.month)
     amount = part_of_month(monthly, month.days, total)
-    return amount, f"DUE case {case_id}, {what} {label}: {month.days} of {total} days × {_kroner(monthly)} a month"
+    return amount, f"{case}, {what} {label}: {month.days} of {total} days × {_kroner(monthly)} a month"
+
+
+def _case_label(case_id: int, vedtak: list[Vedtak], unit_id: int) -> str:
+    """E.g. "DUE case 2, vedtak BV-2024/117": the latest vedtak the paying unit gave on the case."""
+    references = [v.reference for v in vedtak if v.unit_id == unit_id]
+    return f"DUE case {case_id}, vedtak {references[-1]}" if references else f"DUE case {case_id}"
 
 
 def lines_for(settings: Mapping[str, Any], start: dt.date, end: dt.date) -> list[InvoiceLine]:
@@ -61,19 +70,21 @@ def lines_for(settings: Mapping[str, Any], start: dt.date, end: dt.date) -> list
         payers = db.session.scalars(sa.select(PayerPeriod).where(PayerPeriod.case_id == placement.case_id)
                                     .order_by(PayerPeriod.starts_on, PayerPeriod.id)).all()
         extras = extras_of(placement.case_id)
+        vedtak = vedtak_of(placement.case_id)
         for payer in payers:
             paid = covered.overlap(payer.starts_on, payer.ends_on) if covered else None
             if paid is None:
                 continue
+            case = _case_label(placement.case_id, vedtak, payer.unit_id)
             for month in months_of(paid):
                 price = price_for_year(month.first.year, settings, table)
-                amount, text = _charge(price, month, f"monthly price {month.first.year}", placement.case_id)
+                amount, text = _charge(price, month, f"monthly price {month.first.year}", case)
                 lines.append(InvoiceLine(payer.unit_id, text, ONE, amount, month.first, month.last, placement.case_id))
             for extra in extras:
                 agreed = paid.overlap(extra.starts_on, extra.ends_on)
                 for month in months_of(agreed) if agreed else ():
                     amount, text = _charge(extra.monthly_amount, month, f"extra resources ({extra.description})",
-                                           placement.case_id)
+                                           case)
                     lines.append(InvoiceLine(payer.unit_id, text, ONE, amount, month.first, month.last,
                                              placement.case_id))
     return lines

@@ -60,7 +60,10 @@ class Placement(Base, TenantOwned):
 
 
 class Vedtak(Base, TenantOwned):
-    """The referring unit's formal decision (vedtak) on DUE for the youth; the unit pays."""
+    """The referring unit's formal decision (vedtak) on DUE for the youth; the unit pays. Only the
+    case's referring unit can give it: "Før oppstartsmøte skal det foreligge vedtak på DUE fra
+    innsøkende instans" (guideline 4.2). `valid_from`–`valid_to` is the period it grants (no end:
+    until further notice); its `reference` is the one the payer knows, printed on the invoice lines."""
 
     __tablename__ = "due_vedtak"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +71,8 @@ class Vedtak(Base, TenantOwned):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
     decided_on: Mapped[dt.date] = mapped_column(sa.Date)
     reference: Mapped[str] = mapped_column(sa.String(100))
+    valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -115,8 +120,11 @@ class Absence(Base, TenantOwned):
 
 
 class Transfer(Base, TenantOwned):
-    """Moving the case to another referring unit: after a held transfer meeting; on
-    disagreement it is on hold until a leader decides, and the old unit keeps paying."""
+    """Moving the case to another referring unit: after a held transfer meeting of its own ("et
+    overføringsmøte skal alltid finne sted i forkant av overføringen", guideline 4.4), with the
+    units' joint assessment of whether the move is in the youth's interest. On disagreement it is
+    on hold until the leaders of the units involved settle it ("Uenighet skal søkes løst mellom
+    ledelsen for de involverte tjenestene"), and the old unit keeps paying."""
 
     __tablename__ = "due_transfer"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,6 +135,10 @@ class Transfer(Base, TenantOwned):
     effective_on: Mapped[dt.date] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(20))  # completed | on_hold | rejected
     disagreement: Mapped[str | None] = mapped_column(sa.Text)
+    in_youths_interest: Mapped[bool | None]
+    interest_assessment: Mapped[str | None] = mapped_column(sa.Text)
+    from_unit_leader: Mapped[str | None] = mapped_column(sa.String(200))
+    to_unit_leader: Mapped[str | None] = mapped_column(sa.String(200))
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))

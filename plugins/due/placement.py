@@ -124,15 +124,32 @@ def record_vedtak(tenant: Tenant, case: Case, data: Mapping[str, Any], actor: Us
         raise Conflict(f"case {case.id} is {case.state}; a vedtak is recorded after the offer, before the start "
                        "meeting")
     unit = payer_unit(data.get("unit_id") or case.referring_unit_id, "unit_id")
+    if unit.id != case.referring_unit_id:
+        raise ValidationFailed("the vedtak must come from the referring unit (innsøkende instans) of the case",
+                               {"unit_id": [f"{unit.name} did not refer case {case.id}; guideline 4.2: «Før "
+                                            "oppstartsmøte skal det foreligge vedtak på DUE fra innsøkende instans»"]})
     if data["decided_on"] > tenant_today(tenant):
         raise ValidationFailed("the vedtak is dated in the future", {"decided_on": ["must not be after today"]})
+    start_on = placement_of(case.id).start_on
+    valid_from, valid_to = data.get("valid_from") or start_on, data.get("valid_to")
+    if valid_from > start_on:
+        raise ValidationFailed("the vedtak does not cover the start of the measure",
+                               {"valid_from": [f"must be on or before the start date {start_on.isoformat()}"]})
+    if valid_to is not None and valid_to < start_on:
+        raise ValidationFailed("the vedtak ends before the measure starts",
+                               {"valid_to": [f"must be on or after the start date {start_on.isoformat()}"]})
     vedtak = Vedtak(case_id=case.id, unit_id=unit.id, decided_on=data["decided_on"], reference=data["reference"],
-                    recorded_by_id=actor.id if actor else None)
+                    valid_from=valid_from, valid_to=valid_to, recorded_by_id=actor.id if actor else None)
     db.session.add(vedtak)
     db.session.flush()
     audit.record("due.vedtak_recorded", "due_vedtak", vedtak.id, person_id=case.person_id,
                  details={"unit_id": unit.id, "decided_on": vedtak.decided_on.isoformat()})
     return vedtak
+
+
+def vedtak_of(case_id: int) -> list[Vedtak]:
+    """Every vedtak recorded on the case, oldest first (a later one replaces an earlier)."""
+    return list(db.session.scalars(sa.select(Vedtak).where(Vedtak.case_id == case_id).order_by(Vedtak.id)))
 
 
 def payer_periods(case_id: int) -> list[PayerPeriod]:

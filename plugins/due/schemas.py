@@ -61,7 +61,12 @@ class VedtakCreateSchema(Strict):
     unit_id = fields.Integer(load_default=None, allow_none=True, validate=ID,
                              metadata={"description": "The unit that decided and pays; the referring unit if left out"})
     decided_on = fields.Date(required=True)
-    reference = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                              metadata={"description": "The referring unit's reference; printed on the invoice lines"})
+    valid_from = fields.Date(load_default=None, allow_none=True,
+                             metadata={"description": "First day the vedtak grants; the offered start date if left out"})
+    valid_to = fields.Date(load_default=None, allow_none=True,
+                           metadata={"description": "Last day the vedtak grants; until further notice if left out"})
 
 
 class VedtakSchema(ma.Schema):
@@ -70,6 +75,8 @@ class VedtakSchema(ma.Schema):
     unit_id = fields.Integer()
     decided_on = fields.Date()
     reference = fields.String()
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
     recorded_by_id = fields.Integer(allow_none=True)
     recorded_at = fields.DateTime()
 

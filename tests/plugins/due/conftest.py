@@ -8,11 +8,15 @@ plugin is registered the way the entry point would, by its module object.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import velferd_due
 
 from tests.databases import clean_database_url, migrated_database, running_app
 from tests.helpers import make_municipality
+
+from .flows import add_unit, eligible_case, move, ok, start_meeting, through_intake
 
 ROLES = ("tenant_admin", "caseworker", "leader", "auditor", "coordinator", "finance")
 
@@ -52,3 +56,18 @@ def alta(app):
 def kristiansand(app):
     """A municipality that has not enabled DUE."""
     return make_municipality(app, "kristiansand", roles=ROLES, plugins=())
+
+
+@pytest.fixture
+def units(client, bergen):
+    """Bergen's child welfare unit and two NAV offices, set up to pay."""
+    return {key: add_unit(client, bergen, key) for key in ("barnevern", "nav_arna", "nav_fana")}
+
+
+@pytest.fixture
+def running(client, bergen, units):
+    """A case started on 1 March 2025, child welfare paying (vedtak BV-2024/117)."""
+    case_id = eligible_case(client, bergen, units["barnevern"], dt.date(2006, 4, 4), "2025-01-06")
+    through_intake(client, bergen, case_id, "2025-03-01", decided_on="2025-02-20")
+    ok(move(client, bergen, case_id, "hold_start_meeting", start_meeting("2025-03-01", "2025-03-20")))
+    return case_id

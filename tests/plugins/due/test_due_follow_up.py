@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from .flows import (
     X,
-    add_unit,
     eligible_case,
     enter_deflators,
     get,
@@ -19,20 +16,6 @@ from .flows import (
     start_meeting,
     through_intake,
 )
-
-
-@pytest.fixture
-def units(client, bergen):
-    return {key: add_unit(client, bergen, key) for key in ("barnevern", "nav_arna", "nav_fana")}
-
-
-@pytest.fixture
-def running(client, bergen, units):
-    """A case started on 1 March 2025, child welfare paying."""
-    case_id = eligible_case(client, bergen, units["barnevern"], dt.date(2006, 4, 4), "2025-01-06")
-    through_intake(client, bergen, case_id, "2025-03-01", decided_on="2025-02-20")
-    ok(move(client, bergen, case_id, "hold_start_meeting", start_meeting("2025-03-01", "2025-03-20")))
-    return case_id
 
 
 def test_transition_data_is_validated_with_422_naming_the_field(client, bergen, units):

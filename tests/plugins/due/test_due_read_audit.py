@@ -21,7 +21,7 @@ def test_every_due_get_that_shows_a_youth_is_audited(app, client, bergen):
     staff = add_staff(app, bergen, "every_role", sorted(app.extensions["velferd.plugins"].roles))
     paths = [path + QUERIES.get(path, "") for path in get_operations(app, X)]
     showing = check_every_get_is_audited(app, client, bergen, staff, paths, ids)
-    expected = {f"{X}/cases/{{case_id}}/placement", f"{X}/transfers/{{transfer_id}}",
+    expected = {f"{X}/cases/{{case_id}}/placement", f"{X}/cases/{{case_id}}/vedtak", f"{X}/transfers/{{transfer_id}}",
                 f"{X}/cases/{{case_id}}/extra-resources", f"{X}/reminders?on=2025-07-01"}
     assert expected <= showing, sorted(expected - showing)
 

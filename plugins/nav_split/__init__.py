@@ -7,16 +7,17 @@ The module object is the plugin: it holds the hook implementations and is regist
 
 from __future__ import annotations
 
-from velferd.toolkit import FormSpec, RuleSpec, ValidationFailed, hookimpl
+from velferd.toolkit import Case, FormSpec, RuleSpec, ValidationFailed, get_owned, hookimpl, tenant_today
 
-from . import agendas, allocation, authority, demo, followup
+from . import agendas, allocation, authority, consistency, demo, followup
 from .allocation import OUTCOMES
 from .assessment import Kartlegging
 from .decisions import ALLOCATION_RULE, GOVERNING_RULES, MEETING_OUTCOME_RULE, effective_decision
 from .manifest import AGENDA_DECIDE, ALLOCATE, ASSESS, MANIFEST, OVERRIDE, PLUGIN_ID
 from .workflow import APPOINTED_UNIT, QUEUE_KIND, WORKFLOW
 
-FORMS = [FormSpec("kartlegging", 1, Kartlegging, title="Kartlegging (Forvaltning's assessment)", permission=ASSESS)]
+KARTLEGGING = "kartlegging"
+FORMS = [FormSpec(KARTLEGGING, 1, Kartlegging, title="Kartlegging (Forvaltning's assessment)", permission=ASSESS)]
 RULES = [
     RuleSpec(ALLOCATION_RULE, 1, Kartlegging, allocation.evaluate, title="Who coordinates: NAV or Livsmestring",
              permission=ALLOCATE, override_permission=OVERRIDE),
@@ -84,11 +85,22 @@ def velferd_case_transitioned(tenant, case, transition, from_state, actor):
 
 
 @hookimpl
+def velferd_form_submitted(tenant, submission, actor):
+    """The kartlegging form refuses what the allocation rule would refuse (`consistency`)."""
+    if submission.plugin != PLUGIN_ID or submission.form != KARTLEGGING:
+        return
+    case = get_owned(Case, submission.case_id) if submission.case_id is not None else None
+    consistency.check(Kartlegging().load(submission.data), tenant, case, tenant_today(tenant), "form 'kartlegging'")
+
+
+@hookimpl
 def velferd_decision_recorded(tenant, decision, actor):
     """An override must name an outcome the plugin knows and keep the seed's two exceptions to
     Forvaltning's authority (`authority`); a meeting's outcome closes its agenda item."""
     if decision.plugin != PLUGIN_ID or decision.rule not in GOVERNING_RULES:
         return
+    if decision.decided_by_id is None and actor is not None:
+        decision.decided_by_id = actor.id  # the core leaves it empty on an evaluation: who ran it
     if decision.outcome not in OUTCOMES:
         raise ValidationFailed("the override names an outcome this programme does not know: outcome",
                                {"outcome": [f"one of: {', '.join(OUTCOMES)}"]})

@@ -24,8 +24,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from velferd.toolkit import Outcome, RuleContext, ValidationFailed
+from velferd.toolkit import Outcome, RuleContext
 
+from . import consistency
 from .teams import age_on, team_for, team_title
 
 NAV = "nav"
@@ -106,13 +107,7 @@ def allocate(inputs: Mapping[str, Any], today: dt.date) -> Outcome:
 
 
 def evaluate(inputs: Mapping[str, Any], context: RuleContext) -> Outcome:
-    """The RuleSpec entry point: the decision date is today in the municipality's time zone."""
-    birth = inputs["date_of_birth"]
-    if birth > context.today:
-        raise ValidationFailed("inputs to rule 'allocation' are invalid: date_of_birth",
-                               {"date_of_birth": [f"{birth.isoformat()} is after the decision date "
-                                                  f"{context.today.isoformat()}"]})
-    if age_on(birth, context.today) > 120:
-        raise ValidationFailed("inputs to rule 'allocation' are invalid: date_of_birth",
-                               {"date_of_birth": ["the user would be more than 120 years old"]})
+    """The RuleSpec entry point: the decision date is today in the municipality's time zone; the
+    kartlegging must first agree with the person and the municipality (`consistency`)."""
+    consistency.check(inputs, context.tenant, context.case, context.today, "inputs to rule 'allocation'")
     return allocate(inputs, context.today)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tests.helpers import Municipality, add_person
+from tests.helpers import Municipality, add_person, synthetic_id
 
 X = "/x/nav_split"
 
@@ -36,8 +36,11 @@ def kartlegging(**changes) -> dict:
     return data
 
 
-def new_case(client, town: Municipality, role: str = "forvaltning") -> dict:
-    person = add_person(client, town, role=role)
+def new_case(client, town: Municipality, role: str = "forvaltning", birth: str | None = None) -> dict:
+    """A nav_split case for a new person, born on `birth` (ISO date) if given (the kartlegging's
+    date of birth must agree with the person's national id)."""
+    national_id = synthetic_id(town.tenant.country, dt.date.fromisoformat(birth)) if birth else None
+    person = add_person(client, town, national_id=national_id, role=role)
     r = client.post(town.url("/cases"), json={"person_id": person["id"], "plugin": "nav_split"},
                     headers=town.staff[role].headers)
     assert r.status_code == 201, r.json
@@ -56,7 +59,7 @@ def evaluate(client, town, case_id, data, role="forvaltning"):
 
 def assess(client, town, data, role="forvaltning") -> tuple[dict, dict]:
     """Open a case, submit the kartlegging and evaluate the allocation; returns (case, decision)."""
-    case = new_case(client, town, role)
+    case = new_case(client, town, role, birth=data["date_of_birth"])
     r = submit(client, town, case["id"], data, role)
     assert r.status_code == 201, r.json
     r = evaluate(client, town, case["id"], data, role)

@@ -177,6 +177,10 @@ class TransferCreateSchema(Strict):
     effective_on = fields.Date(required=True)
     units_agree = fields.Boolean(required=True)
     disagreement = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=3, max=5000))
+    in_youths_interest = fields.Boolean(required=True, metadata={
+        "description": "The units' joint assessment: is the transfer in the youth's interest (guideline 4.4)"})
+    interest_assessment = fields.String(required=True, validate=validate.Length(min=3, max=5000),
+                                        metadata={"description": "What the units assessed together, in short"})
 
 
 @column_limits(Transfer)
@@ -184,6 +188,13 @@ class TransferDecisionSchema(Strict):
     approve = fields.Boolean(required=True)
     reason = fields.String(required=True, validate=validate.Length(min=3, max=5000))
     effective_on = fields.Date(load_default=None, allow_none=True)
+    from_unit_leader = fields.String(required=True, validate=validate.Length(min=2, max=200),
+                                     metadata={"description": "The leader of the unit handing over who settled it"})
+    to_unit_leader = fields.String(required=True, validate=validate.Length(min=2, max=200),
+                                   metadata={"description": "The leader of the receiving unit who settled it"})
+    in_youths_interest = fields.Boolean(required=True, metadata={
+        "description": "The leaders' joint assessment: is the transfer in the youth's interest"})
+    interest_assessment = fields.String(required=True, validate=validate.Length(min=3, max=5000))
 
 
 class TransferSchema(ma.Schema):
@@ -195,6 +206,10 @@ class TransferSchema(ma.Schema):
     effective_on = fields.Date()
     status = fields.String()
     disagreement = fields.String(allow_none=True)
+    in_youths_interest = fields.Boolean(allow_none=True)
+    interest_assessment = fields.String(allow_none=True)
+    from_unit_leader = fields.String(allow_none=True)
+    to_unit_leader = fields.String(allow_none=True)
     requested_by_id = fields.Integer(allow_none=True)
     decided_by_id = fields.Integer(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)

@@ -87,6 +87,11 @@ def eligible_case(client, town, unit_id: int, born: dt.date, referred_on: str, *
     return case_id
 
 
+#: The units' joint assessment a transfer request carries (guideline 4.4).
+ASSESSED = {"in_youths_interest": True, "interest_assessment": "Closer to school and his flat; both units agree."}
+#: What the leaders of the units involved add when they settle a disputed transfer.
+SETTLED = {**ASSESSED, "from_unit_leader": "Leder Barneverntjenesten Bergenhus", "to_unit_leader": "Leder NAV Fana"}
+
 START_MEETING = {"plan_type": "individual_plan", "additional_needs": ["daytime activity"],
                  "responsibility_group": {"members": ["the youth", "coordinator", "child welfare caseworker"],
                                           "frequency": "every six weeks", "place": "Utekontakten, Bergen"},

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from .flows import (
+    ASSESSED,
+    SETTLED,
     X,
     eligible_case,
     enter_deflators,
@@ -105,7 +107,7 @@ def test_coordinator_and_absence_input_is_checked(client, bergen, alta, running)
 
 
 def test_transfer_only_after_a_transfer_meeting(client, bergen, units, running):
-    body = {"to_unit_id": units["nav_arna"], "effective_on": "2025-05-01", "units_agree": True}
+    body = {"to_unit_id": units["nav_arna"], "effective_on": "2025-05-01", "units_agree": True, **ASSESSED}
     r = post(client, bergen, f"{X}/cases/{running}/transfers", body)
     assert r.status_code == 409 and "transfer meeting must take place" in r.json["message"]
     meeting(client, bergen, running, "transfer_meeting", "2025-04-20", held=False)
@@ -121,10 +123,10 @@ def test_transfer_only_after_a_transfer_meeting(client, bergen, units, running):
 def test_a_disputed_transfer_waits_for_a_leader_and_the_payer_stays(client, bergen, units, running):
     meeting(client, bergen, running, "transfer_meeting", "2025-04-22")
     r = post(client, bergen, f"{X}/cases/{running}/transfers", {
-        "to_unit_id": units["nav_fana"], "effective_on": "2025-05-01", "units_agree": False})
+        "to_unit_id": units["nav_fana"], "effective_on": "2025-05-01", "units_agree": False, **ASSESSED})
     assert r.status_code == 422 and "disagreement" in r.json["fields"]
     transfer = ok(post(client, bergen, f"{X}/cases/{running}/transfers", {
-        "to_unit_id": units["nav_fana"], "effective_on": "2025-05-01", "units_agree": False,
+        "to_unit_id": units["nav_fana"], "effective_on": "2025-05-01", "units_agree": False, **ASSESSED,
         "disagreement": "NAV Fana says the youth still lives in Bergenhus."}), 201)
     assert transfer["status"] == "on_hold"
     ok(client.post(bergen.url(f"{X}/deflators/published"), headers=bergen.tenant_admin.headers))
@@ -132,9 +134,9 @@ def test_a_disputed_transfer_waits_for_a_leader_and_the_payer_stays(client, berg
     lines = ok(get(client, bergen, f"{X}/invoice-lines", role="leader", period="2025-05"))
     assert [(line["payer_unit_id"], line["unit_price"]) for line in lines] == [(units["barnevern"], "23515.00")]
     again = post(client, bergen, f"{X}/cases/{running}/transfers", {
-        "to_unit_id": units["nav_arna"], "effective_on": "2025-05-01", "units_agree": True})
+        "to_unit_id": units["nav_arna"], "effective_on": "2025-05-01", "units_agree": True, **ASSESSED})
     assert again.status_code == 409  # the case waits until decided
-    decide = {"approve": True, "reason": "The youth moved to Fana in April.", "effective_on": "2025-06-01"}
+    decide = {"approve": True, "reason": "The youth moved to Fana in April.", "effective_on": "2025-06-01", **SETTLED}
     assert post(client, bergen, f"{X}/transfers/{transfer['id']}/decision", decide).status_code == 403
     decided = ok(post(client, bergen, f"{X}/transfers/{transfer['id']}/decision", decide, role="leader"))
     assert (decided["status"], decided["effective_on"]) == ("completed", "2025-06-01")

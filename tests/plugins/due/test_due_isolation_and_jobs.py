@@ -22,7 +22,20 @@ from velferd.jobs.fanout import fan_out
 from velferd.models import JobRun
 from velferd.tenancy import tenant_scope
 
-from .flows import X, add_unit, eligible_case, get, meeting, move, ok, post, start_meeting, through_intake
+from .flows import (
+    ASSESSED,
+    SETTLED,
+    X,
+    add_unit,
+    eligible_case,
+    get,
+    meeting,
+    move,
+    ok,
+    post,
+    start_meeting,
+    through_intake,
+)
 
 ENTRY = "due-report-reminders"
 
@@ -39,7 +52,8 @@ def bergens_records(client, town) -> dict:
                                              "ends_on": "2025-04-02", "reason": "sickness"}, role="coordinator"), 201)
     meeting(client, town, case_id, "transfer_meeting", "2025-04-22")
     transfer = ok(post(client, town, f"{X}/cases/{case_id}/transfers", {
-        "to_unit_id": nav, "effective_on": "2025-05-01", "units_agree": False, "disagreement": "Disputed."}), 201)
+        "to_unit_id": nav, "effective_on": "2025-05-01", "units_agree": False, "disagreement": "Disputed.",
+        **ASSESSED}), 201)
     ok(post(client, town, f"{X}/cases/{case_id}/extra-resources", {
         "description": "extra hours", "monthly_amount": "100.00", "starts_on": "2025-04-01", "ends_on": "2025-04-30",
         "approved_on": "2025-03-02"}, role="leader"), 201)
@@ -63,8 +77,8 @@ def valid_body(method: str, path: str, town) -> dict | None:
     bodies = {
         "/vedtak": {"decided_on": "2025-02-20", "reference": "x"},
         "/coordinator": {"user_id": town.coordinator.user_id, "assigned_on": "2025-03-01"},
-        "/transfers": {"to_unit_id": 1, "effective_on": "2025-05-01", "units_agree": True},
-        "/decision": {"approve": True, "reason": "Taking it over."},
+        "/transfers": {"to_unit_id": 1, "effective_on": "2025-05-01", "units_agree": True, **ASSESSED},
+        "/decision": {"approve": True, "reason": "Taking it over.", **SETTLED},
         "/extra-resources": {"description": "extra hours", "monthly_amount": "100.00", "starts_on": "2025-04-01",
                              "ends_on": "2025-04-30", "approved_on": "2025-03-02"},
     }
@@ -87,7 +101,7 @@ def test_another_town_with_due_finds_none_of_bergens_records(app, client, bergen
     r = client.get(alta.url(f"{X}/transfers/{ids['transfer_id']}"), headers=alta.leader.headers)
     assert r.status_code == 404
     r = post(client, alta, f"{X}/transfers/{ids['transfer_id']}/decision",
-             {"approve": True, "reason": "Taking it over."}, role="leader")
+             {"approve": True, "reason": "Taking it over.", **SETTLED}, role="leader")
     assert r.status_code == 404
     assert client.get(bergen.url(f"{X}/transfers/{ids['transfer_id']}"),
                       headers=bergen.leader.headers).json["status"] == "on_hold"

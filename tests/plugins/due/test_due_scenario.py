@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 
 from .flows import (
+    ASSESSED,
     X,
     add_unit,
     eligible_case,
@@ -108,7 +109,7 @@ def test_one_youth_from_referral_to_the_last_invoice(client, app, priced_bergen,
     # Child welfare hands over to NAV Arna after a transfer meeting; the units agree.
     meeting(client, bergen, case_id, "transfer_meeting", "2025-02-20")
     ok(post(client, bergen, f"{X}/cases/{case_id}/transfers", {
-        "to_unit_id": nav_arna, "effective_on": "2025-03-10", "units_agree": True}), 201)
+        "to_unit_id": nav_arna, "effective_on": "2025-03-10", "units_agree": True, **ASSESSED}), 201)
 
     # The second report is missed: flagged overdue the day after; then written.
     assert run("2025-06-16") == {"on": "2025-06-16", "reminder": 0, "overdue": 1}

@@ -26,6 +26,11 @@ pytest_plugins = ["tests.postgres_cluster"]
 __all__ = ["APP_ROLE", "PG_URL", "Database", "_config"]  # imported by test modules and plugin conftests
 
 REDIS_URL = os.environ.get("VELFERD_TEST_REDIS_URL")
+
+# An app built from the environment alone (the wsgi/worker entry modules, in-process) would start
+# the embedded sweeper's thread on its first request, and the thread would outlive its test and
+# its database. Tests that are about the sweeper switch it on in their own configuration.
+os.environ.setdefault("VELFERD_JOBS_EMBEDDED_SWEEP_INTERVAL_SECONDS", "0")
 REQUIRE_SERVICES = os.environ.get("VELFERD_REQUIRE_SERVICES") == "1"
 
 

@@ -19,11 +19,13 @@ GOOD_SECRET = "m4Q7-vZ2pK9xR3tW8yB1nE6hJ0cL5fG_"  # 32 characters, as from secre
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch, tmp_path):
-    """No VELFERD_* variable from the shell leaks in; the instance folder is a temporary one."""
+    """No VELFERD_* variable from the shell leaks in; the instance folder is a temporary one; an
+    app built here starts no embedded sweeper thread (tests/conftest.py)."""
     for name in list(os.environ):
         if name.startswith("VELFERD_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("VELFERD_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("VELFERD_JOBS_EMBEDDED_SWEEP_INTERVAL_SECONDS", "0")  # no thread outlives the test
 
 
 def refusal(monkeypatch, **variables: str) -> str:

@@ -4,6 +4,7 @@ without gaps, held when a payer lacks details, and exported for the finance syst
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -265,3 +266,40 @@ def test_a_plugin_the_tenant_disabled_bills_nothing(app, client, setup):
     with app.app_context(), tenant_scope(setup.town.tenant):
         run = db.session.scalar(sa.select(InvoiceRun))
         assert (run.state, run.invoice_count, run.export_path) == ("completed", 0, None)
+
+
+def month_before(period: str) -> str:
+    first = dt.date.fromisoformat(f"{period}-01")
+    return f"{first - dt.timedelta(days=1):%Y-%m}"
+
+
+@pytest.mark.parametrize("setting", ["period_end", "run_day"])
+def test_a_catch_up_runs_invoices_are_dated_as_the_tenant_configured(app, client, bergen, smtp_server, setting):
+    app.config.update(smtp_server.config)
+    setup = billing_town(client, bergen, payers=(CHILD_WELFARE,), cases_per_payer=[1])
+    r = client.put(setup.url("/billing-profile"), json={"catch_up_issue_date": setting, "payment_terms_days": 14},
+                   headers=setup.finance)
+    assert r.status_code == 200 and r.json["catch_up_issue_date"] == setting, r.json
+    period = month_before(last_month())  # billed a month late: a catch-up run
+    r = run_period(client, setup, period)
+    assert r.status_code == 202 and r.json["run"]["state"] == "completed", r.json
+    (row,) = invoices(client, setup)
+    today = tenant_today_of(app, bergen)
+    period_end = dt.date.fromisoformat(f"{last_month()}-01") - dt.timedelta(days=1)
+    assert row["issue_date"] == (period_end if setting == "period_end" else today).isoformat()
+    assert row["due_date"] == (today + dt.timedelta(days=14)).isoformat()  # never overdue on arrival
+
+
+def test_the_catch_up_issue_date_setting_is_validated(client, bergen):
+    r = client.put(bergen.url("/billing-profile"), json={"catch_up_issue_date": "tomorrow"},
+                   headers=bergen.finance.headers)
+    assert r.status_code == 422 and "catch_up_issue_date" in r.json["fields"]
+    assert client.get(bergen.url("/billing-profile"), headers=bergen.finance.headers).json[
+        "catch_up_issue_date"] == "run_day"
+
+
+def tenant_today_of(app, town) -> dt.date:
+    from velferd.decisions import tenant_today
+
+    with app.app_context(), tenant_scope(town.tenant):
+        return tenant_today(db.session.merge(town.tenant))

@@ -14,6 +14,7 @@ and is registered in its distribution's ``velferd.plugins`` entry-point group.
 
 from velferd import audit
 from velferd.api.fields import column_limits
+from velferd.billing.blocked import CannotBill
 from velferd.billing.periods import Period, parse_period
 from velferd.auth import acting_as, current_user, require_permission, requires
 from velferd.cases import open_case, transition_case
@@ -77,7 +78,7 @@ from velferd.tenancy import current_tenant, get_owned, require_owned, tenant_sco
 __all__ = [
     "acting_as", "add_or_find", "column_limits", "parse_period", "Period", "require_owned", "date_column", "evaluate_rule", "foreign_key", "json_column", "tenant_columns",
     "tenant_indexes", "utc_timestamp", "open_case", "submit_form", "transition_case",
-    "Base", "BadRequest", "BeatEntry", "Case", "CaseEvent", "Conflict", "Deadline", "Decision",
+    "Base", "BadRequest", "BeatEntry", "CannotBill", "Case", "CaseEvent", "Conflict", "Deadline", "Decision",
     "Forbidden", "FormSpec", "FormSubmission", "Guard", "GuardContext", "InvoiceLine",
     "InvoiceLineProvider", "JobRun", "Manifest", "Meeting", "Membership", "Money", "NotFound", "Outcome", "Person",
     "RuleContext", "RuleSpec", "TaskContext", "TaskSpec", "Tenant", "TenantOwned", "Timestamped",

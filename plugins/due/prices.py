@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 
-from velferd.toolkit import Conflict, User, ValidationFailed, audit, db
+from velferd.toolkit import CannotBill, User, ValidationFailed, audit, db
 
 from .models import Deflator
 
@@ -54,8 +54,11 @@ PUBLISHED: dict[int, tuple[Decimal, str]] = {
 """Not found for 2017, 2018 and 2026: the tenant admin enters them (the price table says so)."""
 
 
-class PriceUnknown(Conflict):
-    """A year's price cannot be computed because a deflator is missing from the table."""
+class PriceUnknown(CannotBill):
+    """A year's price cannot be computed because a deflator is missing from the table. Only the
+    tenant admin enters deflators, so the invoice run tells finance that the tenant admin must."""
+
+    fixed_by = "tenant_admin"
 
 
 def deflators() -> dict[int, Deflator]:

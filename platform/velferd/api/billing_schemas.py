@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from velferd.api.schemas import Id, Strict
+from velferd.billing.issue_dates import CATCH_UP_ISSUE_DATES
 from velferd.models.billing import INVOICE_KINDS, INVOICE_STATUSES, VAT_CATEGORIES
 
 Money = lambda **kw: fields.Decimal(as_string=True, places=2, **kw)  # noqa: E731
@@ -117,12 +118,6 @@ class RunRequestSchema(Strict):
     period = fields.String(required=True, metadata=PERIOD_HELP)
 
 
-class RunRequestedSchema(ma.Schema):
-    job_run_id = fields.Integer()
-    period = fields.String()
-    state = fields.String()
-
-
 class InvoiceRunSchema(ma.Schema):
     id = fields.Integer()
     period = fields.Function(lambda run: f"{run.period_start:%Y-%m}")
@@ -136,7 +131,19 @@ class InvoiceRunSchema(ma.Schema):
     held_count = fields.Integer()
     export_count = fields.Integer()
     has_export = fields.Function(lambda run: run.export_path is not None)
-    error = fields.String(allow_none=True)
+    error = fields.String(allow_none=True, metadata={
+        "description": "why the run failed; when something must be fixed first, what is missing"})
+    fixed_by_role = fields.String(allow_none=True, metadata={
+        "description": "the role that can fix what blocks the run (e.g. tenant_admin), null otherwise"})
+
+
+class RunRequestedSchema(ma.Schema):
+    job_run_id = fields.Integer()
+    period = fields.String()
+    state = fields.String(metadata={"description": "the job's state"})
+    run = fields.Nested("InvoiceRunSchema", allow_none=True, metadata={
+        "description": "the period's run as it stands: its state and, when blocked, what is missing and who fixes it"
+                       " (null until a worker has started it)"})
 
 
 class BillingProfileSchema(Strict):
@@ -154,3 +161,5 @@ class BillingProfileSchema(Strict):
     address = fields.String(allow_none=True, validate=validate.Length(max=400))
     postal_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{4}$", error="Four digits."))
     city = fields.String(allow_none=True, validate=validate.Length(max=100))
+    catch_up_issue_date = fields.String(validate=validate.OneOf(CATCH_UP_ISSUE_DATES), metadata={
+        "description": "how a run made after its period dates its invoices: the run day or the period's last day"})

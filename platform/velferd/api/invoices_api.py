@@ -27,6 +27,7 @@ from velferd.billing.credit import credit_invoice
 from velferd.billing.periods import billable_period, parse_period
 from velferd.billing.profiles import profile_for, save_profile
 from velferd.billing.release import release_invoice
+from velferd.billing.run import find_run_for
 from velferd.billing.tasks import MONTHLY_RUN
 from velferd.db import db
 from velferd.jobs.outbox import enqueue
@@ -133,14 +134,16 @@ class InvoiceRuns(MethodView):
     @blp.response(202, RunRequestedSchema)
     def post(self, data):
         """Start the invoice run of a period as a background job. Safe to repeat: a completed
-        period is not billed again."""
+        period is not billed again. ``run`` is the period's run as it stands; a run that cannot
+        bill yet (a plugin lacks a figure) is ``failed`` with the reason and the role that fixes
+        it, and is started again here once that is done."""
         town = tenant()
         period = billable_period(town, data["period"])
         job = enqueue(MONTHLY_RUN, tenant=town, kwargs={"period": period.name}, actor=current_user())
         audit.record("invoice_run.requested", "invoice_run", None, details={"period": period.name, "job_run_id": job.id})
         db.session.commit()
         db.session.refresh(job)  # with no broker the run has already happened, in this process
-        return {"job_run_id": job.id, "period": period.name, "state": job.state}
+        return {"job_run_id": job.id, "period": period.name, "state": job.state, "run": find_run_for(period)}
 
 
 def find_run(run_id: int) -> InvoiceRun:

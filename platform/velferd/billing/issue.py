@@ -21,11 +21,14 @@ from velferd.models import BillingProfile, Invoice, Tenant, Unit, User
 DELIVER_TASK = "billing.deliver_invoice"
 
 
-def issue_terms(tenant: Tenant, profile: BillingProfile, today: dt.date) -> dict[str, Any]:
+def issue_terms(tenant: Tenant, profile: BillingProfile, today: dt.date,
+                issue_date: dt.date | None = None) -> dict[str, Any]:
     """What every invoice the tenant issues today says besides its number and payer: dates,
-    seller, VAT treatment, bank account and terms (the same for a whole invoice run)."""
+    seller, VAT treatment, bank account and terms (the same for a whole invoice run). The issue
+    date is today unless a catch-up run dates it otherwise (billing.issue_dates); the due date
+    always counts from today."""
     return {
-        "issue_date": today,
+        "issue_date": issue_date or today,
         "due_date": due_date(today, profile.payment_terms_days),
         "seller_snapshot": seller_snapshot(tenant, profile),
         "vat_category": profile.vat_category,

@@ -25,7 +25,7 @@ DEFAULT_EXEMPTION_REASONS = {
 
 def _defaults(tenant: Tenant) -> dict[str, Any]:
     return {"vat_category": "O", "vat_rate": Decimal("0"), "payment_terms_days": 30,
-            "vat_exemption_reason": DEFAULT_EXEMPTION_REASONS[tenant.country]}
+            "vat_exemption_reason": DEFAULT_EXEMPTION_REASONS[tenant.country], "catch_up_issue_date": "run_day"}
 
 
 def profile_for(tenant: Tenant) -> BillingProfile:
@@ -68,7 +68,7 @@ def save_profile(tenant: Tenant, data: Mapping[str, Any]) -> BillingProfile:
 
 
 EDITABLE = ("vat_category", "vat_exemption_reason", "vat_rate", "bank_account", "payment_terms_days",
-            "sender_email", "address", "postal_code", "city")
+            "sender_email", "address", "postal_code", "city", "catch_up_issue_date")
 
 
 def _stored(profile: BillingProfile) -> dict[str, Any]:

@@ -36,10 +36,12 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from velferd.billing.blocked import CannotBill, blocking_role
 from velferd.billing.bulk import insert_lines
 from velferd.billing.exports import ExportedRef, export_run
 from velferd.billing.holds import hold_reason
 from velferd.billing.issue import held_fields, issue_terms, issued_fields, request_delivery
+from velferd.billing.issue_dates import run_issue_date
 from velferd.billing.lines import PricedLine, lines_by_payer
 from velferd.billing.numbering import take_numbers
 from velferd.billing.parties import payer_snapshot
@@ -49,7 +51,7 @@ from velferd.db import db, utcnow
 from velferd.decisions import tenant_today
 from velferd.errors import VelferdError
 from velferd.models import Invoice, InvoiceRun, Tenant, Unit, User
-from velferd.redaction import describe_error, redacting_logger
+from velferd.redaction import describe_error, redact, redacting_logger
 
 log = redacting_logger(__name__)
 
@@ -89,7 +91,7 @@ def run_period(tenant: Tenant, period: Period, actor: User | None = None) -> Run
 def _claim_run(period: Period, actor: User | None) -> InvoiceRun:
     """The period's run, found or created ``running``. Two runs started at the same moment both
     try to create it; the unique index lets one, and the other rolls back and finds it."""
-    run = _find_run(period)
+    run = find_run_for(period)
     if run is None:
         try:
             run = InvoiceRun(period_start=period.start, period_end=period.end, state="running",
@@ -98,9 +100,10 @@ def _claim_run(period: Period, actor: User | None) -> InvoiceRun:
             db.session.flush()
         except IntegrityError:
             db.session.rollback()  # nothing else is in this transaction
-            run = _find_run(period)
+            run = find_run_for(period)
     elif run.state != "completed":
         run.state, run.error, run.started_at, run.finished_at = "running", None, utcnow(), None
+        run.fixed_by_role = None
     _commit_without_waiting_for_the_disk()  # made durable with the run's last transaction
     return run
 
@@ -115,7 +118,8 @@ COUNTS_BY_STATUS = (sa.select(Invoice.status, sa.func.count()).where(Invoice.run
                     .group_by(Invoice.status))
 
 
-def _find_run(period: Period) -> InvoiceRun | None:
+def find_run_for(period: Period) -> InvoiceRun | None:
+    """The tenant's run of `period`, if one was started."""
     return db.session.scalar(FIND_RUN, {"start": period.start, "end": period.end})
 
 
@@ -153,7 +157,8 @@ def _write_missing_invoices(tenant: Tenant, period: Period, run: InvoiceRun) -> 
 
 def _drafts(tenant: Tenant, period: Period, run: InvoiceRun, missing) -> list[DraftInvoice]:
     units = {unit.id: unit for unit in db.session.scalars(sa.select(Unit))}
-    terms = issue_terms(tenant, profile_for(tenant), tenant_today(tenant))
+    profile, today = profile_for(tenant), tenant_today(tenant)
+    terms = issue_terms(tenant, profile, today, run_issue_date(profile.catch_up_issue_date, period, today))
     payers: dict[int, tuple[dict[str, Any], str | None]] = {}
     drafts = []
     for (plugin, payer_id), lines in missing:
@@ -238,7 +243,7 @@ def _request_deliveries(tenant: Tenant, exported: list[ExportedRef], actor: User
 def _complete(run: InvoiceRun, plugins: list[str]) -> None:
     run.plugins = plugins
     recount_run(run)
-    run.state, run.finished_at, run.error = "completed", utcnow(), None
+    run.state, run.finished_at, run.error, run.fixed_by_role = "completed", utcnow(), None, None
     db.session.commit()
 
 
@@ -254,7 +259,9 @@ def recount_run(run: InvoiceRun) -> None:
 def _record_failure(run: InvoiceRun, error: Exception) -> None:
     run = db.session.get(InvoiceRun, run.id)
     run.state, run.finished_at = "failed", utcnow()
-    run.error = describe_error(error)[:2000]
+    # what blocks the run is a sentence for finance; any other fault is recorded with its type
+    run.error = (redact(error.message) if isinstance(error, CannotBill) else describe_error(error))[:2000]
+    run.fixed_by_role = blocking_role(error)
     db.session.commit()
 
 

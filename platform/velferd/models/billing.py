@@ -45,6 +45,8 @@ class BillingProfile(Base, TenantOwned, Timestamped):
     address: Mapped[str | None] = mapped_column(sa.String(400))
     postal_code: Mapped[str | None] = mapped_column(sa.String(10))
     city: Mapped[str | None] = mapped_column(sa.String(100))
+    # how a run made after its period dates its invoices: "run_day" or "period_end" (billing.issue_dates)
+    catch_up_issue_date: Mapped[str] = mapped_column(sa.String(20), default="run_day", server_default="run_day")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
@@ -83,6 +85,8 @@ class InvoiceRun(Base, TenantOwned, Timestamped):
     export_count: Mapped[int] = mapped_column(default=0)
     export_path: Mapped[str | None] = mapped_column(sa.String(500))
     error: Mapped[str | None] = mapped_column(sa.Text)
+    # the role that can fix what blocks the run (billing.blocked), None when nothing does
+    fixed_by_role: Mapped[str | None] = mapped_column(sa.String(40))
 
     __table_args__ = (
         sa.UniqueConstraint("tenant_id", "period_start", "period_end"),

@@ -168,7 +168,8 @@ def read_complaint(complaint_id):
 @blp.arguments(SignSchema)
 @blp.response(201, SignatureSchema)
 def sign_complaint(data, complaint_id):
-    """Sign as the Forum's leader or as the head of Forvaltning (body: {"as": ...})."""
+    """Sign as the Forum's leader or as the head of Forvaltning (body: {"capacity": ...}, the name the
+    answer uses; the old {"as": ...} is still accepted)."""
     signature = signatures.sign(complaint_id, data["capacity"])
     db.session.commit()
     return signature

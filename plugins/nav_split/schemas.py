@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from velferd.toolkit import column_limits
 
@@ -129,9 +129,28 @@ class SignatureSchema(ma.Schema):
     signed_at = fields.DateTime()
 
 
+CAPACITY_NAMES = ("forum_leader", "forvaltning_head")
+
+
 class SignSchema(Strict):
-    capacity = fields.String(required=True, data_key="as",
-                             validate=validate.OneOf(("forum_leader", "forvaltning_head")))
+    """``{"capacity": ...}``, the name the signature has in every answer. The first release asked
+    for ``{"as": ...}``; that is still accepted (one of the two, not both), and documented as deprecated."""
+
+    capacity = fields.String(load_default=None, validate=validate.OneOf(CAPACITY_NAMES),
+                             metadata={"description": "forum_leader or forvaltning_head"})
+    legacy_as = fields.String(data_key="as", load_default=None, validate=validate.OneOf(CAPACITY_NAMES),
+                              metadata={"description": "Deprecated: the old name of capacity", "deprecated": True})
+
+    @validates_schema
+    def _one_name(self, data, **kwargs):
+        if data["capacity"] is None and data["legacy_as"] is None:
+            raise ValidationError("Missing data for required field.", field_name="capacity")
+        if data["capacity"] is not None and data["legacy_as"] is not None:
+            raise ValidationError("give capacity only (as is its old name)", field_name="as")
+
+    @post_load
+    def _canonical(self, data, **kwargs):
+        return {"capacity": data["capacity"] or data["legacy_as"]}
 
 
 class ComplaintSchema(ma.Schema):

@@ -22,11 +22,11 @@ from velferd.toolkit import (
     db,
     get_owned,
     require_owned,
-    require_permission,
     utcnow,
 )
 
 from .allocation import LIVSMESTRING, NAV
+from .authority import require
 from .decisions import effective_decision
 from .manifest import (
     APPROVE,
@@ -42,6 +42,18 @@ from .workflow import APPOINTED_UNIT
 
 DRAFTERS = {NAV: ("spesialteam", DRAFT_NAV), LIVSMESTRING: ("rusteam", DRAFT_LIVSMESTRING)}
 CAPACITIES = {"forum_leader": SIGN_AS_FORUM_LEADER, "forvaltning_head": SIGN_AS_FORVALTNING_HEAD}
+
+# The rules a 403 states (seed, "Rusfeltet"), before the permission it names.
+DRAFTING_RULES = {NAV: "a NAV case's Forum agreement is drafted by Spesialteamet in NAV",
+                  LIVSMESTRING: "a Livsmestring case's Forum agreement is drafted by Rusteamet"}
+APPROVAL_RULE = ("the approval and second signature of a Rusfaglig Forum decision is given by the Forum's "
+                 "coordinator or deputy")
+COMPLAINT_RULE = ("a complaint on a Rusfaglig Forum decision is prepared and sent by the Forum's roles or the "
+                  "head of Forvaltning")
+SIGNING_RULES = {"forum_leader": "a complaint to the county governor is signed as forum_leader by the leader of "
+                                 "Rusfaglig Forum",
+                 "forvaltning_head": "a complaint to the county governor is signed as forvaltning_head by the head "
+                                     "of Forvaltning (kommunalleder)"}
 
 
 def nav_split_case(case_id: int) -> Case:
@@ -66,7 +78,7 @@ def draft(case_id: int, data: dict) -> ForumDecision:
     case = nav_split_case(case_id)
     unit = responsible_unit(case)
     team, permission = DRAFTERS[unit]
-    require_permission(permission)
+    require(permission, DRAFTING_RULES[unit])
     forum_decision = ForumDecision(case_id=case.id, responsible_unit=unit, drafting_team=team,
                                    drafted_by_id=current_user().id, status="draft", **data)
     db.session.add(forum_decision)
@@ -81,7 +93,7 @@ def forum_decision(decision_id: int) -> ForumDecision:
 
 
 def approve(decision_id: int) -> ForumDecision:
-    require_permission(APPROVE)
+    require(APPROVE, APPROVAL_RULE)
     found = forum_decision(decision_id)
     user = current_user()
     if found.status != "draft":
@@ -95,7 +107,7 @@ def approve(decision_id: int) -> ForumDecision:
 
 
 def prepare_complaint(decision_id: int, grounds: str) -> Complaint:
-    require_permission(COMPLAINT_PREPARE)
+    require(COMPLAINT_PREPARE, COMPLAINT_RULE)
     found = forum_decision(decision_id)
     if found.status != "approved":
         raise Conflict(f"Rusfaglig Forum decision {found.id} is not approved; only an approved decision "
@@ -118,7 +130,7 @@ def signatures_of(complaint_id: int) -> list[ComplaintSignature]:
 
 
 def sign(complaint_id: int, capacity: str) -> ComplaintSignature:
-    require_permission(CAPACITIES[capacity])
+    require(CAPACITIES[capacity], SIGNING_RULES[capacity])
     complaint = complaint_of(complaint_id)
     if complaint.status != "draft":
         raise Conflict(f"complaint {complaint.id} is already {complaint.status}")
@@ -136,7 +148,7 @@ def sign(complaint_id: int, capacity: str) -> ComplaintSignature:
 
 
 def send(complaint_id: int) -> Complaint:
-    require_permission(COMPLAINT_PREPARE)
+    require(COMPLAINT_PREPARE, COMPLAINT_RULE)
     complaint = complaint_of(complaint_id)
     if complaint.status != "draft":
         raise Conflict(f"complaint {complaint.id} is already {complaint.status}")

@@ -21,7 +21,7 @@ def complaint(client, town, forum_decision_id, role="forum_coordinator"):
 
 
 def sign(client, town, complaint_id, capacity, role):
-    return client.post(town.url(f"{X}/complaints/{complaint_id}/signatures"), json={"as": capacity},
+    return client.post(town.url(f"{X}/complaints/{complaint_id}/signatures"), json={"capacity": capacity},
                        headers=town.staff[role].headers)
 
 
@@ -29,15 +29,18 @@ def send(client, town, complaint_id, role="forum_coordinator"):
     return client.post(town.url(f"{X}/complaints/{complaint_id}/sending"), headers=town.staff[role].headers)
 
 
-@pytest.mark.parametrize("unit, team, wrong_team, permission", [
-    ("nav", "spesialteam", "rusteam", "nav_split:forum:draft_nav"),
-    ("livsmestring", "rusteam", "spesialteam", "nav_split:forum:draft_livsmestring"),
+@pytest.mark.parametrize("unit, team, wrong_team, permission, rule", [
+    ("nav", "spesialteam", "rusteam", "nav_split:forum:draft_nav",
+     "a NAV case's Forum agreement is drafted by Spesialteamet"),
+    ("livsmestring", "rusteam", "spesialteam", "nav_split:forum:draft_livsmestring",
+     "a Livsmestring case's Forum agreement is drafted by Rusteamet"),
 ])
 def test_the_coordinating_units_team_drafts_and_the_other_team_gets_403(client, kristiansand, unit, team, wrong_team,
-                                                                          permission):
+                                                                          permission, rule):
     case = allocated_case(client, kristiansand, unit)
     r = draft(client, kristiansand, case["id"], role=wrong_team)
     assert r.status_code == 403 and permission in r.json["message"]
+    assert r.json["message"].startswith(rule), r.json
     r = draft(client, kristiansand, case["id"], role=team)
     assert r.status_code == 201, r.json
     assert (r.json["responsible_unit"], r.json["drafting_team"], r.json["status"]) == (unit, team, "draft")
@@ -142,6 +145,9 @@ def test_only_an_approved_decision_can_be_complained_about(client, kristiansand)
     ("draft", {"institution": ""}, "institution"),
     ("draft", {"colour": "red"}, "colour"),
     ("sign", {"as": "mayor"}, "as"),
+    ("sign", {"capacity": "mayor"}, "capacity"),
+    ("sign", {}, "capacity"),
+    ("sign", {"capacity": "forum_leader", "as": "forum_leader"}, "as"),
     ("complaint", {"grounds": ""}, "grounds"),
 ])
 def test_bad_input_is_422_naming_the_field(client, kristiansand, path, body, field):
@@ -159,3 +165,29 @@ def test_bad_input_is_422_naming_the_field(client, kristiansand, path, body, fie
                             headers=kristiansand.forum_leader.headers)
     assert r.status_code == 422, r.json
     assert field in r.json["fields"] and field in r.json["message"]
+
+
+def test_the_signature_request_names_the_capacity_as_the_answer_does_and_the_old_name_still_works(
+        client, kristiansand):
+    cid = complaint(client, kristiansand, approved_decision(client, kristiansand)["id"]).json["id"]
+    url = kristiansand.url(f"{X}/complaints/{cid}/signatures")
+    r = client.post(url, json={"capacity": "forum_leader"}, headers=kristiansand.forum_leader.headers)
+    assert r.status_code == 201 and r.json["capacity"] == "forum_leader", r.json
+    r = client.post(url, json={"as": "forvaltning_head"}, headers=kristiansand.forvaltning_head.headers)
+    assert r.status_code == 201 and r.json["capacity"] == "forvaltning_head", r.json
+    signed = client.get(kristiansand.url(f"{X}/complaints/{cid}"), headers=kristiansand.forum_leader.headers).json
+    assert sorted(s["capacity"] for s in signed["signatures"]) == ["forum_leader", "forvaltning_head"]
+
+
+def test_a_403_on_signing_or_approving_says_the_rule(client, kristiansand):
+    decision = approved_decision(client, kristiansand)
+    cid = complaint(client, kristiansand, decision["id"]).json["id"]
+    r = sign(client, kristiansand, cid, "forvaltning_head", "forum_leader")
+    assert r.status_code == 403
+    assert r.json["message"].startswith("a complaint to the county governor is signed as forvaltning_head by the "
+                                        "head of Forvaltning"), r.json
+    case = allocated_case(client, kristiansand, "nav")
+    drafted = draft(client, kristiansand, case["id"]).json
+    r = client.post(kristiansand.url(f"{X}/forum-decisions/{drafted['id']}/approval"),
+                    headers=kristiansand.forvaltning.headers)
+    assert r.status_code == 403 and "coordinator or deputy" in r.json["message"], r.json

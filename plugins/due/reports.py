@@ -3,9 +3,11 @@ the end (guideline 2.3.3), as the core's case deadlines; and the daily job that 
 coordinator before each is due and flags it once overdue.
 
 The n-th report is due n × 4 calendar months after the start date (counted from the start each
-time, so a start on 31 October gives 28 February, 30 June, 31 October). Only the next one exists
-as a deadline at a time; filing a periodic report completes the earliest open one and adds the
-next, unless the measure ends first. The final report is due ``final_report_days`` (30) after the
+time, so a start on 31 October gives 28 February, 30 June, 31 October). Every report owed is
+tracked: the start opens the first deadline, and the daily job opens each later one once the one
+before it is past due, filed or not — a case started 1 September with no report filed has three
+open deadlines a year later, not one. Filing a periodic report completes the earliest open one
+(and opens the next if none is left), unless the measure ends first. The final report is due ``final_report_days`` (30) after the
 end (the guideline names no number; a tenant setting).
 
 The job (`run_reminders`) is idempotent: a reminder or overdue flag is stored once per deadline
@@ -48,6 +50,20 @@ def deadlines(case_id: int, kind: str | None = None, open_only: bool = False) ->
 def ensure_next_report_deadline(case: Case, placement: Placement) -> Deadline | None:
     """The next periodic report's deadline, if none is open and the measure runs until then."""
     if placement.start_on is None or deadlines(case.id, REPORT, open_only=True):
+        return None
+    return _add_next_report_deadline(case, placement)
+
+
+def ensure_report_deadlines_until(case: Case, placement: Placement, today: dt.date) -> None:
+    """Every periodic report owed by `today` has its deadline, and so has the next one ahead."""
+    ensure_next_report_deadline(case, placement)
+    owed = deadlines(case.id, REPORT)
+    while owed and owed[-1].due_on < today and _add_next_report_deadline(case, placement) is not None:
+        owed = deadlines(case.id, REPORT)
+
+
+def _add_next_report_deadline(case: Case, placement: Placement) -> Deadline | None:
+    if placement.start_on is None:
         return None
     number = len(deadlines(case.id, REPORT)) + 1
     due_on = add_months(placement.start_on, REPORT_MONTHS * number)
@@ -114,12 +130,12 @@ def _remind(tenant: Tenant, case_id: int, deadline: Deadline, kind: str, today: 
 
 
 def run_reminders(tenant: Tenant, settings: Mapping[str, Any], today: dt.date) -> dict[str, int]:
-    """The daily job: make sure each running case has its next report deadline, then remind
+    """The daily job: make sure each running case has every report deadline owed, then remind
     `report_reminder_days` before each open deadline and flag each one past due."""
     for case in db.session.scalars(sa.select(Case).where(Case.plugin == PLUGIN_ID, Case.state.in_(ACTIVE))):
         placement = placement_of(case.id)
         if placement is not None:
-            ensure_next_report_deadline(case, placement)
+            ensure_report_deadlines_until(case, placement, today)
     sent = {"reminder": 0, "overdue": 0}
     open_deadlines = db.session.scalars(
         sa.select(Deadline).join(Case, Case.id == Deadline.case_id)

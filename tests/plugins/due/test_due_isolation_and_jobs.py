@@ -9,10 +9,12 @@ import datetime as dt
 import importlib.metadata
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 import velferd_due
+from velferd_due.calendar import add_months
 from velferd_due.prices import PriceUnknown, part_of_month, price_for_year
 
 from tests.conftest import _config
@@ -145,12 +147,16 @@ def test_the_daily_job_reminds_once_per_deadline_through_the_fan_out(app, client
         fan_out(ENTRY, slot="2025-06-20T07:00")  # a double fire: still one job
     assert ran(app, bergen, "2025-06-20T07:00") == 1
     # By hand on 1 July (in bergens_records): the report due that day got its reminder. The job runs
-    # on the real today, long after: the same report is now flagged overdue — once.
+    # on the real today, long after: that report and every later one owed by now (every fourth
+    # month) are flagged overdue — once each.
     reminders = ok(get(client, bergen, f"{X}/reminders", case_id=ids["case_id"]))
-    assert [(r["kind"], r["due_on"]) for r in reminders] == [("reminder", "2025-07-01"), ("overdue", "2025-07-01")]
+    today = dt.datetime.now(ZoneInfo("Europe/Oslo")).date()
+    owed = [day for n in range(1, 40) if (day := add_months(dt.date(2025, 3, 1), 4 * n)) < today]
+    assert [(r["kind"], r["due_on"]) for r in reminders][:2] == [("reminder", "2025-07-01"), ("overdue", "2025-07-01")]
+    assert sorted(r["due_on"] for r in reminders if r["kind"] == "overdue") == [d.isoformat() for d in owed]
     with app.app_context():
         fan_out(ENTRY, slot="2025-06-21T07:00")
-    assert len(ok(get(client, bergen, f"{X}/reminders", case_id=ids["case_id"]))) == 2
+    assert len(ok(get(client, bergen, f"{X}/reminders", case_id=ids["case_id"]))) == len(reminders)
 
 
 def test_the_price_rule_and_part_months():

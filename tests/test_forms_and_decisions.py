@@ -124,7 +124,8 @@ def test_evaluation_stores_a_decision_with_inputs_version_and_reasons(client, be
     assert decision["rule_version"] == 3
     assert decision["inputs"] == {"age": 24, "criteria": ["needs_housing"]}
     assert (decision["plugin"], decision["rule"], decision["case_id"]) == ("example", "eligibility", case["id"])
-    assert decision["supersedes_id"] is None and decision["decided_by_id"] is None
+    assert decision["supersedes_id"] is None
+    assert decision["decided_by_id"] == bergen.caseworker.user_id  # who ran the rule
     assert client.get(bergen.url(f"/decisions/{decision['id']}"), headers=bergen.caseworker.headers).json == decision
 
 

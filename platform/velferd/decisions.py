@@ -64,9 +64,11 @@ def evaluate(tenant: Tenant, plugin: str, name: str, inputs: Mapping[str, Any], 
         raise ValidationFailed.from_marshmallow(error, f"inputs to rule '{name}'") from None
     context = RuleContext(tenant=tenant, settings=settings_for(tenant, plugin), case=case, today=tenant_today(tenant))
     result = spec.evaluate(loaded, context)
+    actor = current_user()  # who ran the rule is part of the decision's record, as for an override
     return _store(tenant, Decision(
         plugin=plugin, rule=name, rule_version=spec.version, case_id=case_id,
         inputs=spec.inputs_schema().dump(loaded), outcome=result.outcome, reasons=list(result.reasons),
+        decided_by_id=actor and actor.id,
     ))
 
 

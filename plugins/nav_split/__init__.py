@@ -99,8 +99,6 @@ def velferd_decision_recorded(tenant, decision, actor):
     Forvaltning's authority (`authority`); a meeting's outcome closes its agenda item."""
     if decision.plugin != PLUGIN_ID or decision.rule not in GOVERNING_RULES:
         return
-    if decision.decided_by_id is None and actor is not None:
-        decision.decided_by_id = actor.id  # the core leaves it empty on an evaluation: who ran it
     if decision.outcome not in OUTCOMES:
         raise ValidationFailed("the override names an outcome this programme does not know: outcome",
                                {"outcome": [f"one of: {', '.join(OUTCOMES)}"]})

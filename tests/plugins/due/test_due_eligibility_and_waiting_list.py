@@ -15,6 +15,20 @@ def test_youth_of_24_is_not_eligible_and_says_why(client, bergen):
     assert decision["reasons"][0] == "Not eligible: 24 is above the upper age limit 23"
 
 
+def test_the_youths_own_motivation_is_an_input_the_recommendation_shows_and_weighs(client, bergen):
+    """Guideline 3.4: «Ungdommens egen motivasjon … skal vektlegges»."""
+    inputs = {"referred_on": "2025-03-01", "date_of_birth": "2006-06-01", "criteria": ["needs_treatment_start"]}
+    decision = ok(evaluate(client, bergen, None, {**inputs, "motivation": "not_motivated"}), 201)
+    assert decision["outcome"] == "not_eligible"
+    assert "the youth does not want DUE" in decision["reasons"][-2]
+    decision = ok(evaluate(client, bergen, None, {**inputs, "motivation": "motivated"}), 201)
+    assert decision["outcome"] == "eligible" and "The youth wants DUE" in decision["reasons"][-2]
+    decision = ok(evaluate(client, bergen, None, inputs), 201)
+    assert decision["outcome"] == "eligible" and "not yet assessed" in decision["reasons"][-2]
+    r = evaluate(client, bergen, None, {**inputs, "motivation": "keen"})
+    assert r.status_code == 422 and "motivation" in str(r.json), r.json
+
+
 def test_the_older_guidelines_range_is_one_settings_change_away(client, bergen):
     inputs = {"referred_on": "2025-03-01", "date_of_birth": "2000-06-01", "criteria": ["needs_treatment_start"]}
     ok(client.patch(bergen.url("/plugins/due/settings"), json={"max_age": 25}, headers=bergen.tenant_admin.headers))

@@ -131,6 +131,7 @@ def _start(tenant, staff, person: Person, unit: Unit, start_on: dt.date, criteri
             staff["caseworker"])
         transition_case(tenant, case, "hold_start_meeting", {
             "plan_type": "individual_plan", "additional_needs": ["daytime activity"],
+            "goals": ["A flat of their own", "A daytime activity four days a week"],
             "responsibility_group": {"members": ["the youth", "coordinator", "the referring caseworker"],
                                      "frequency": "every six weeks", "place": "Utekontakten i Bergen"},
             "tasks": [{"task": "Apply for a municipal flat", "responsible": "coordinator"}],

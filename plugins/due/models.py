@@ -49,6 +49,8 @@ class Placement(Base, TenantOwned):
     end_reason: Mapped[str | None] = mapped_column(sa.Text)
     plan_type: Mapped[str | None] = mapped_column(sa.String(20))  # action_plan | individual_plan
     plan_needs: Mapped[list] = mapped_column(default=list)
+    #: What the plan aims at; the reports every fourth month are written against these (2.3.3).
+    plan_goals: Mapped[list | None] = mapped_column(default=list)
     group_members: Mapped[list] = mapped_column(default=list)
     group_frequency: Mapped[str | None] = mapped_column(sa.String(200))
     group_place: Mapped[str | None] = mapped_column(sa.String(200))

@@ -89,7 +89,7 @@ def start(tenant: Tenant, case: Case, data: Mapping[str, Any]) -> Placement:
     needs = list(assessment.data["needs"]) if assessment else []
     needs += [n for n in data["additional_needs"] if n not in needs]
     group = data["responsibility_group"]
-    placement.plan_type, placement.plan_needs = data["plan_type"], needs
+    placement.plan_type, placement.plan_needs, placement.plan_goals = data["plan_type"], needs, list(data["goals"])
     placement.group_members, placement.group_frequency, placement.group_place = \
         list(group["members"]), group["frequency"], group["place"]
     placement.tasks = [{**task, "due_on": task["due_on"].isoformat() if task["due_on"] else None}

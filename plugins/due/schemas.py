@@ -158,6 +158,7 @@ class PlacementSchema(ma.Schema):
     ended_by = fields.String(allow_none=True)
     plan_type = fields.String(allow_none=True)
     plan_needs = fields.List(fields.String())
+    plan_goals = fields.List(fields.String(), allow_none=True)
     group_members = fields.List(fields.String())
     group_frequency = fields.String(allow_none=True)
     group_place = fields.String(allow_none=True)

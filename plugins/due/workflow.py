@@ -82,6 +82,10 @@ class StartMeetingPayload(Payload):
                           metadata={"description": "The start date; the offered start date if left out"})
     plan_type = fields.String(required=True, validate=validate.OneOf(("action_plan", "individual_plan")))
     additional_needs = fields.List(fields.String(validate=validate.Length(min=2, max=300)), load_default=list)
+    goals = fields.List(fields.String(validate=validate.Length(min=3, max=300)), required=True,
+                        validate=validate.Length(min=1, max=30),
+                        metadata={"description": "The plan's goals; the reports every fourth month are written "
+                                                 "against them (guideline 2.3.3)"})
     responsibility_group = fields.Nested(GroupSchema, required=True)
     tasks = fields.List(fields.Nested(TaskSchema), required=True, validate=validate.Length(min=1, max=50))
     first_group_meeting_on = fields.Date(required=True)

@@ -93,6 +93,7 @@ ASSESSED = {"in_youths_interest": True, "interest_assessment": "Closer to school
 SETTLED = {**ASSESSED, "from_unit_leader": "Leder Barneverntjenesten Bergenhus", "to_unit_leader": "Leder NAV Fana"}
 
 START_MEETING = {"plan_type": "individual_plan", "additional_needs": ["daytime activity"],
+                 "goals": ["A flat of his own", "School three days a week"],
                  "responsibility_group": {"members": ["the youth", "coordinator", "child welfare caseworker"],
                                           "frequency": "every six weeks", "place": "Utekontakten, Bergen"},
                  "tasks": [{"task": "Apply for a municipal flat", "responsible": "coordinator"}],

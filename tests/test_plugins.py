@@ -484,7 +484,7 @@ def test_plugin_migrations_are_their_own_branch_and_run_with_db_upgrade(tmp_path
         with engine.connect() as conn:
             # the plugin's branch starts from the core's first revision: both heads are recorded
             heads = set(conn.scalars(sa.text("select version_num from alembic_version")))
-            assert "outreach_0001" in heads and heads - {"outreach_0001"} <= {"0005_job_heartbeats"}
+            assert "outreach_0001" in heads and heads == set(current_heads(app))  # the core's head too, whichever it is
     finally:
         engine.dispose()
     assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0

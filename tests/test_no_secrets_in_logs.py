@@ -141,7 +141,7 @@ def test_logs_of_exceptions_raised_elsewhere_are_redacted(app, caplog, logger):
 
 @pytest.mark.parametrize("text", [NATIONAL_ID, f"{NATIONAL_ID[:6]} {NATIONAL_ID[6:]}", CPR,
                                   f"{CPR[:6]}-{CPR[6:]}", "vf.bergen.AbCdEf0123456789_-xyz",
-                                  PASSWORD_HASH])
+                                  "vi.bergen.AbCdEf0123456789_-xyz", PASSWORD_HASH])
 def test_redact_removes_national_ids_tokens_and_hashes(text):
     assert text not in redact(f"Key (tenant_id, national_id)=(1, {text}) already exists")
     assert "already exists" in redact(f"{text} already exists")

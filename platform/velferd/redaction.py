@@ -16,8 +16,9 @@ import traceback
 #: An 11-digit Norwegian fødselsnummer/D-number or a 10-digit Danish CPR number, also typed
 #: with a space or dash after the birth date. Longer digit runs are left alone.
 _NATIONAL_ID = re.compile(r"(?<!\d)\d{6}[ -]?\d{4,5}(?!\d)")
-#: A bearer token (``vf.<tenant>.<secret>``) and any argon2 hash.
-_TOKEN = re.compile(r"\bvf\.[a-z0-9-]+\.[A-Za-z0-9_\-]{8,}")
+#: A bearer token (``vf.<tenant>.<secret>``), an invitation token (``vi.<tenant>.<secret>``,
+#: velferd.invitations) and any argon2 hash.
+_TOKEN = re.compile(r"\bv[fi]\.[a-z0-9-]+\.[A-Za-z0-9_\-]{8,}")
 _ARGON2_HASH = re.compile(r"\$argon2(?:id|i|d)\$[^\s'\",)]+")
 
 REDACTED = "[redacted]"

@@ -7,9 +7,9 @@ agreed extra resources on lines of their own.
   charged price × calendar days covered / days in the month (start day and end day both count),
   rounded to the øre, half up. A transfer splits the month between the two payers by days.
 * Each line has quantity 1 and the charged amount as its unit price, so the invoice total is the
-  exact sum of what is stated here; the description says how the amount was reached, and names
-  the paying unit's vedtak reference — the case reference the payer knows (the core's line spec
-  has no field of its own for it, so it is in the line text).
+  exact sum of what is stated here; the description says how the amount was reached. The line's
+  case reference is the paying unit's vedtak reference — the reference the payer knows — and its
+  key ("monthly", "extra:<id>") lets the core's catch-up tell a line billed from one not billed.
 
 Whether the payer gets an internal invoice (child welfare, Agresso) or a sales order (NAV, Socio,
 through the finance export) follows from its unit's payer kind and delivery channel, which the
@@ -52,8 +52,14 @@ def _charge(monthly: Decimal, month: Span, what: str, case: str) -> tuple[Decima
 
 def _case_label(case_id: int, vedtak: list[Vedtak], unit_id: int) -> str:
     """E.g. "DUE case 2, vedtak BV-2024/117": the latest vedtak the paying unit gave on the case."""
-    references = [v.reference for v in vedtak if v.unit_id == unit_id]
-    return f"DUE case {case_id}, vedtak {references[-1]}" if references else f"DUE case {case_id}"
+    reference = _vedtak_reference(vedtak, unit_id)
+    return f"DUE case {case_id}, vedtak {reference}" if reference else f"DUE case {case_id}"
+
+
+def _vedtak_reference(vedtak: list[Vedtak], unit_id: int) -> str | None:
+    """The reference of the latest vedtak the paying unit gave on the case: the line's case reference."""
+    references = [v.reference for v in vedtak if v.unit_id == unit_id and v.reference]
+    return references[-1] if references else None
 
 
 def lines_for(settings: Mapping[str, Any], start: dt.date, end: dt.date) -> list[InvoiceLine]:
@@ -76,17 +82,20 @@ def lines_for(settings: Mapping[str, Any], start: dt.date, end: dt.date) -> list
             if paid is None:
                 continue
             case = _case_label(placement.case_id, vedtak, payer.unit_id)
+            reference = _vedtak_reference(vedtak, payer.unit_id)
             for month in months_of(paid):
                 price = price_for_year(month.first.year, settings, table)
                 amount, text = _charge(price, month, f"monthly price {month.first.year}", case)
-                lines.append(InvoiceLine(payer.unit_id, text, ONE, amount, month.first, month.last, placement.case_id))
+                lines.append(InvoiceLine(payer.unit_id, text, ONE, amount, month.first, month.last, placement.case_id,
+                                         line_key="monthly", case_reference=reference))
             for extra in extras:
                 agreed = paid.overlap(extra.starts_on, extra.ends_on)
                 for month in months_of(agreed) if agreed else ():
                     amount, text = _charge(extra.monthly_amount, month, f"extra resources ({extra.description})",
                                            case)
                     lines.append(InvoiceLine(payer.unit_id, text, ONE, amount, month.first, month.last,
-                                             placement.case_id))
+                                             placement.case_id, line_key=f"extra:{extra.id}",
+                                             case_reference=reference))
     return lines
 
 

@@ -22,12 +22,12 @@ from velferd.models import InvoiceLine
 
 # the columns of a line row, in order; each row is (tenant id, invoice id, *PricedLine)
 COLUMNS = ("tenant_id", "invoice_id", "position", "description", "quantity", "unit_price", "amount",
-           "period_start", "period_end", "case_id", "case_reference")
+           "period_start", "period_end", "case_id", "case_reference", "line_key")
 STAGING = "invoice_line_staging"
 CREATE_STAGING = sa.text(
     f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (tenant_id integer, invoice_id integer, position integer, "
     "description text, quantity numeric, unit_price numeric, amount numeric, period_start date, period_end date, "
-    "case_id integer, case_reference text) ON COMMIT DELETE ROWS")
+    "case_id integer, case_reference text, line_key text) ON COMMIT DELETE ROWS")
 COPY_TO_STAGING = f"COPY {STAGING} ({', '.join(COLUMNS)}) FROM STDIN"
 MOVE_FROM_STAGING = sa.text(
     f"INSERT INTO invoice_line ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} FROM {STAGING}")

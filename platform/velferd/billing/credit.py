@@ -84,7 +84,7 @@ def credit_invoice(tenant: Tenant, invoice: Invoice, reason: str,
     note.lines = [
         InvoiceLine(position=position, description=line.description, quantity=quantity, unit_price=line.unit_price,
                     amount=amount, period_start=line.period_start, period_end=line.period_end,
-                    case_id=line.case_id, case_reference=line.case_reference)
+                    case_id=line.case_id, case_reference=line.case_reference, line_key=line.line_key)
         for position, ((line, quantity), amount) in enumerate(zip(chosen, amounts), start=1)
     ]
     db.session.add(note)

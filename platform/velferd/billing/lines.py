@@ -43,6 +43,7 @@ class PricedLine(NamedTuple):
     period_end: Any
     case_id: int | None
     case_reference: str | None
+    line_key: str | None
 
 
 _make = tuple.__new__  # a PricedLine from its fields in order, without the keyword-taking __new__: one per placement
@@ -85,7 +86,8 @@ def priced(plugin: str, line: InvoiceLine, known: dict | None = None) -> PricedL
         if known is not None:
             known[key] = quantity, unit_price, amount
     return _make(PricedLine, (0, line.description, quantity, unit_price, amount, line.period_start, line.period_end,
-                              line.case_id, case_reference(plugin, line.case_id)))
+                              line.case_id, line.case_reference or case_reference(plugin, line.case_id),
+                              line.line_key))
 
 
 def _order(line: PricedLine):

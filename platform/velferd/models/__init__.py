@@ -5,6 +5,7 @@ from velferd.models.audit import AuditEvent, OperatorAuditEvent
 from velferd.models.billing import (
     BillingProfile,
     DeliveryAttempt,
+    FinanceExportFile,
     Invoice,
     InvoiceLine,
     InvoiceNumberSequence,
@@ -19,7 +20,7 @@ from velferd.models.tenants import Tenant, Unit
 
 __all__ = [
     "ApiToken", "AuditEvent", "BillingProfile", "Case", "CaseEvent", "Deadline", "Decision",
-    "DeliveryAttempt", "FormSubmission", "Invitation", "Invoice", "InvoiceLine", "InvoiceNumberSequence",
+    "DeliveryAttempt", "FinanceExportFile", "FormSubmission", "Invitation", "Invoice", "InvoiceLine", "InvoiceNumberSequence",
     "InvoiceRun", "JobRun", "LoginEvent", "Meeting", "Membership", "OperatorAuditEvent", "Person", "PluginBlock",
     "Tenant", "TenantPlugin", "Unit", "User", "UserSession",
 ]

@@ -47,6 +47,14 @@ class BillingProfile(Base, TenantOwned, Timestamped):
     city: Mapped[str | None] = mapped_column(sa.String(100))
     # how a run made after its period dates its invoices: "run_day" or "period_end" (billing.issue_dates)
     catch_up_issue_date: Mapped[str] = mapped_column(sa.String(20), default="run_day", server_default="run_day")
+    # the accounting dimensions the finance export carries, so the ledger posts without a mapping
+    # step: the tenant's defaults, and {plugin id: {ledger_account, cost_centre, service_code}} overrides
+    ledger_account: Mapped[str | None] = mapped_column(sa.String(20))
+    cost_centre: Mapped[str | None] = mapped_column(sa.String(20))
+    service_code: Mapped[str | None] = mapped_column(sa.String(20))
+    dimensions_by_plugin: Mapped[dict] = mapped_column(default=dict)
+    # Danish tenants: the FI creditor number (kreditornummer, 8 digits) that makes a +71 payment line
+    fi_creditor_number: Mapped[str | None] = mapped_column(sa.String(8))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
@@ -126,6 +134,12 @@ class Invoice(Base, TenantOwned, Timestamped):
     issued_at: Mapped[dt.datetime | None]
     sent_at: Mapped[dt.datetime | None]
     exported_at: Mapped[dt.datetime | None]
+    # the finance export file this document is in (exactly one, once exported)
+    export_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("finance_export_file.id"), index=True)
+    # frozen at issue: the accounting dimensions ({ledger_account, cost_centre, service_code}) and
+    # the payment reference the payer quotes (a KID in Norway, an FI payment id in Denmark)
+    accounting: Mapped[dict | None] = mapped_column(Json)
+    payment_reference: Mapped[str | None] = mapped_column(sa.String(35))
 
     lines: Mapped[list["InvoiceLine"]] = relationship(
         order_by="InvoiceLine.position", back_populates="invoice", lazy="selectin")
@@ -172,11 +186,33 @@ class InvoiceLine(Base, TenantOwned):
     period_start: Mapped[dt.date]
     period_end: Mapped[dt.date]
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
-    case_reference: Mapped[str | None] = mapped_column(sa.String(60))
+    case_reference: Mapped[str | None] = mapped_column(sa.String(100))  # a vedtak reference fits
+    # what the line bills, stable across runs (plugin's own key, e.g. "monthly" or "extra:3"):
+    # with the case and the service period it names a billable item, so a catch-up can tell a
+    # line billed already from one that appeared or disappeared since (billing.catch_up)
+    line_key: Mapped[str | None] = mapped_column(sa.String(80))
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
     __table_args__ = (sa.UniqueConstraint("tenant_id", "invoice_id", "position"),)
+
+
+class FinanceExportFile(Base, TenantOwned):
+    """One file of the finance export. Every issued invoice and credit note is in exactly one
+    (`Invoice.export_file_id`); a run's first file has its invoices, later files of the same run
+    what was issued for it afterwards (credit notes, released invoices)."""
+
+    __tablename__ = "finance_export_file"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoice_run.id"), index=True)
+    sequence: Mapped[int]
+    path: Mapped[str] = mapped_column(sa.String(500))
+    document_count: Mapped[int] = mapped_column(default=0)
+    # invoices minus credit notes, before VAT, in the tenant's currency
+    net_total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "path"),)
 
 
 class DeliveryAttempt(Base, TenantOwned):

@@ -58,6 +58,8 @@ class Meeting(Base, TenantOwned, Timestamped):
     place: Mapped[str | None] = mapped_column(sa.String(200))
     held: Mapped[bool] = mapped_column(default=False)
     minutes: Mapped[str | None] = mapped_column(sa.Text)
+    # who took part: [{"role": "coordinator", "name": "…", "unit": "…"}, {"role": "youth"}, …]
+    participants: Mapped[list] = mapped_column(default=list)
 
 
 class Deadline(Base, TenantOwned, Timestamped):

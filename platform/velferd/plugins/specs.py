@@ -168,6 +168,13 @@ class InvoiceLine:
     period_start: dt.date
     period_end: dt.date
     case_id: int | None = None
+    #: what the line bills, stable from one run to the next ("monthly", "extra:3"): with the case
+    #: and the service period it names one billable item, so a late change is billed or credited
+    #: once (billing.catch_up). A plugin gives at most one line per (payer, case, period, key).
+    line_key: str | None = None
+    #: the case reference the payer knows (DUE: the paying unit's vedtak reference); the core's
+    #: "<plugin>/<case id>" when not given. Never a name or a national id.
+    case_reference: str | None = None
 
 
 @dataclass(frozen=True)

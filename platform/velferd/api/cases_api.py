@@ -138,7 +138,8 @@ class Meetings(MethodView):
     @blp.arguments(MeetingSchema)
     @blp.response(201, MeetingSchema)
     def post(self, data, case_id):
-        """Plan a meeting on the case (a time with its zone)."""
+        """Plan or record a meeting on the case: a time with its zone and, once held, who took part
+        (``participants``: a role each, with a name and unit where they matter; never a national id)."""
         return _add_case_child(Meeting, case_id, data)
 
 

@@ -204,6 +204,24 @@ class CaseEventSchema(ma.Schema):
     at = fields.AwareDateTime()
 
 
+#: Who can take part in a case meeting, in words every programme uses: the person the case is
+#: about (``youth`` — DUE's and most programmes' own word), their guardian, the measure's
+#: coordinator, a caseworker, the unit that referred the case and another unit involved, a
+#: leader (e.g. the units' leaders settling a transfer) and anyone else.
+PARTICIPANT_ROLES = ("youth", "guardian", "coordinator", "caseworker", "referring_unit", "other_unit", "leader",
+                     "other")
+
+
+class ParticipantSchema(Strict):
+    """One person or unit at a meeting. Only the role is required: the youth needs no name (the
+    case says who they are), and a national id is never asked for."""
+
+    role = fields.String(required=True, validate=validate.OneOf(PARTICIPANT_ROLES))
+    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+    unit = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200),
+                         metadata={"description": "The unit or service they came for, e.g. 'NAV Fana'"})
+
+
 @column_limits(Meeting)
 class MeetingSchema(Strict):
     id = fields.Integer(dump_only=True)
@@ -212,6 +230,8 @@ class MeetingSchema(Strict):
     place = fields.String(allow_none=True)
     held = fields.Boolean(load_default=False)
     minutes = fields.String(allow_none=True, validate=validate.Length(max=20000))
+    participants = fields.List(fields.Nested(ParticipantSchema), load_default=list,
+                               validate=validate.Length(max=50), metadata={"description": "Who took part"})
 
 
 @column_limits(Deadline)

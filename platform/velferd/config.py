@@ -76,6 +76,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "INVOICE_SENDER": "velferd@localhost",
         # the invoice run writes this many invoices per transaction (a crash rolls back one batch)
         "BILLING_INVOICES_PER_TRANSACTION": 200,
+        # a run also bills (or credits) what changed in the billed months this far back (billing.catch_up)
+        "BILLING_CATCH_UP_MONTHS": 12,
         # background jobs (velferd.jobs): no broker means jobs run in-process after the commit
         "CELERY_BROKER_URL": None,  # defaults to REDIS_URL
         "CELERY_RESULT_BACKEND": None,  # none: every job's outcome and result are kept on its JobRun
@@ -121,6 +123,7 @@ TYPES: dict[str, Any] = {
     "ENV": Literal["development", "production"],
     "SESSION_COOKIE_SAMESITE": Optional[Literal["Lax", "Strict", "None"]],
     "SMTP_PORT": Annotated[int, pydantic.Field(ge=1, le=65535)],
+    "BILLING_CATCH_UP_MONTHS": Annotated[int, pydantic.Field(ge=0, le=120)],  # 0: no catch-up
 }
 #: Seconds, amounts: a finite number, never negative (``inf`` would wait for ever).
 Duration = Annotated[float, pydantic.Field(ge=0, allow_inf_nan=False)]

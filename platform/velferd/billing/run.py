@@ -38,11 +38,12 @@ from sqlalchemy.exc import IntegrityError
 
 from velferd.billing.blocked import CannotBill, blocking_role
 from velferd.billing.bulk import insert_lines
+from velferd.billing.catch_up import one_run_at_a_time, owed_lines
 from velferd.billing.exports import ExportedRef, export_run
 from velferd.billing.holds import hold_reason
 from velferd.billing.issue import held_fields, issue_terms, issued_fields, request_delivery
 from velferd.billing.issue_dates import run_issue_date
-from velferd.billing.lines import PricedLine, lines_by_payer
+from velferd.billing.lines import PricedLine, lines_by_payer, placed
 from velferd.billing.numbering import take_numbers
 from velferd.billing.parties import payer_snapshot
 from velferd.billing.periods import Period
@@ -78,9 +79,10 @@ def run_period(tenant: Tenant, period: Period, actor: User | None = None) -> Run
     if run.state == "completed":
         return RunOutcome(run, 0, already_completed=True)
     try:
-        written, plugins = _write_missing_invoices(tenant, period, run)
-        _request_deliveries(tenant, export_run(tenant, run, written), actor)
-        _complete(run, plugins)
+        with one_run_at_a_time(tenant):  # the catch-up of late lines must not run twice at once
+            written, plugins = _write_missing_invoices(tenant, period, run)
+            _request_deliveries(tenant, export_run(tenant, run, written), actor)
+            _complete(run, plugins)
     except Exception as error:
         db.session.rollback()
         _record_failure(run, error)
@@ -142,10 +144,13 @@ class DraftInvoice:
 
 
 def _write_missing_invoices(tenant: Tenant, period: Period, run: InvoiceRun) -> tuple[dict[int, list], list[str]]:
-    """({id: lines} of the invoices written, plugins that billed)."""
+    """({id: lines} of the invoices written, plugins that billed). Each invoice has the period's
+    lines not net billed yet and the catch-up lines of earlier periods (billing.catch_up, which
+    first credits, committed, what is no longer owed)."""
     grouped = lines_by_payer(tenant, period)
+    owed = owed_lines(tenant, period, grouped)
     billed = _billed_keys(period)
-    missing = [(key, lines) for key, lines in sorted(grouped.items()) if key not in billed]
+    missing = [(key, placed(lines)) for key, lines in sorted(owed.items()) if key not in billed]
     drafts = _drafts(tenant, period, run, missing) if missing else []
     size = max(1, int(current_app.config["BILLING_INVOICES_PER_TRANSACTION"]))
     written: dict[int, list[PricedLine]] = {}

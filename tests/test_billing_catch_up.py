@@ -1,0 +1,150 @@
+"""Catch-up (billing.catch_up): work registered after its month was billed is billed once, on a
+later invoice with its own service period, and a line that disappeared is credited — checked as
+a finance officer would: per case and service month, invoices minus credit notes equal what DUE's
+own preview says is owed now. DUE (Bergen) through its API, on the DUE plugin's database.
+
+Prices: 2025 NOK 23,515 a month (the published deflators, as in the DUE scenario test).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from tests.plugins.due.conftest import app, bergen, due_database, due_db_url, running, units  # noqa: F401
+from tests.plugins.due.flows import eligible_case, get, move, ok, post, start_meeting, through_intake
+from tests.plugins.due.test_due_scenario import invoice_run, priced_bergen  # noqa: F401
+from velferd.billing import run as billing_run
+from velferd.billing.periods import parse_period
+from velferd.tenancy import tenant_scope
+
+MONTHLY_2025 = Decimal("23515.00")
+
+
+def days_of(days: int, month_days: int) -> Decimal:
+    """DUE's day rule for a part month: price × days / days in the month, to the øre, half up."""
+    return (MONTHLY_2025 * days / month_days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def documents(client, town) -> list[dict]:
+    page = ok(get(client, town, "/invoices", role="finance", limit=200))
+    return [ok(get(client, town, f"/invoices/{item['id']}", role="finance")) for item in page["items"]]
+
+
+def net_billed(client, town) -> dict[tuple, Decimal]:
+    """{(case, service period start, end): invoiced minus credited} over every document."""
+    net: dict[tuple, Decimal] = defaultdict(Decimal)
+    for document in documents(client, town):
+        sign = 1 if document["kind"] == "invoice" else -1
+        for line in document["lines"]:
+            net[(line["case_id"], line["period_start"], line["period_end"])] += sign * Decimal(line["amount"])
+    return {item: amount for item, amount in net.items() if amount != 0}
+
+
+def owed_now(client, town, months: list[str]) -> dict[tuple, Decimal]:
+    """What DUE's own preview says is owed for `months`, as registered now."""
+    owed = {}
+    for month in months:
+        for line in ok(get(client, town, "/x/due/invoice-lines", role="finance", period=month)):
+            owed[(line["case_id"], line["period_start"], line["period_end"])] = (
+                Decimal(line["quantity"]) * Decimal(line["unit_price"]))
+    return owed
+
+
+def invoices_for(client, town, period: str, kind: str = "invoice") -> list[dict]:
+    return [d for d in documents(client, town) if d["kind"] == kind and d["period"] == period]
+
+
+def late_start(client, town, units, start_on: str) -> int:
+    """A youth whose start on `start_on` is registered today (after that month was billed)."""
+    case_id = eligible_case(client, town, units["barnevern"], dt.date(2007, 5, 6), "2025-08-01")
+    through_intake(client, town, case_id, start_on, decided_on="2025-08-20")
+    ok(move(client, town, case_id, "hold_start_meeting", start_meeting(start_on, "2025-10-01")))
+    return case_id
+
+
+def test_a_start_registered_after_its_month_was_billed_is_billed_once_on_the_next_invoice(
+        client, priced_bergen, units, running):
+    invoice_run(client, priced_bergen, "2025-09")
+    late = late_start(client, priced_bergen, units, "2025-09-15")
+
+    invoice_run(client, priced_bergen, "2025-10")
+    (october,) = invoices_for(client, priced_bergen, "2025-10")
+    september = [line for line in october["lines"] if line["period_start"] < "2025-10-01"]
+    assert [(line["case_id"], line["period_start"], line["period_end"], line["amount"]) for line in september] == [
+        (late, "2025-09-15", "2025-09-30", f"{days_of(16, 30):.2f}")]
+    assert september[0]["description"].startswith("Etterfakturering 09.2025: ")
+    assert Decimal(october["total"]) == 2 * MONTHLY_2025 + days_of(16, 30)
+
+    invoice_run(client, priced_bergen, "2025-10")  # again: completed, nothing more
+    invoice_run(client, priced_bergen, "2025-11")
+    (november,) = invoices_for(client, priced_bergen, "2025-11")
+    assert {line["period_start"] for line in november["lines"]} == {"2025-11-01"}
+    months = ["2025-09", "2025-10", "2025-11"]
+    assert net_billed(client, priced_bergen) == owed_now(client, priced_bergen, months)
+
+
+def break_off_after_two_billed_months(client, town, case_id: int) -> None:
+    invoice_run(client, town, "2025-09")
+    invoice_run(client, town, "2025-10")
+    ok(move(client, town, case_id, "break_off", {"ended_on": "2025-09-20", "reason": "Moved to Oslo."}))
+
+
+def test_a_break_off_back_dated_into_billed_months_is_credited_and_the_days_owed_billed(
+        client, priced_bergen, running):
+    break_off_after_two_billed_months(client, priced_bergen, running)
+
+    invoice_run(client, priced_bergen, "2025-11")
+    notes = [d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]
+    assert sorted((n["period"], n["total"]) for n in notes) == [("2025-09", "23515.00"), ("2025-10", "23515.00")]
+    assert all("no longer owed as registered now" in n["credit_reason"] for n in notes)
+    (november,) = invoices_for(client, priced_bergen, "2025-11")
+    assert [(line["period_start"], line["period_end"], line["amount"]) for line in november["lines"]] == [
+        ("2025-09-01", "2025-09-20", f"{days_of(20, 30):.2f}")]
+    months = ["2025-09", "2025-10", "2025-11"]
+    assert net_billed(client, priced_bergen) == owed_now(client, priced_bergen, months) == {
+        (running, "2025-09-01", "2025-09-20"): days_of(20, 30)}
+
+    invoice_run(client, priced_bergen, "2025-12")  # the next month changes nothing more
+    assert len([d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]) == 2
+    assert invoices_for(client, priced_bergen, "2025-12") == []
+
+
+def test_a_run_that_dies_between_its_credits_and_its_invoices_is_rerun_without_doubles(
+        app, client, priced_bergen, running, monkeypatch):
+    break_off_after_two_billed_months(client, priced_bergen, running)
+
+    def worker_lost(batch, **kwargs):
+        raise SystemExit("worker lost before the invoices")
+
+    monkeypatch.setattr(billing_run, "_write_batch", worker_lost)
+    with app.app_context(), tenant_scope(priced_bergen.tenant):
+        with pytest.raises(SystemExit):
+            billing_run.run_period(priced_bergen.tenant, parse_period("2025-11"))
+    assert len([d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]) == 2
+    assert invoices_for(client, priced_bergen, "2025-11") == []
+
+    monkeypatch.undo()
+    invoice_run(client, priced_bergen, "2025-11")
+    invoice_run(client, priced_bergen, "2025-12")
+    assert len([d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]) == 2
+    assert len(invoices_for(client, priced_bergen, "2025-11")) == 1
+    assert net_billed(client, priced_bergen) == owed_now(client, priced_bergen, ["2025-09", "2025-10", "2025-11"])
+
+
+def test_a_reopened_period_rerun_does_not_bill_again_what_a_catch_up_billed(client, priced_bergen, units, running):
+    invoice_run(client, priced_bergen, "2025-09")
+    late = late_start(client, priced_bergen, units, "2025-09-15")
+    invoice_run(client, priced_bergen, "2025-10")  # bills the late September line
+    (september,) = invoices_for(client, priced_bergen, "2025-09")
+    ok(post(client, priced_bergen, f"/invoices/{september['id']}/credit", {"reason": "Wrong buyer reference."},
+            role="finance"), 201)
+
+    invoice_run(client, priced_bergen, "2025-09")  # the reopened period's replacement
+    (replacement,) = [d for d in invoices_for(client, priced_bergen, "2025-09") if d["status"] != "credited"]
+    assert [(line["case_id"], line["period_start"]) for line in replacement["lines"]] == [(running, "2025-09-01")]
+    assert net_billed(client, priced_bergen) == owed_now(client, priced_bergen, ["2025-09", "2025-10"])
+    assert net_billed(client, priced_bergen)[(late, "2025-09-15", "2025-09-30")] == days_of(16, 30)

@@ -80,7 +80,9 @@ def test_an_unknown_kind_or_vat_category_is_refused():
 
 def test_the_exemption_reason_falls_back_to_the_countrys_wording():
     assert bergen_invoice(vat_exemption_reason=None).exemption_reason == default_exemption_reason("NO")
-    assert odense_invoice(vat_exemption_reason=None).exemption_reason == "Momsfritaget – kommunal opgave"
+    assert odense_invoice(vat_exemption_reason=None).exemption_reason == "Momsfritaget"  # category E
+    assert odense_invoice(vat_category="O", vat_exemption_reason=None).exemption_reason \
+        == "Uden for momsområdet – kommunal opgave"
     assert bergen_invoice(vat_category="S", vat_rate=Decimal("25")).exemption_reason is None
 
 
@@ -341,8 +343,8 @@ def test_pdf_shows_number_payer_dates_lines_and_total_in_norwegian():
     assert data.startswith(b"%PDF-")
     content = pdf_text(data)
     for expected in ("FAKTURA", "Fakturanummer 17", "Fakturadato 01.04.2025", "Forfallsdato 01.05.2025",
-                     "Periode 01.03.2025 - 31.03.2025", "Deres referanse NAV-4711", "Fakturamottaker",
-                     "NAV Alta", "Org.nr. 944588132", "Bergen kommune", "Org.nr. 964338531",
+                     "Periode 01.03.2025-31.03.2025", "Deres referanse NAV-4711", "Fakturamottaker",
+                     "NAV Alta", "Org.nr. 944 588 132", "Bergen kommune", "Org.nr. 964 338 531",
                      "Bolig; 15 døgn", "2025-0107", "333,335", "12 500,00", "Å betale 17 500,53 NOK",
                      "Kontonummer: 1503.12.34567", "Betalingsreferanse: 17", "Netto 30 dager"):
         assert expected in content, expected
@@ -396,9 +398,13 @@ def read_csv(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=";"))
 
 
+DIMENSIONS = {"ledger_account": "16300", "cost_centre": "3100", "service_code": "2730"}
+
+
 def export_of(*docs: InvoiceDocument) -> bytes:
     rows = [row for doc in docs
-            for row in rows_for(doc, payer_kind="external", delivery_channel="ehf", plugin="nav_split")]
+            for row in rows_for(doc, payer_kind="external", delivery_channel="ehf", plugin="nav_split",
+                                accounting=DIMENSIONS)]
     return export_csv(rows)
 
 
@@ -410,7 +416,8 @@ def test_export_header_is_the_documented_stable_column_order():
         "invoice_number", "kind", "credited_invoice_number", "issue_date", "due_date", "period_start",
         "period_end", "payer_name", "payer_organisation_number", "payer_kind", "delivery_channel", "plugin",
         "line_position", "case_reference", "description", "quantity", "unit_price", "amount", "currency",
-        "vat_category", "vat_rate",
+        "vat_category", "vat_rate", "document_vat_amount", "document_gross_total", "customer_reference",
+        "ledger_account", "cost_centre", "service_code",
     )
 
 
@@ -423,7 +430,8 @@ def test_export_has_a_row_per_invoice_line_with_plain_decimals():
         "payer_name": "NAV Alta", "payer_organisation_number": "944588132", "payer_kind": "external",
         "delivery_channel": "ehf", "plugin": "nav_split", "line_position": "2", "case_reference": "2025-0107",
         "description": "Bolig; 15 døgn", "quantity": "15", "unit_price": "333.335", "amount": "5000.03",
-        "currency": "NOK", "vat_category": "O", "vat_rate": "0",
+        "currency": "NOK", "vat_category": "O", "vat_rate": "0", "document_vat_amount": "0.00",
+        "document_gross_total": "17500.53", "customer_reference": "NAV-4711", **DIMENSIONS,
     }
     assert [row["amount"] for row in rows] == ["12500.00", "5000.03", "0.50"]
     assert sum(Decimal(row["amount"]) for row in rows) == bergen_invoice().payable_total
@@ -435,6 +443,7 @@ def test_credit_note_rows_are_negative_so_the_export_nets_out():
     assert [row["amount"] for row in credit] == ["-12500.00", "-5000.03", "-0.50"]
     assert [row["quantity"] for row in credit] == ["-1", "-15", "-2"]
     assert {row["credited_invoice_number"] for row in credit} == {"17"}
+    assert {(row["document_vat_amount"], row["document_gross_total"]) for row in credit} == {("0.00", "-17500.53")}
     assert sum(Decimal(row["amount"]) for row in rows) == 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,7 @@ def test_a_run_that_crashed_midway_writes_only_the_missing_invoices(app, client,
     assert sorted(i.number for i in stored) == [1, 2, 3]
     assert len({(i.plugin, i.payer_unit_id) for i in stored}) == 3
     (run,) = client.get(setup.url("/invoice-runs"), headers=setup.finance).json
-    export = client.get(setup.url(f"/invoice-runs/{run['id']}/export"), headers=setup.finance)
+    export = client.get(setup.url(f"/invoice-runs/{run['id']}/exports/1"), headers=setup.finance)
     rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True)), delimiter=";"))
     by_number = {i.number: i for i in stored}
     assert sorted((int(row["invoice_number"]), row["case_reference"]) for row in rows) == sorted(
@@ -238,8 +239,11 @@ def test_the_run_writes_a_finance_export_with_every_invoice_once(app, client, se
     run_period(client, setup)
     (run,) = client.get(setup.url("/invoice-runs"), headers=setup.finance).json
     r = client.get(setup.url(f"/invoice-runs/{run['id']}/export"), headers=setup.finance)
-    assert r.status_code == 200 and r.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True)), delimiter=";"))
+    assert r.status_code == 200 and r.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(r.data)) as archive:
+        assert archive.namelist() == [f"invoices-{last_month()}-run{run['id']}-1.csv"]
+        text = archive.read(archive.namelist()[0]).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert len(rows) == 6  # one per billed case
     assert {row["invoice_number"] for row in rows} == {"1", "2", "3"}
     assert {row["delivery_channel"] for row in rows} == {"finance_export", "email", "ehf"}

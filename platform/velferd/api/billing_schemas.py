@@ -137,6 +137,16 @@ class InvoiceRunSchema(ma.Schema):
         "description": "the role that can fix what blocks the run (e.g. tenant_admin), null otherwise"})
 
 
+class FinanceExportFileSchema(ma.Schema):
+    sequence = fields.Integer(metadata={"description": "1 for the run's own file, then one per later export"})
+    name = fields.Function(lambda file: file.path.rsplit("/", 1)[-1])
+    created_at = fields.DateTime()
+    document_count = fields.Integer(metadata={"description": "invoices and credit notes in the file"})
+    net_total = Money(metadata={"description": "invoices minus credit notes, before VAT"})
+    download = fields.Function(lambda file: f"{file.run_id}/exports/{file.sequence}", metadata={
+        "description": "the file's path relative to /invoice-runs/"})
+
+
 class RunRequestedSchema(ma.Schema):
     job_run_id = fields.Integer()
     period = fields.String()
@@ -144,6 +154,18 @@ class RunRequestedSchema(ma.Schema):
     run = fields.Nested("InvoiceRunSchema", allow_none=True, metadata={
         "description": "the period's run as it stands: its state and, when blocked, what is missing and who fixes it"
                        " (null until a worker has started it)"})
+
+
+def _dimension(**metadata) -> fields.String:
+    return fields.String(allow_none=True, validate=validate.Length(max=20), metadata=metadata)
+
+
+class AccountingDimensionsSchema(Strict):
+    """The accounting dimensions the finance export carries on each document (billing.accounting)."""
+
+    ledger_account = _dimension(description="the ledger account (konto / art)")
+    cost_centre = _dimension(description="the cost centre (ansvar / omkostningssted)")
+    service_code = _dimension(description="the service code (tjeneste or KOSTRA funksjon / funktion)")
 
 
 class BillingProfileSchema(Strict):
@@ -163,3 +185,8 @@ class BillingProfileSchema(Strict):
     city = fields.String(allow_none=True, validate=validate.Length(max=100))
     catch_up_issue_date = fields.String(validate=validate.OneOf(CATCH_UP_ISSUE_DATES), metadata={
         "description": "how a run made after its period dates its invoices: the run day or the period's last day"})
+    ledger_account = _dimension(description="the ledger account (konto / art), unless the plugin has its own")
+    cost_centre = _dimension(description="the cost centre (ansvar / omkostningssted)")
+    service_code = _dimension(description="the service code (tjeneste or KOSTRA funksjon / funktion)")
+    dimensions_by_plugin = fields.Dict(keys=fields.String(), values=fields.Nested(AccountingDimensionsSchema), metadata={
+        "description": "per enabled plugin id, dimensions that replace the profile's own for what that plugin bills"})

@@ -13,6 +13,7 @@ from velferd import audit
 from velferd.api.billing_schemas import (
     BillingProfileSchema,
     CreditSchema,
+    FinanceExportFileSchema,
     InvoiceDetailSchema,
     InvoiceListQuery,
     InvoicePageSchema,
@@ -158,15 +159,38 @@ def read_run(run_id):
     return find_run(run_id)
 
 
+def _export_download(run_id: int, content: bytes, filename: str, mimetype: str) -> Response:
+    audit.record("invoice_run.export_downloaded", "invoice_run", run_id, details={"file": filename})
+    db.session.commit()
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 @blp.get("/invoice-runs/<int:run_id>/export")
 @requires("invoices:read")
 @blp.doc(responses=FILE_RESPONSE)
 def download_export(run_id):
-    """The run's finance export (CSV, ``;``-separated UTF-8), 404 when the run exported nothing."""
-    content, filename = downloads.export_file(find_run(run_id))
-    audit.record("invoice_run.export_downloaded", "invoice_run", run_id)
-    db.session.commit()
-    return Response(content, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    """Every finance export file of the run in one ZIP (always a ZIP, each CSV under its own
+    name), 404 when the run exported nothing. Together the files list every document issued
+    for the run — its invoices, their credit notes, invoices released later — each once."""
+    content, filename = downloads.export_zip(find_run(run_id))
+    return _export_download(run_id, content, filename, "application/zip")
+
+
+@blp.get("/invoice-runs/<int:run_id>/exports")
+@requires("invoices:read")
+@blp.response(200, FinanceExportFileSchema(many=True))
+def list_exports(run_id):
+    """The run's finance export files in the order they were written, with their counts and net totals."""
+    return downloads.export_files(find_run(run_id))
+
+
+@blp.get("/invoice-runs/<int:run_id>/exports/<int:sequence>")
+@requires("invoices:read")
+@blp.doc(responses=FILE_RESPONSE)
+def download_export_file(run_id, sequence):
+    """One finance export file of the run (CSV, ``;``-separated UTF-8), by its sequence number."""
+    content, filename = downloads.export_file(find_run(run_id), sequence)
+    return _export_download(run_id, content, filename, "text/csv")
 
 
 @blp.route("/billing-profile")

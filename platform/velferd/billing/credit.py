@@ -5,6 +5,8 @@ gapless series, the original's payer and seller as they were frozen, and a refer
 invoice it credits — delivered over the same channel. The original keeps its number, lines and
 total; only how much of it is credited (and, once all of it is, its status ``credited``) is
 recorded on it. Crediting in full reopens the period, so the next run bills a corrected invoice.
+The credit note belongs to the original's invoice run and carries its accounting dimensions, so it
+goes into that run's next finance export file and reverses the same posting (billing.exports).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sqlalchemy as sa
 
 from velferd import audit
 from velferd.billing.document import round_money
+from velferd.billing.exports import request_export
 from velferd.billing.issue import request_delivery
 from velferd.billing.lines import QUANTITY_PLACES
 from velferd.billing.numbering import take_number
@@ -79,7 +82,7 @@ def credit_invoice(tenant: Tenant, invoice: Invoice, reason: str,
         payer_snapshot=invoice.payer_snapshot, seller_snapshot=invoice.seller_snapshot,
         vat_category=invoice.vat_category, vat_rate=invoice.vat_rate,
         vat_exemption_reason=invoice.vat_exemption_reason, bank_account=invoice.bank_account,
-        payment_terms_days=0,
+        payment_terms_days=0, run_id=invoice.run_id, accounting=invoice.accounting,
     )
     note.lines = [
         InvoiceLine(position=position, description=line.description, quantity=quantity, unit_price=line.unit_price,
@@ -96,4 +99,5 @@ def credit_invoice(tenant: Tenant, invoice: Invoice, reason: str,
     audit.record("invoice.credited", "invoice", invoice.id,
                  details={"credit_note_id": note.id, "number": note.number, "amount": str(total), "reason": reason})
     request_delivery(note.id, tenant, actor)
+    request_export(note.run_id, tenant, actor)
     return note

@@ -14,7 +14,8 @@ Channels:
 * ``ehf`` — PEPPOL BIS Billing 3.0 XML written to the tenant's outbox folder
   ``instance/tenants/<id>/ehf-outbox/``. **This folder stands in for the PEPPOL access point**,
   which cannot run here: an access-point client picks the files up from it.
-* ``finance_export`` — a one-document export file (invoices from a run go in the run's file instead).
+* ``finance_export`` — the document's run writes its next finance export file, which lists it
+  (billing.exports): that file is the delivery, so a document is never in two files.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from flask import current_app
 from velferd.billing.document import InvoiceDocument
 from velferd.billing.documents_for import document_for
 from velferd.billing.ehf import ubl_xml
-from velferd.billing.exports import export_document
+from velferd.billing.exports import export_documents
 from velferd.billing.files import EHF_OUTBOX, relative_to_instance, tenant_folder, write_atomically
 from velferd.billing.mail import (
     DeliveryError,
@@ -66,14 +67,8 @@ def write_to_ehf_outbox(tenant: Tenant, invoice: Invoice, doc: InvoiceDocument) 
     return {"file": relative_to_instance(path)}
 
 
-def write_finance_export(tenant: Tenant, invoice: Invoice, doc: InvoiceDocument) -> dict[str, Any]:
-    path = export_document(tenant, invoice)
-    invoice.exported_at = utcnow()
-    return {"file": relative_to_instance(path)}
-
-
 CHANNELS: dict[str, Callable[[Tenant, Invoice, InvoiceDocument], dict[str, Any]]] = {
-    "email": send_by_email, "ehf": write_to_ehf_outbox, "finance_export": write_finance_export,
+    "email": send_by_email, "ehf": write_to_ehf_outbox,
 }
 
 
@@ -90,6 +85,11 @@ def _next_attempt(invoice: Invoice) -> int:
 
 def deliver_invoice(ctx: TaskContext, invoice_id: int) -> dict[str, Any]:
     """The ``billing.deliver_invoice`` task."""
+    unlocked = db.session.scalar(sa.select(Invoice).where(Invoice.id == invoice_id))
+    if unlocked is not None and unlocked.channel == "finance_export" and unlocked.run_id is not None:
+        # delivered by its run's next file; that export locks the run before the documents, so
+        # this job must not lock the invoice first
+        return export_documents(ctx, unlocked.run_id)
     invoice = _locked_invoice(invoice_id)
     if invoice is None:
         return {"outcome": "skipped", "reason": f"no invoice {invoice_id}"}

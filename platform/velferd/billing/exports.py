@@ -1,38 +1,53 @@
-"""Finance export files: the run's file for the municipality's finance system, and a one-document
-file for what is issued outside a run (credit notes, released invoices).
+"""Finance export files: every issued document in exactly one file of its invoice run.
 
-The run's file lists every invoice the run issued that is not in an earlier file
-(``exported_at``), so a re-run after a crash or a reopened period never exports an invoice
-twice. Payers on the finance-export channel are delivered by that file: their invoices are
-marked sent, with a delivery attempt on record, in the transaction that records the file.
-The file name carries the export's sequence number, which is only advanced on commit, so a
-crash between writing the file and committing rewrites the same file instead of adding one.
+A run's files list, between them, every document issued for the run — its invoices, the credit
+notes of those invoices (a credit note belongs to the run of the invoice it credits), and
+invoices released after a hold — whatever the payer's delivery channel, so a tenant's files sum
+to its ledger. The run's last transaction writes its first file; anything issued for the run
+later is written into the run's next file by a ``billing.export_documents`` job, requested when it
+is issued (credit, release) and, should that job be lost, by the billing sweep
+(billing.undelivered). Each file is recorded as a `FinanceExportFile` and each document it lists
+points at it (``export_file_id``; ``exported_at`` too), so a file only lists what is in no
+earlier file: a re-run after a crash, a reopened period or a second job never exports a document
+twice. Payers on the finance-export channel are delivered by that file: their documents are
+marked sent, with a delivery attempt on record, in the transaction that records the file (their
+delivery job exports the run rather than writing a file of its own).
 
-The run's file is made from plain rows, not from ORM objects and documents — a run exports one
-line per billed placement: the invoices come from one query, their lines from memory (what the
-run just wrote) or, for an interrupted run's invoices, from one more query. The rows go through
-the same `finance_export.export_rows` as a document's file, so the columns are filled in one place.
+The file name carries the run's export sequence number, which is only advanced on commit, so a
+crash between writing the file and committing rewrites the same file instead of adding one; the
+run's row is locked while a job exports, so two jobs cannot write the same file at once. A
+document of a run that is still running (or failed) is left to that run's last transaction.
+
+The file is made from plain rows, not from ORM objects and documents — a run exports one line
+per billed placement: the documents come from one query, their lines from memory (what the run
+just wrote) or, for the others, from one more query. The rows go through
+`finance_export.export_rows`, so the columns are filled in one place, and the totals through
+`finance_export.DocumentTotals`, so VAT is computed as on the document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
-from velferd.billing.documents_for import document_for
 from velferd.billing.files import FINANCE_EXPORT, relative_to_instance, tenant_folder, write_atomically
-from velferd.billing.finance_export import ExportedInvoice, FinanceExportRow, export_csv, export_rows, rows_for
+from velferd.billing.finance_export import DocumentTotals, ExportedInvoice, FinanceExportRow, export_csv, export_rows
 from velferd.db import UtcDateTime, db, utcnow
-from velferd.models import DeliveryAttempt, Invoice, InvoiceLine, InvoiceRun, Tenant
+from velferd.models import DeliveryAttempt, FinanceExportFile, Invoice, InvoiceLine, InvoiceRun, Tenant, User
+
+EXPORT_TASK = "billing.export_documents"
+RUNS_DONE = ("completed", "reopened")  # runs whose later documents an export job writes
 
 
 class ExportedRef(NamedTuple):
-    """An invoice in the run's file: what marking it exported and delivering it need."""
+    """A document in a file: what marking it exported and delivering it need."""
 
     id: int
     channel: str | None
@@ -40,22 +55,16 @@ class ExportedRef(NamedTuple):
     sent_at: dt.datetime | None
 
 
-def document_rows(invoices: list[Invoice]):
-    """Export rows of stored invoices through their documents (one-document files)."""
-    for invoice in invoices:
-        payer = invoice.payer_snapshot or {}
-        yield from rows_for(document_for(invoice), payer_kind=payer.get("payer_kind") or "",
-                            delivery_channel=payer.get("delivery_channel") or "", plugin=invoice.plugin)
-
-
 def _unexported():
     return (Invoice.run_id == sa.bindparam("run_id"), Invoice.number.is_not(None), Invoice.exported_at.is_(None))
 
 
-UNEXPORTED_INVOICES = (
-    sa.select(Invoice.id, Invoice.number, Invoice.kind, Invoice.issue_date, Invoice.due_date, Invoice.plugin,
-              Invoice.currency, Invoice.vat_category, Invoice.vat_rate, Invoice.payer_snapshot, Invoice.status,
-              Invoice.sent_at)
+_CREDITED = aliased(Invoice)
+UNEXPORTED_DOCUMENTS = (
+    sa.select(Invoice.id, Invoice.number, Invoice.kind, _CREDITED.number.label("credited_number"),
+              Invoice.issue_date, Invoice.due_date, Invoice.plugin, Invoice.currency, Invoice.vat_category,
+              Invoice.vat_rate, Invoice.payer_snapshot, Invoice.accounting, Invoice.status, Invoice.sent_at)
+    .outerjoin(_CREDITED, _CREDITED.id == Invoice.credits_invoice_id)
     .where(*_unexported()).order_by(Invoice.number))
 UNEXPORTED_LINES = (
     sa.select(InvoiceLine.invoice_id, InvoiceLine.position, InvoiceLine.description, InvoiceLine.quantity,
@@ -66,29 +75,42 @@ UNEXPORTED_LINES = (
     .order_by(Invoice.number, InvoiceLine.position))
 
 
-def run_rows(run_id: int, written: Mapping[int, Sequence] | None = None) -> tuple[list[FinanceExportRow], list[ExportedRef]]:
-    """The export rows of the run's issued invoices not exported yet, in number order. `written`
-    has the lines of invoices this process just wrote ({invoice id: lines}); only the others'
-    lines (an interrupted run's) are read back."""
+class RunExport(NamedTuple):
+    """What the run's next file holds: its rows, its documents, and their net (invoices minus
+    credit notes, before VAT)."""
+
+    rows: list[FinanceExportRow]
+    documents: list[ExportedRef]
+    net_total: Decimal
+
+
+def run_rows(run_id: int, written: Mapping[int, Sequence] | None = None) -> RunExport:
+    """The export rows of the run's issued documents not exported yet, in number order.
+    `written` has the lines of invoices this process just wrote ({invoice id: lines}); only the
+    others' lines are read back."""
     written = written or {}
-    invoices = db.session.execute(UNEXPORTED_INVOICES, {"run_id": run_id}).all()
-    if not invoices:
-        return [], []
-    records, refs = {}, []
-    for row in invoices:
+    documents = db.session.execute(UNEXPORTED_DOCUMENTS, {"run_id": run_id}).all()
+    if not documents:
+        return RunExport([], [], Decimal("0.00"))
+    stored = _stored_lines(run_id, [row.id for row in documents if row.id not in written])
+    rows: list[FinanceExportRow] = []
+    refs, net = [], Decimal("0.00")
+    for row in documents:
         payer = row.payer_snapshot or {}
-        records[row.id] = ExportedInvoice(
-            number=row.number, kind=row.kind, credited_number=None,  # a run issues invoices, no credit notes
+        lines = written[row.id] if row.id in written else stored.get(row.id, ())
+        totals = DocumentTotals(lines, row.vat_category or "O", row.vat_rate or Decimal("0"))
+        exported = ExportedInvoice(
+            number=row.number, kind=row.kind, credited_number=row.credited_number,
             issue_date=row.issue_date, due_date=row.due_date, payer_name=payer.get("name"),
             payer_organisation_number=payer.get("organisation_number"), payer_kind=payer.get("payer_kind") or "",
             delivery_channel=payer.get("delivery_channel") or "", plugin=row.plugin, currency=row.currency,
-            vat_category=row.vat_category or "O", vat_rate=row.vat_rate or 0)
+            vat_category=totals.vat_category, vat_rate=totals.vat_rate, vat_amount=totals.vat_amount,
+            gross_total=totals.payable_total, customer_reference=payer.get("buyer_reference") or "",
+            accounting=row.accounting or {})
+        rows += export_rows(exported, lines)
+        net += -totals.line_total if row.kind == "credit_note" else totals.line_total
         refs.append(ExportedRef(row.id, payer.get("delivery_channel"), row.status, row.sent_at))
-    stored = _stored_lines(run_id, [ref.id for ref in refs if ref.id not in written])
-    rows: list[FinanceExportRow] = []
-    for ref in refs:
-        rows += export_rows(records[ref.id], written[ref.id] if ref.id in written else stored.get(ref.id, ()))
-    return rows, refs
+    return RunExport(rows, refs, net)
 
 
 def _stored_lines(run_id: int, invoice_ids: list[int]) -> dict[int, list]:
@@ -110,40 +132,60 @@ RECORD_FILE_DELIVERIES = DeliveryAttempt.__table__.insert().from_select(
     .where(_DELIVERED))
 MARK_EXPORTED = (
     sa.update(Invoice).where(Invoice.id.in_(sa.bindparam("exported", expanding=True))).values(
-        exported_at=_NOW,
+        exported_at=_NOW, export_file_id=sa.bindparam("file_id"),
         sent_at=sa.case((_DELIVERED, _NOW), else_=Invoice.sent_at),
         status=sa.case((sa.and_(_DELIVERED, Invoice.status == "issued"), "sent"), else_=Invoice.status))
     .execution_options(synchronize_session=False))
 
 
-def mark_exported(invoices: list[ExportedRef], path: Path) -> None:
-    """Record the export, in two statements whatever the number of invoices; finance-export
-    payers' invoices are delivered by it (one attempt row each, numbered after any earlier)."""
+def mark_exported(documents: list[ExportedRef], path: Path, file_id: int) -> None:
+    """Record the export, in two statements whatever the number of documents; finance-export
+    payers' documents are delivered by it (one attempt row each, numbered after any earlier)."""
     now = utcnow()
-    delivered = [i.id for i in invoices if i.channel == "finance_export" and i.sent_at is None]
+    delivered = [i.id for i in documents if i.channel == "finance_export" and i.sent_at is None]
     if delivered:
         db.session.execute(RECORD_FILE_DELIVERIES,
                            {"now": now, "delivered": delivered, "details": {"file": relative_to_instance(path)}})
-    db.session.execute(MARK_EXPORTED, {"now": now, "delivered": delivered, "exported": [i.id for i in invoices]})
+    db.session.execute(MARK_EXPORTED, {"now": now, "delivered": delivered, "file_id": file_id,
+                                       "exported": [i.id for i in documents]})
 
 
 def export_run(tenant: Tenant, run: InvoiceRun, written: Mapping[int, Sequence] | None = None) -> list[ExportedRef]:
-    """Write the run's export of the invoices not exported yet and record it; the invoices it
-    lists (none: no file). `written`: see `run_rows`."""
-    rows, invoices = run_rows(run.id, written)
-    if not invoices:
+    """Write the run's next file with its documents not exported yet and record it; the documents
+    it lists (none: no file). `written`: see `run_rows`."""
+    export = run_rows(run.id, written)
+    if not export.documents:
         return []
     sequence = run.export_count + 1
     path = tenant_folder(tenant.id, FINANCE_EXPORT) / f"invoices-{run.period_start:%Y-%m}-run{run.id}-{sequence}.csv"
-    write_atomically(path, export_csv(rows))
-    mark_exported(invoices, path)
-    run.export_count, run.export_path = sequence, relative_to_instance(path)
-    return invoices
+    write_atomically(path, export_csv(export.rows))
+    file = FinanceExportFile(run_id=run.id, sequence=sequence, path=relative_to_instance(path),
+                             document_count=len(export.documents), net_total=export.net_total)
+    db.session.add(file)
+    db.session.flush()
+    mark_exported(export.documents, path, file.id)
+    run.export_count, run.export_path = sequence, file.path
+    return export.documents
 
 
-def export_document(tenant: Tenant, invoice: Invoice) -> Path:
-    """A one-document export for an invoice issued outside a run (its delivery job writes it)."""
-    name = f"{invoice.kind.replace('_', '-')}-{invoice.number}.csv"
-    path = tenant_folder(tenant.id, FINANCE_EXPORT) / name
-    write_atomically(path, export_csv(document_rows([invoice])))
-    return path
+def request_export(run_id: int | None, tenant: Tenant, actor: User | None = None) -> None:
+    """Ask for the run's next file (sent when the current transaction commits): a document was
+    issued for the run outside its own transaction."""
+    from velferd.jobs.outbox import enqueue
+
+    if run_id is not None:
+        enqueue(EXPORT_TASK, tenant=tenant, kwargs={"run_id": run_id}, actor=actor)
+
+
+def export_documents(ctx, run_id: int) -> dict[str, Any]:
+    """The ``billing.export_documents`` task: the run's next file, with every issued document of
+    the run that is in no file yet (none: no file)."""
+    run = db.session.scalar(sa.select(InvoiceRun).where(InvoiceRun.id == run_id).with_for_update()
+                            .execution_options(populate_existing=True))
+    if run is None:
+        return {"outcome": "skipped", "reason": f"no invoice run {run_id}"}
+    if run.state not in RUNS_DONE:
+        return {"outcome": "skipped", "reason": f"run {run_id} is {run.state}: its own last transaction exports"}
+    documents = export_run(ctx.tenant, run)
+    return {"outcome": "exported" if documents else "nothing to export", "documents": len(documents),
+            "file": run.export_path if documents else None}

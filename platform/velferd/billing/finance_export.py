@@ -1,4 +1,8 @@
-"""The finance export: one CSV file per invoice run, for the municipality's finance system.
+"""The finance export: the CSV files of an invoice run, for the municipality's finance system.
+
+Every issued document — invoice or credit note, whatever its delivery channel — is in exactly one
+file (billing.exports), so the ``amount`` column of a tenant's files adds up to its ledger:
+issued invoices minus credit notes.
 
 The format is what Norwegian and Danish finance systems import without a mapping wizard:
 
@@ -12,6 +16,20 @@ The format is what Norwegian and Danish finance systems import without a mapping
 * One row per invoice line. Credit-note rows are negative (quantity and amount; the unit price
   stays positive), so the amount column adds up to what was billed net of credits.
 
+* Per document (repeated on each of its rows, negative for a credit note like the amounts): its
+  VAT amount and gross total (``document_vat_amount``, ``document_gross_total``), so a ledger can
+  post the receivable and the VAT without adding lines up; the payer's own reference
+  (``customer_reference``, the buyer reference of the EHF invoice) to match it to the payer.
+* The accounting dimensions the tenant configures (billing profile, per plugin if it says so),
+  frozen on the document when it was issued: ``ledger_account``, ``cost_centre``,
+  ``service_code``. These follow the dimension sets the municipal ledgers post on, not any one
+  vendor's file layout (their import formats are proprietary and not reproduced here; the
+  finance system's generic CSV/"fri fil" import maps these columns once): in Norway the KOSTRA
+  string of Visma Enterprise Økonomi and Unit4 ERP (Agresso) — *art/konto*, *ansvar* and
+  *tjeneste* (KOSTRA *funksjon*); in Denmark the Autoriseret Kontoplan used by KMD Opus and
+  Fujitsu Prisme — *art* (the account), *omkostningssted* (cost centre) and *funktion* (the
+  service code). A project dimension (*prosjekt*) is not carried: no plugin bills per project.
+
 The columns, in this order, are stable: a new column is only ever added at the end.
 """
 
@@ -20,7 +38,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
@@ -53,6 +72,12 @@ class FinanceExportRow(NamedTuple):
     currency: str
     vat_category: str
     vat_rate: str
+    document_vat_amount: str
+    document_gross_total: str
+    customer_reference: str
+    ledger_account: str
+    cost_centre: str
+    service_code: str
 
 
 COLUMNS = FinanceExportRow._fields
@@ -75,6 +100,27 @@ class ExportedInvoice(NamedTuple):
     currency: str
     vat_category: str
     vat_rate: Decimal
+    vat_amount: Decimal  # of the whole document, as billing.document computes it (`DocumentTotals`)
+    gross_total: Decimal
+    customer_reference: str
+    accounting: Mapping[str, str | None]  # Invoice.accounting: ledger_account, cost_centre, service_code
+
+
+ACCOUNTING_DIMENSIONS = ("ledger_account", "cost_centre", "service_code")
+
+
+@dataclass(frozen=True)
+class DocumentTotals:
+    """A document's totals from its lines and VAT treatment alone, for the run's export, which has
+    no `InvoiceDocument`: the properties *are* `InvoiceDocument`'s, so VAT is computed one way."""
+
+    lines: Sequence
+    vat_category: str
+    vat_rate: Decimal
+
+    line_total = InvoiceDocument.line_total
+    vat_amount = InvoiceDocument.vat_amount
+    payable_total = InvoiceDocument.payable_total
 
 
 # A run repeats a few dates, quantities and prices over thousands of lines: each is formatted
@@ -99,7 +145,11 @@ def export_rows(invoice: ExportedInvoice, lines: Iterable) -> list[FinanceExport
               _iso(invoice.due_date))
     payer = (invoice.payer_name, invoice.payer_organisation_number, invoice.payer_kind, invoice.delivery_channel,
              invoice.plugin)
-    after = (invoice.currency, invoice.vat_category, _plain(invoice.vat_rate))
+    sign = -1 if credit else 1
+    dimensions = invoice.accounting or {}
+    after = (invoice.currency, invoice.vat_category, _plain(invoice.vat_rate),
+             _money(sign * invoice.vat_amount), _money(sign * invoice.gross_total), invoice.customer_reference or "",
+             *(dimensions.get(name) or "" for name in ACCOUNTING_DIMENSIONS))
     make = tuple.__new__  # FinanceExportRow's fields, positionally: a run makes one row per placement
     return [
         make(FinanceExportRow, (
@@ -111,13 +161,15 @@ def export_rows(invoice: ExportedInvoice, lines: Iterable) -> list[FinanceExport
     ]
 
 
-def rows_for(doc: InvoiceDocument, *, payer_kind: str, delivery_channel: str, plugin: str) -> list[FinanceExportRow]:
+def rows_for(doc: InvoiceDocument, *, payer_kind: str, delivery_channel: str, plugin: str,
+             accounting: Mapping[str, str | None] | None = None) -> list[FinanceExportRow]:
     """The export rows of one issued invoice or credit note, from its document."""
     invoice = ExportedInvoice(
         number=doc.number, kind=doc.kind, credited_number=doc.credited_number, issue_date=doc.issue_date,
         due_date=doc.due_date, payer_name=doc.buyer.name, payer_organisation_number=doc.buyer.organisation_number,
         payer_kind=payer_kind, delivery_channel=delivery_channel, plugin=plugin, currency=doc.currency,
-        vat_category=doc.vat_category, vat_rate=doc.vat_rate,
+        vat_category=doc.vat_category, vat_rate=doc.vat_rate, vat_amount=doc.vat_amount,
+        gross_total=doc.payable_total, customer_reference=doc.buyer_reference, accounting=accounting or {},
     )
     return export_rows(invoice, doc.lines)
 

@@ -1,7 +1,8 @@
 """Issuing: the step after which an invoice is a legal document and is never edited again.
 
 Issuing takes the next gapless number and freezes what the invoice says — the payer and seller
-as they are now, the VAT treatment, bank account and terms — in the same transaction. A payer
+as they are now, the VAT treatment, bank account and terms, the accounting dimensions
+(billing.accounting) — in the same transaction. A payer
 that lacks what its channel needs gets the invoice *held* instead, with the reason, and no
 number is used. Delivery is asked for in the same transaction and sent once it commits.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from velferd.billing.accounting import accounting_for
 from velferd.billing.documents_for import due_date
 from velferd.billing.holds import hold_reason
 from velferd.billing.numbering import take_number
@@ -59,6 +61,7 @@ def issue_or_hold(invoice: Invoice, tenant: Tenant, payer: Unit, profile: Billin
         fields = held_fields(reason, snapshot)
     else:
         fields = issued_fields(take_number(), snapshot, issue_terms(tenant, profile, today))
+        fields["accounting"] = accounting_for(profile, invoice.plugin)
     for key, value in fields.items():
         setattr(invoice, key, value)
     return reason is None

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import sqlalchemy as sa
 
 from velferd import audit
+from velferd.billing.accounting import dimension_errors
 from velferd.billing.payment_means import payment_means_for
 from velferd.db import db
 from velferd.errors import ValidationFailed
@@ -25,7 +26,8 @@ DEFAULT_EXEMPTION_REASONS = {
 
 def _defaults(tenant: Tenant) -> dict[str, Any]:
     return {"vat_category": "O", "vat_rate": Decimal("0"), "payment_terms_days": 30,
-            "vat_exemption_reason": DEFAULT_EXEMPTION_REASONS[tenant.country], "catch_up_issue_date": "run_day"}
+            "vat_exemption_reason": DEFAULT_EXEMPTION_REASONS[tenant.country], "catch_up_issue_date": "run_day",
+            "dimensions_by_plugin": {}}
 
 
 def profile_for(tenant: Tenant) -> BillingProfile:
@@ -57,6 +59,7 @@ def save_profile(tenant: Tenant, data: Mapping[str, Any]) -> BillingProfile:
     profile = db.session.scalar(sa.select(BillingProfile))
     values = {**_defaults(tenant), **({} if profile is None else _stored(profile)), **data}
     _check(values, tenant.country)
+    _check_dimensions(tenant, data)
     if profile is None:
         profile = BillingProfile()
         db.session.add(profile)
@@ -68,7 +71,19 @@ def save_profile(tenant: Tenant, data: Mapping[str, Any]) -> BillingProfile:
 
 
 EDITABLE = ("vat_category", "vat_exemption_reason", "vat_rate", "bank_account", "payment_terms_days",
-            "sender_email", "address", "postal_code", "city", "catch_up_issue_date")
+            "sender_email", "address", "postal_code", "city", "catch_up_issue_date",
+            "ledger_account", "cost_centre", "service_code", "dimensions_by_plugin")
+
+
+def _check_dimensions(tenant: Tenant, data: Mapping[str, Any]) -> None:
+    """Per-plugin dimensions only for plugins the tenant has enabled (checked when they are
+    changed, so disabling a plugin later does not block saving the rest of the profile)."""
+    from velferd.plugins.enablement import enabled_plugin_ids
+
+    if "dimensions_by_plugin" in data:
+        errors = dimension_errors(data["dimensions_by_plugin"], enabled_plugin_ids(tenant))
+        if errors:
+            raise ValidationFailed("accounting dimensions are only set for the municipality's enabled plugins", errors)
 
 
 def _stored(profile: BillingProfile) -> dict[str, Any]:

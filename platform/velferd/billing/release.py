@@ -8,6 +8,7 @@ or delivered), so pressing the button twice sends nothing twice.
 from __future__ import annotations
 
 from velferd import audit
+from velferd.billing.exports import request_export
 from velferd.billing.holds import hold_reason
 from velferd.billing.issue import issue_or_hold, request_delivery
 from velferd.billing.profiles import profile_for
@@ -36,6 +37,8 @@ def release_invoice(tenant: Tenant, invoice: Invoice, actor: User | None = None)
     _recount_the_run_of(invoice)
     audit.record("invoice.released", "invoice", invoice.id, details={"number": invoice.number})
     request_delivery(invoice.id, tenant, actor)
+    if invoice.exported_at is None:  # a held invoice was in none of its run's files
+        request_export(invoice.run_id, tenant, actor)
     return invoice
 
 

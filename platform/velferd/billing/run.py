@@ -36,6 +36,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from velferd.billing.accounting import accounting_for
 from velferd.billing.blocked import CannotBill, blocking_role
 from velferd.billing.bulk import insert_lines
 from velferd.billing.catch_up import one_run_at_a_time, owed_lines
@@ -116,7 +117,9 @@ FIND_RUN = sa.select(InvoiceRun).where(InvoiceRun.period_start == sa.bindparam("
 BILLED_KEYS = sa.select(Invoice.plugin, Invoice.payer_unit_id).where(
     Invoice.kind == "invoice", Invoice.status != "credited",
     Invoice.period_start == sa.bindparam("start"), Invoice.period_end == sa.bindparam("end"))
-COUNTS_BY_STATUS = (sa.select(Invoice.status, sa.func.count()).where(Invoice.run_id == sa.bindparam("run_id"))
+# invoices only: a run's credit notes belong to it (for its export) but are not what it billed
+COUNTS_BY_STATUS = (sa.select(Invoice.status, sa.func.count())
+                    .where(Invoice.run_id == sa.bindparam("run_id"), Invoice.kind == "invoice")
                     .group_by(Invoice.status))
 
 
@@ -174,7 +177,8 @@ def _drafts(tenant: Tenant, period: Period, run: InvoiceRun, missing) -> list[Dr
         payer, reason = payers[payer_id]
         row = {"kind": "invoice", "plugin": plugin, "payer_unit_id": payer_id, "period_start": period.start,
                "period_end": period.end, "currency": tenant.currency, "run_id": run.id, "tenant_id": tenant.id,
-               "total": sum((line.amount for line in lines), Decimal("0.00"))}
+               "total": sum((line.amount for line in lines), Decimal("0.00")),
+               "accounting": accounting_for(profile, plugin)}  # frozen as issued; re-resolved on release
         drafts.append(DraftInvoice((plugin, payer_id), row, lines, payer, reason, terms))
     return drafts
 

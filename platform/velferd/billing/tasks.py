@@ -7,7 +7,9 @@ only when tomorrow is the 1st in the tenant's own zone, and bills **the month th
 day** (monthly in arrears, on the last day). On other days it returns without doing anything.
 
 ``billing.deliver_invoice`` delivers one invoice (kwargs ``invoice_id``); see billing.delivery.
-Every sweep also asks for the deliveries that nobody will make (billing.undelivered).
+``billing.export_documents`` writes a run's next finance export file (kwargs ``run_id``); see
+billing.exports. Every sweep also asks for the deliveries and the exports that nobody will make
+(billing.undelivered).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from __future__ import annotations
 from typing import Any
 
 from velferd.billing.delivery import deliver_invoice
+from velferd.billing.exports import EXPORT_TASK, export_documents
 from velferd.billing.periods import billable_period, month_ending_today
 from velferd.billing.run import run_period
-from velferd.billing.undelivered import request_missing_deliveries
+from velferd.billing.undelivered import request_missing_deliveries, request_missing_exports
 from velferd.db import db
 from velferd.jobs.registry import core_beat_entry, core_sweep_step, core_task
 from velferd.models import User
@@ -42,5 +45,8 @@ core_task(TaskSpec(MONTHLY_RUN, monthly_run, idempotent=True, max_attempts=3, ba
                    title="Monthly invoice run"))
 core_task(TaskSpec(DELIVER, deliver_invoice, idempotent=True, max_attempts=5, backoff_seconds=60,
                    title="Deliver an invoice"))
+core_task(TaskSpec(EXPORT_TASK, export_documents, idempotent=True, max_attempts=5, backoff_seconds=60,
+                   title="Write a run's next finance export file"))
 core_beat_entry(BeatEntry("billing-monthly-run", MONTHLY_RUN, "0 22 28-31 * *"))
 core_sweep_step("billing-undelivered-invoices", request_missing_deliveries)
+core_sweep_step("billing-unexported-documents", request_missing_exports)

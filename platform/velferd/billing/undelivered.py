@@ -1,4 +1,4 @@
-"""Deliveries nobody is going to make: found by the sweeper, asked for once.
+"""Deliveries and finance exports nobody is going to make: found by the sweeper, asked for.
 
 An issued invoice is delivered by a ``billing.deliver_invoice`` job written in the same
 transaction that issued it (a release, a credit note) or that completed its run. A worker
@@ -12,19 +12,29 @@ none, and the delivery job itself never sends an invoice twice (`velferd.billing
 
 Invoices of a run still in progress are left to the run: nothing leaves the database before the
 run's last transaction, which requests their deliveries itself (see `velferd.billing.run`).
+
+The same holds for the finance export (billing.exports): a document issued for a finished run
+(a credit note, a released invoice) is written into the run's next file by a job requested when
+it was issued. Should that job be lost, the sweep asks for the run's export again once a document
+has waited `EXPORT_LOST_AFTER` (a job normally runs within seconds; the wait keeps the sweep from
+racing a job that is only queued), so nothing stays out of the books. An export is safe to ask
+for twice: the second finds nothing left to export and writes no file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
+from velferd.billing.exports import EXPORT_TASK, RUNS_DONE, request_export
 from velferd.billing.issue import DELIVER_TASK, request_delivery
-from velferd.db import db
+from velferd.db import db, utcnow
 from velferd.models import Invoice, InvoiceRun, JobRun
 from velferd.models.jobs import FINISHED_STATES
 from velferd.tenancy import require_tenant
 
-RUNS_DONE = ("completed", "reopened")
+EXPORT_LOST_AFTER = dt.timedelta(minutes=5)
 
 
 def request_missing_deliveries() -> int:
@@ -45,4 +55,24 @@ def request_missing_deliveries() -> int:
     tenant = require_tenant()
     for invoice_id in missing:
         request_delivery(invoice_id, tenant, once=True)
+    return len(missing)
+
+
+def request_missing_exports() -> int:
+    """Ask for the export of every finished run of the current tenant that has an issued document
+    in no file for longer than `EXPORT_LOST_AFTER` and no unfinished export job; returns how many
+    runs were asked for (sent when the caller commits)."""
+    waiting = set(db.session.scalars(
+        sa.select(Invoice.run_id).join(InvoiceRun, Invoice.run_id == InvoiceRun.id)
+        .where(Invoice.number.is_not(None), Invoice.exported_at.is_(None),
+               Invoice.issued_at < utcnow() - EXPORT_LOST_AFTER, InvoiceRun.state.in_(RUNS_DONE))
+        .distinct()))
+    if not waiting:
+        return 0
+    being_exported = {kwargs.get("run_id") for kwargs in db.session.scalars(
+        sa.select(JobRun.kwargs).where(JobRun.task == EXPORT_TASK, JobRun.state.not_in(FINISHED_STATES)))}
+    missing = sorted(waiting - being_exported)
+    tenant = require_tenant()
+    for run_id in missing:
+        request_export(run_id, tenant)
     return len(missing)

@@ -191,7 +191,7 @@ def billed_period(client, town: Municipality) -> dict:
     a billing profile, an invoice run with its export, an issued invoice with its line and its
     delivery attempt. Returns ``invoice_id`` and ``run_id``."""
     headers = town.every_role.headers
-    r = client.put(town.url("/billing-profile"), json={"bank_account": "1503 12 34567"}, headers=headers)
+    r = client.put(town.url("/billing-profile"), json={"bank_account": "1503 12 34562"}, headers=headers)
     assert r.status_code == 200, r.json
     period = f"{dt.date.today().replace(day=1) - dt.timedelta(days=1):%Y-%m}"
     r = client.post(town.url("/invoice-runs"), json={"period": period}, headers=headers)

@@ -78,7 +78,7 @@ PAYER_DETAILS = {
                       "postal_code": "5804", "city": "Bergen", "buyer_reference": "NAV-4711"},
 }
 BILLING_PROFILES = {
-    "bergen": {"bank_account": "5205 12 34567", "sender_email": "faktura@bergen.demo",
+    "bergen": {"bank_account": "5205 12 34561", "sender_email": "faktura@bergen.demo",
                "address": "Rådhusgaten 10", "postal_code": "5014", "city": "Bergen"},
 }
 

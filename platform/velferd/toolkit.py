@@ -16,6 +16,15 @@ from velferd import audit
 from velferd.api.fields import column_limits
 from velferd.billing.blocked import CannotBill
 from velferd.billing.periods import Period, parse_period
+from velferd.billing.wording import (
+    format_amount,
+    format_date,
+    format_money,
+    format_period,
+    monthly_price_text,
+    part_of_month_text,
+    per_month_text,
+)
 from velferd.auth import acting_as, current_user, require_permission, requires
 from velferd.cases import open_case, transition_case
 from velferd.db import Base, Money, TenantOwned, Timestamped, add_or_find, db, utcnow
@@ -87,3 +96,6 @@ __all__ = [
     "enable_tenant_rls", "get_owned", "hookimpl", "person_link", "require_permission", "requires", "settings_for",
     "tenant_scope", "tenant_today", "utcnow",
 ]
+    # billing texts in the tenant's language (velferd.billing.wording)
+    "format_amount", "format_date", "format_money", "format_period", "monthly_price_text", "part_of_month_text",
+    "per_month_text",

@@ -7,7 +7,10 @@ agreed extra resources on lines of their own.
   charged price × calendar days covered / days in the month (start day and end day both count),
   rounded to the øre, half up. A transfer splits the month between the two payers by days.
 * Each line has quantity 1 and the charged amount as its unit price, so the invoice total is the
-  exact sum of what is stated here; the description says how the amount was reached. The line's
+  exact sum of what is stated here; the description says how the amount was reached, in the
+  tenant's language with its number and date formats (the core's wording, through the toolkit):
+  "DUE-sak 2, vedtak BV-2024/117, månedspris 2026, 01.03.2026–31.03.2026: 16 av 30 dager ×
+  24 338,00 NOK per måned". The line's
   case reference is the paying unit's vedtak reference — the reference the payer knows — and its
   key ("monthly", "extra:<id>") lets the core's catch-up tell a line billed from one not billed.
 
@@ -25,7 +28,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from velferd.toolkit import Case, InvoiceLine, InvoiceLineProvider, Tenant, db
+from velferd.toolkit import (
+    Case, InvoiceLine, InvoiceLineProvider, Tenant, current_tenant, db, format_period, monthly_price_text,
+    part_of_month_text, per_month_text,
+)
 
 from .calendar import Span, days_in_month, months_of, whole_month
 from .extras import extras_of
@@ -37,23 +43,29 @@ from .prices import part_of_month, percent_table, price_for_year
 ONE = Decimal("1")
 
 
-def _kroner(amount: Decimal) -> str:
-    return f"NOK {amount:,.2f}".replace(",", " ")
+# DUE's own words in the line texts; the numbers, dates and "per month" come from the core's wording
+CASE_LABEL = {"nb": "DUE-sak {case}", "da": "DUE-sag {case}", "en": "DUE case {case}"}
+VEDTAK = {"nb": "vedtak {reference}", "da": "afgørelse {reference}", "en": "decision {reference}"}
+EXTRA_RESOURCES = {"nb": "ekstra ressurser ({what})", "da": "ekstra ressourcer ({what})",
+                   "en": "extra resources ({what})"}
 
 
-def _charge(monthly: Decimal, month: Span, what: str, case: str) -> tuple[Decimal, str]:
-    label = f"{month.first.isoformat()}–{month.last.isoformat()}"
+def _charge(monthly: Decimal, month: Span, what: str, case: str, tenant: Tenant) -> tuple[Decimal, str]:
+    """The amount of `month` and the text saying how it was reached, in the tenant's language."""
+    locale, currency = tenant.locale, tenant.currency
+    label = f"{case}, {what}, {format_period(month.first, month.last, locale)}"
     if whole_month(month):
-        return monthly, f"{case}, {what} {label}: {_kroner(monthly)} a month"
+        return monthly, f"{label}: {per_month_text(monthly, currency, locale)}"
     total = days_in_month(month.first.year, month.first.month)
     amount = part_of_month(monthly, month.days, total)
-    return amount, f"{case}, {what} {label}: {month.days} of {total} days × {_kroner(monthly)} a month"
+    return amount, f"{label}: {part_of_month_text(month.days, total, monthly, currency, locale)}"
 
 
-def _case_label(case_id: int, vedtak: list[Vedtak], unit_id: int) -> str:
-    """E.g. "DUE case 2, vedtak BV-2024/117": the latest vedtak the paying unit gave on the case."""
+def _case_label(case_id: int, vedtak: list[Vedtak], unit_id: int, locale: str) -> str:
+    """E.g. "DUE-sak 2, vedtak BV-2024/117": the latest vedtak the paying unit gave on the case."""
     reference = _vedtak_reference(vedtak, unit_id)
-    return f"DUE case {case_id}, vedtak {reference}" if reference else f"DUE case {case_id}"
+    label = CASE_LABEL[locale].format(case=case_id)
+    return f"{label}, {VEDTAK[locale].format(reference=reference)}" if reference else label
 
 
 def _vedtak_reference(vedtak: list[Vedtak], unit_id: int) -> str | None:
@@ -64,6 +76,7 @@ def _vedtak_reference(vedtak: list[Vedtak], unit_id: int) -> str | None:
 
 def lines_for(settings: Mapping[str, Any], start: dt.date, end: dt.date) -> list[InvoiceLine]:
     """The invoice lines of the tenant in scope for the days `start`–`end` (a month in the run)."""
+    tenant = current_tenant()
     period, lines = Span(start, end), []
     table = percent_table()
     placements = db.session.scalars(
@@ -81,18 +94,18 @@ def lines_for(settings: Mapping[str, Any], start: dt.date, end: dt.date) -> list
             paid = covered.overlap(payer.starts_on, payer.ends_on) if covered else None
             if paid is None:
                 continue
-            case = _case_label(placement.case_id, vedtak, payer.unit_id)
+            case = _case_label(placement.case_id, vedtak, payer.unit_id, tenant.locale)
             reference = _vedtak_reference(vedtak, payer.unit_id)
             for month in months_of(paid):
                 price = price_for_year(month.first.year, settings, table)
-                amount, text = _charge(price, month, f"monthly price {month.first.year}", case)
+                amount, text = _charge(price, month, monthly_price_text(month.first.year, tenant.locale), case, tenant)
                 lines.append(InvoiceLine(payer.unit_id, text, ONE, amount, month.first, month.last, placement.case_id,
                                          line_key="monthly", case_reference=reference))
             for extra in extras:
                 agreed = paid.overlap(extra.starts_on, extra.ends_on)
                 for month in months_of(agreed) if agreed else ():
-                    amount, text = _charge(extra.monthly_amount, month, f"extra resources ({extra.description})",
-                                           case)
+                    what = EXTRA_RESOURCES[tenant.locale].format(what=extra.description)
+                    amount, text = _charge(extra.monthly_amount, month, what, case, tenant)
                     lines.append(InvoiceLine(payer.unit_id, text, ONE, amount, month.first, month.last,
                                              placement.case_id, line_key=f"extra:{extra.id}",
                                              case_reference=reference))

@@ -179,6 +179,9 @@ class BillingProfileSchema(Strict):
     bank_account = fields.String(allow_none=True, validate=validate.Regexp(
         r"^[A-Z0-9 ]{8,34}$", error="An account number or IBAN: 8-34 digits or capital letters."))
     payment_terms_days = fields.Integer(validate=validate.Range(min=0, max=365))
+    fi_creditor_number = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^\d{8}$", error="The FI creditor number (kreditornummer) has 8 digits."),
+        metadata={"description": "Danish tenants: prints a +71 FI payment line and uses its payment id"})
     sender_email = fields.Email(allow_none=True)
     address = fields.String(allow_none=True, validate=validate.Length(max=400))
     postal_code = fields.String(allow_none=True, validate=validate.Regexp(r"^\d{4}$", error="Four digits."))

@@ -36,15 +36,30 @@ def plain_decimal(value: Decimal) -> str:
     return "0" if text == "-0" else text
 
 
-DEFAULT_EXEMPTION_REASONS = {
-    "NO": "Utenfor merverdiavgiftsloven – kommunal tjenesteyting",
-    "DK": "Momsfritaget – kommunal opgave",
+# Why an invoice carries no VAT, by category and seller country: the one table of this wording.
+# Category O is outside the VAT system altogether ("utenfor merverdiavgiftsloven", "uden for
+# momsområdet"); category E is within it but exempt ("fritatt", "momsfritaget") — a Danish
+# municipality's O invoice that says "momsfritaget" claims an exemption it does not have.
+VAT_EXEMPTION_WORDING = {
+    (OUTSIDE_SCOPE, "NO"): "Utenfor merverdiavgiftsloven – kommunal tjenesteyting",
+    (OUTSIDE_SCOPE, "DK"): "Uden for momsområdet – kommunal opgave",
+    (EXEMPT, "NO"): "Fritatt for merverdiavgift",
+    (EXEMPT, "DK"): "Momsfritaget",
 }
 
 
-def default_exemption_reason(country: str) -> str:
-    """Why a municipality's invoice carries no VAT, in the country's language."""
-    return DEFAULT_EXEMPTION_REASONS.get(country, DEFAULT_EXEMPTION_REASONS["NO"])
+def default_exemption_reason(country: str, category: str = OUTSIDE_SCOPE) -> str:
+    """Why a municipality's invoice carries no VAT, in the country's language and true to the
+    category (a Norwegian wording for a country without one of its own)."""
+    return VAT_EXEMPTION_WORDING.get((category, country), VAT_EXEMPTION_WORDING[(category, "NO")])
+
+
+def is_vat_registered(vat_category: str) -> bool:
+    """Whether the seller is in the VAT register (Merverdiavgiftsregisteret / momsregistret),
+    derived from the category it bills: S (standard rate) and E (zero-rated, "fritatt") are only
+    open to a registered seller — and EN 16931 asks their seller VAT identifier (BR-S-02,
+    BR-E-02) — while O is what an unregistered municipality bills."""
+    return vat_category in (STANDARD, EXEMPT)
 
 
 def round_money(amount: Decimal) -> Decimal:
@@ -108,6 +123,7 @@ class InvoiceDocument:
     credited_issue_date: dt.date | None = None
     credit_reason: str | None = None
     note: str | None = None
+    payment_reference: str | None = None  # velferd.billing.payment_reference, frozen at issue
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -126,7 +142,19 @@ class InvoiceDocument:
         """The text printed for categories O and E: the tenant's own, else the country's default."""
         if self.vat_category == STANDARD:
             return None
-        return self.vat_exemption_reason or default_exemption_reason(self.seller.country)
+        return self.vat_exemption_reason or default_exemption_reason(self.seller.country, self.vat_category)
+
+    @property
+    def seller_vat_registered(self) -> bool:
+        return is_vat_registered(self.vat_category)
+
+    @property
+    def reference_to_pay(self) -> str | None:
+        """What the payer quotes when paying: the KID or FI payment id frozen at issue, the invoice
+        number for an invoice issued before payment references existed; none on a credit note."""
+        if self.is_credit_note:
+            return None
+        return self.payment_reference or str(self.number)
 
     @property
     def line_total(self) -> Decimal:

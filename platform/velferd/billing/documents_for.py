@@ -49,6 +49,7 @@ def document_for(invoice: Invoice) -> InvoiceDocument:
         credited_number=credited.number if credited else None,
         credited_issue_date=credited.issue_date if credited else None,
         credit_reason=invoice.credit_reason,
+        payment_reference=invoice.payment_reference,
     )
 
 

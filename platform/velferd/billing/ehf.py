@@ -26,8 +26,16 @@ room, and why:
   ``PaymentMeans`` nor ``PaymentTerms``) is chosen per seller country by
   :mod:`velferd.billing.payment_means`: credit transfer (30) in Norway, or SEPA credit transfer
   (58) for an IBAN in EUR; in Denmark code 31 with the reg.nr as the branch (DK-R-005/006). The
-  invoice number is the payment reference; without a bank account there is no ``PaymentMeans``
-  (BR-61 would require the account).
+  ``PaymentID`` (BT-83) is the reference frozen at issue (:mod:`velferd.billing.payment_reference`):
+  the KID in Norway; in Denmark the 15-digit FI +71 payment id when the tenant has an FI creditor
+  number. A Danish FIK payment could also be written as code 93 (reference giro) with the
+  creditor number as the account, but how BIS 3 carries the card type and creditor is not settled
+  in the national rules we could check, so the bank transfer (31) stays the payment means and the
+  FIK id its reference — a payer's bank can match either. The invoice number is the reference of
+  an invoice issued before references were frozen. Without a bank account there is no
+  ``PaymentMeans`` (BR-61 would require the account).
+* **Texts** (payment terms) are in the seller's language, from :mod:`velferd.billing.wording`;
+  the line names are the plugins' own descriptions, written in the tenant's language.
 * One document-level ``Note`` at most (PEPPOL-EN16931-R002): the credit reason and the note are
   joined into it. No empty element is ever written (PEPPOL-EN16931-R008).
 * The header invoice period covers every line's period (PEPPOL-EN16931-R110/R111 require the
@@ -44,6 +52,8 @@ from velferd.billing.document import (
     EXEMPT, OUTSIDE_SCOPE, DocumentLine, InvoiceDocument, Party, plain_decimal, round_money,
 )
 from velferd.billing.payment_means import payment_means_for
+from velferd.billing.payment_reference import payment_id
+from velferd.billing.wording import locale_for, payment_terms_text
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -58,8 +68,6 @@ NS_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 NS_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 NS_CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 NS_CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-
-_PAYMENT_TERMS = {"NO": "Netto {days} dager", "DK": "Netto {days} dage"}
 
 
 def endpoint_scheme(country: str) -> str:
@@ -130,7 +138,7 @@ class _UblWriter:
         self._payment_means(root)
         if not self.credit:
             _cbc(_cac(root, "PaymentTerms"), "Note",
-                 _PAYMENT_TERMS.get(doc.seller.country, _PAYMENT_TERMS["NO"]).format(days=doc.payment_terms_days))
+                 payment_terms_text(doc.payment_terms_days, locale_for(doc.seller.country)))
         self._tax_total(root)
         self._monetary_total(root)
         for line in doc.lines:
@@ -186,7 +194,7 @@ class _UblWriter:
             return
         means = _cac(root, "PaymentMeans")
         _cbc(means, "PaymentMeansCode", chosen.code)
-        _cbc(means, "PaymentID", self.doc.number)
+        _cbc(means, "PaymentID", payment_id(self.doc.reference_to_pay))
         account = _cac(means, "PayeeFinancialAccount")
         _cbc(account, "ID", chosen.account)
         if chosen.branch:

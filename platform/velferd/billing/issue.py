@@ -16,6 +16,7 @@ from velferd.billing.accounting import accounting_for
 from velferd.billing.documents_for import due_date
 from velferd.billing.holds import hold_reason
 from velferd.billing.numbering import take_number
+from velferd.billing.payment_reference import payment_reference
 from velferd.billing.parties import payer_snapshot, seller_snapshot
 from velferd.db import utcnow
 from velferd.models import BillingProfile, Invoice, Tenant, Unit, User
@@ -32,7 +33,8 @@ def issue_terms(tenant: Tenant, profile: BillingProfile, today: dt.date,
     return {
         "issue_date": issue_date or today,
         "due_date": due_date(today, profile.payment_terms_days),
-        "seller_snapshot": seller_snapshot(tenant, profile),
+        # the FI creditor number rides on the seller: issued_fields makes the +71 line of it
+        "seller_snapshot": {**seller_snapshot(tenant, profile), "fi_creditor_number": profile.fi_creditor_number},
         "vat_category": profile.vat_category,
         "vat_rate": profile.vat_rate,
         "vat_exemption_reason": profile.vat_exemption_reason if profile.vat_category != "S" else None,
@@ -43,9 +45,12 @@ def issue_terms(tenant: Tenant, profile: BillingProfile, today: dt.date,
 
 def issued_fields(number: int, payer: dict[str, Any], terms: dict[str, Any]) -> dict[str, Any]:
     """Everything issuing sets on an invoice: its number (taken in this transaction), the payer's
-    snapshot (`payer_snapshot`) and the tenant's `issue_terms`."""
+    snapshot (`payer_snapshot`), the tenant's `issue_terms` and the payment reference the payer
+    quotes (a KID, an FI +71 line: billing.payment_reference), which is made of the number."""
+    seller = terms["seller_snapshot"]
+    reference = payment_reference(number, seller["country"], seller.get("fi_creditor_number"))
     return {"status": "issued", "hold_reason": None, "number": number, "issued_at": utcnow(),
-            "payer_snapshot": payer, **terms}
+            "payer_snapshot": payer, **terms, "payment_reference": reference}
 
 
 def held_fields(reason: str, payer: dict[str, Any]) -> dict[str, Any]:

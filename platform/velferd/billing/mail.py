@@ -25,7 +25,8 @@ from email.utils import format_datetime, formataddr
 from typing import Any, Mapping
 
 from velferd.billing.document import InvoiceDocument
-from velferd.billing.pdf import format_date, format_money, locale_for
+from velferd.billing.payment_reference import reference_kind
+from velferd.billing.wording import format_amount, format_date, format_period, locale_for
 
 SUBJECTS = {
     "nb": {"invoice": "Faktura {number} fra {seller}", "credit_note": "Kreditnota {number} fra {seller}"},
@@ -34,21 +35,42 @@ SUBJECTS = {
 BODIES = {
     "nb": {
         "invoice": ("Hei,\n\nVedlagt følger faktura {number} fra {seller} for perioden {period}.\n\n"
-                    "Beløp: {total} {currency}\nForfallsdato: {due}\nDeres referanse: {reference}\n\n"
+                    "Beløp: {total}\nForfallsdato: {due}\n{payment}Deres referanse: {reference}\n\n"
                     "Spørsmål om fakturaen kan sendes til {contact}.\n\nMed vennlig hilsen\n{seller}\n"),
         "credit_note": ("Hei,\n\nVedlagt følger kreditnota {number} fra {seller}, som krediterer faktura "
-                        "{credited}.\n\nKreditert beløp: {total} {currency}\nDeres referanse: {reference}\n\n"
+                        "{credited}.\n\nKreditert beløp: {total}\nBeløpet krediteres; kreditnotaen skal ikke "
+                        "betales.\nDeres referanse: {reference}\n\n"
                         "Spørsmål kan sendes til {contact}.\n\nMed vennlig hilsen\n{seller}\n"),
     },
     "da": {
         "invoice": ("Hej,\n\nVedhæftet er faktura {number} fra {seller} for perioden {period}.\n\n"
-                    "Beløb: {total} {currency}\nForfaldsdato: {due}\nJeres reference: {reference}\n\n"
+                    "Beløb: {total}\nForfaldsdato: {due}\n{payment}Jeres reference: {reference}\n\n"
                     "Spørgsmål til fakturaen kan sendes til {contact}.\n\nMed venlig hilsen\n{seller}\n"),
         "credit_note": ("Hej,\n\nVedhæftet er kreditnota {number} fra {seller}, som krediterer faktura "
-                        "{credited}.\n\nKrediteret beløb: {total} {currency}\nJeres reference: {reference}\n\n"
+                        "{credited}.\n\nKrediteret beløb: {total}\nBeløbet krediteres; kreditnotaen skal ikke "
+                        "betales.\nJeres reference: {reference}\n\n"
                         "Spørgsmål kan sendes til {contact}.\n\nMed venlig hilsen\n{seller}\n"),
     },
 }
+
+
+# How to pay, for an invoice: the account and the reference to quote (a credit note has neither).
+PAYMENT_LINES = {
+    "nb": {"account": "Kontonummer: {account}\n", "kid": "KID: {reference}\n", "fik": "FI-kort +71: {reference}\n",
+           "reference": "Betalingsreferanse: {reference}\n"},
+    "da": {"account": "Kontonummer: {account}\n", "kid": "KID: {reference}\n", "fik": "FI-kort +71: {reference}\n",
+           "reference": "Betalingsreference: {reference}\n"},
+}
+
+
+def payment_text(doc: InvoiceDocument, locale: str) -> str:
+    """The lines saying where to pay and what to quote; empty for a credit note."""
+    if doc.is_credit_note:
+        return ""
+    lines = PAYMENT_LINES[locale]
+    text = lines["account"].format(account=doc.bank_account) if doc.bank_account else ""
+    kind = reference_kind(doc.payment_reference, doc.seller.country)
+    return text + lines[kind].format(reference=doc.reference_to_pay)
 
 
 class DeliveryError(Exception):
@@ -114,9 +136,10 @@ def build_invoice_email(doc: InvoiceDocument, pdf: bytes, sender: str, recipient
     seller's country's language."""
     locale = locale or locale_for(doc.seller.country)
     facts = {
-        "number": doc.number, "seller": doc.seller.name, "currency": doc.currency,
-        "period": f"{format_date(doc.period_start)}–{format_date(doc.period_end)}",
-        "total": format_money(doc.payable_total, locale), "due": format_date(doc.due_date),
+        "number": doc.number, "seller": doc.seller.name,
+        "period": format_period(doc.period_start, doc.period_end, locale),
+        "total": format_amount(doc.payable_total, doc.currency, locale), "due": format_date(doc.due_date, locale) if doc.due_date else "",
+        "payment": payment_text(doc, locale),
         "reference": doc.buyer_reference or "-", "credited": doc.credited_number,
         "contact": doc.seller.email or sender,
     }

@@ -1,8 +1,13 @@
 """The invoice as an A4 PDF, in the tenant's language (``nb`` or ``da``), made with fpdf2.
 
 It shows what a finance department checks before paying: who bills whom (names, addresses,
-organisation numbers), number, dates and period, their reference, the lines, why there is no VAT,
-the totals and where to pay. A credit note is titled as one and names the invoice it credits.
+organisation numbers — a VAT-registered seller's Norwegian one with "MVA", bokføringsforskriften
+§ 5-1-1), number, dates and period, their reference, the lines with the case reference the payer
+knows, why there is no VAT or at which rate there is, the totals and where to pay with which KID
+or FI payment line. A credit note is titled as one, names the invoice it credits and requests no
+payment: no account, no reference to quote, no due date — it says the amount is credited.
+
+Numbers and dates are formatted by `velferd.billing.wording` (Babel), as in the e-mail.
 
 fpdf2's built-in Helvetica is used, so the PDF renders the same on every machine without a font
 file to ship; it covers Latin-1, which has every Norwegian and Danish letter. Typographic
@@ -20,7 +25,14 @@ from decimal import Decimal
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from velferd.billing.document import InvoiceDocument, Party, plain_decimal, round_money
+from stdnum.no import orgnr
+
+from velferd.billing.document import InvoiceDocument, Party
+from velferd.billing.payment_reference import reference_kind
+from velferd.billing.wording import (
+    format_amount, format_date, format_money, format_percent, format_period, format_price, format_quantity,
+    payment_terms_text,
+)
 
 LABELS = {
     "nb": {
@@ -30,13 +42,15 @@ LABELS = {
         "period": "Periode", "buyer_reference": "Deres referanse",
         "credits": "Krediterer faktura", "of": "av", "reason": "Årsak",
         "buyer": "Fakturamottaker", "seller": "Avsender",
-        "orgnr": {"NO": "Org.nr.", "DK": "CVR-nr."},
         "position": "Nr.", "description": "Beskrivelse", "case": "Saksref.",
         "quantity": "Antall", "unit_price": "Enhetspris", "amount": "Beløp",
         "net_total": "Sum eks. mva.", "vat": "Mva.", "payable": "Å betale", "credited": "Kreditert beløp",
         "vat_note": "Merverdiavgift",
-        "payment": "Betaling", "account": "Kontonummer", "payment_reference": "Betalingsreferanse",
-        "terms": "Betalingsbetingelser", "terms_value": "Netto {days} dager",
+        "payment": "Betaling", "account": "Kontonummer",
+        "kid": "KID", "fik": "FI-kort +71", "reference": "Betalingsreferanse",
+        "terms": "Betalingsbetingelser",
+        "crediting": "Kreditering",
+        "credited_note": "Beløpet krediteres. Kreditnotaen skal ikke betales; beløpet godskrives faktura {number}.",
         "note": "Merknad",
     },
     "da": {
@@ -46,27 +60,23 @@ LABELS = {
         "period": "Periode", "buyer_reference": "Jeres reference",
         "credits": "Krediterer faktura", "of": "af", "reason": "Årsag",
         "buyer": "Fakturamodtager", "seller": "Afsender",
-        "orgnr": {"NO": "Org.nr.", "DK": "CVR-nr."},
         "position": "Nr.", "description": "Beskrivelse", "case": "Sagsref.",
         "quantity": "Antal", "unit_price": "Enhedspris", "amount": "Beløb",
         "net_total": "Beløb ekskl. moms", "vat": "Moms", "payable": "At betale", "credited": "Krediteret beløb",
         "vat_note": "Moms",
-        "payment": "Betaling", "account": "Kontonummer", "payment_reference": "Betalingsreference",
-        "terms": "Betalingsbetingelser", "terms_value": "Netto {days} dage",
+        "payment": "Betaling", "account": "Kontonummer",
+        "kid": "KID", "fik": "FI-kort +71", "reference": "Betalingsreference",
+        "terms": "Betalingsbetingelser",
+        "crediting": "Kreditering",
+        "credited_note": "Beløbet krediteres. Kreditnotaen skal ikke betales; beløbet godskrives faktura {number}.",
         "note": "Bemærkning",
     },
 }
 LOCALES = tuple(LABELS)
-_THOUSANDS = {"nb": " ", "da": "."}
 _NOT_LATIN_1 = str.maketrans({"–": "-", "—": "-", "‑": "-", "‘": "'", "’": "'", "“": '"', "”": '"',
-                              "„": '"', "…": "...", "\u00a0": " ", "€": "EUR"})
+                              "„": '"', "…": "...", "\u00a0": " ", "\u202f": " ", "€": "EUR", "×": "x"})
 LEFT = 18  # mm margins; A4 is 210 mm wide
 KEEP_TOGETHER_MM = 95  # the height of totals, VAT note and payment details, with the bottom margin
-
-
-def locale_for(country: str) -> str:
-    """The language of a tenant in ``country``: Danish in Denmark, Norwegian bokmål otherwise."""
-    return "da" if country == "DK" else "nb"
 
 
 def invoice_pdf(doc: InvoiceDocument, locale: str) -> bytes:
@@ -75,28 +85,15 @@ def invoice_pdf(doc: InvoiceDocument, locale: str) -> bytes:
     return _InvoicePdf(doc, locale).render()
 
 
-def format_money(amount: Decimal, locale: str) -> str:
-    """``12 500,00`` in Norwegian, ``12.500,00`` in Danish."""
-    return _localised(f"{round_money(amount):,.2f}", locale)
-
-
-def format_price(price: Decimal, locale: str) -> str:
-    """A unit price as billed: two decimals, or more when the price has them (``333,335``)."""
-    places = max(2, -Decimal(price).normalize().as_tuple().exponent)
-    return _localised(f"{Decimal(price):,.{places}f}", locale)
-
-
-def _localised(text: str, locale: str) -> str:
-    """From Python's ``12,500.00`` to the locale's separators."""
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", _THOUSANDS[locale])
-
-
-def format_quantity(quantity: Decimal, locale: str) -> str:
-    return plain_decimal(quantity).replace(".", ",")
-
-
-def format_date(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
+def organisation_number_text(party: Party, *, vat_registered: bool) -> str:
+    """``Org.nr. 964 338 531 MVA`` for a VAT-registered Norwegian seller (bokføringsforskriften
+    § 5-1-1 asks the "MVA" suffix), ``Org.nr. 944 588 132`` otherwise, ``CVR-nr. 29189919`` in Denmark."""
+    if party.country == "DK":
+        return f"CVR-nr. {party.organisation_number}"
+    number = party.organisation_number
+    if party.country == "NO" and orgnr.is_valid(number or ""):
+        number = orgnr.format(number)
+    return f"Org.nr. {number}" + (" MVA" if vat_registered and party.country == "NO" else "")
 
 
 def _latin_1(text: str) -> str:
@@ -131,35 +128,38 @@ class _InvoicePdf:
         self.pdf.multi_cell(width, height, _latin_1(text), align=align, new_x="LMARGIN", new_y="NEXT")
 
     def _money(self, amount: Decimal) -> str:
-        return f"{format_money(amount, self.locale)} {self.doc.currency}"
+        return format_amount(amount, self.doc.currency, self.locale)
 
-    def _party_lines(self, party: Party) -> list[str]:
+    def _date(self, day: dt.date) -> str:
+        return format_date(day, self.locale)
+
+    def _party_lines(self, party: Party, *, seller: bool) -> list[str]:
         place = " ".join(part for part in (party.postal_code, party.city) if part)
-        orgnr = f"{self.label['orgnr'].get(party.country, 'Org.nr.')} {party.organisation_number}"
-        return [line for line in (party.name, party.address, place, orgnr, party.email) if line]
+        number = organisation_number_text(party, vat_registered=seller and self.doc.seller_vat_registered)
+        return [line for line in (party.name, party.address, place, number, party.email) if line]
 
     # ---- sections ----------------------------------------------------------------------------------
     def _heading(self) -> None:
         doc, label = self.doc, self.label
         top = self.pdf.get_y()
-        self._text("\n".join(self._party_lines(doc.seller)), width=95)
+        self._text("\n".join(self._party_lines(doc.seller, seller=True)), width=95)
         seller_bottom = self.pdf.get_y()
         self.pdf.set_xy(LEFT + 100, top)
         self.pdf.set_font("helvetica", "B", 18)
         self.pdf.cell(74, 9, label[doc.kind], align="R", new_x="LEFT", new_y="NEXT")
         facts = [
             (label["credit_number"] if doc.is_credit_note else label["number"], str(doc.number)),
-            (label["credit_issue_date"] if doc.is_credit_note else label["issue_date"], format_date(doc.issue_date)),
+            (label["credit_issue_date"] if doc.is_credit_note else label["issue_date"], self._date(doc.issue_date)),
         ]
         if not doc.is_credit_note:
-            facts.append((label["due_date"], format_date(doc.due_date)))
-        facts.append((label["period"], f"{format_date(doc.period_start)} - {format_date(doc.period_end)}"))
+            facts.append((label["due_date"], self._date(doc.due_date)))
+        facts.append((label["period"], format_period(doc.period_start, doc.period_end, self.locale)))
         if doc.buyer_reference:
             facts.append((label["buyer_reference"], doc.buyer_reference))
         if doc.is_credit_note:
             credited = f"{doc.credited_number}"
             if doc.credited_issue_date:
-                credited += f" {label['of']} {format_date(doc.credited_issue_date)}"
+                credited += f" {label['of']} {self._date(doc.credited_issue_date)}"
             facts.append((label["credits"], credited))
         for name, value in facts:
             self.pdf.set_x(LEFT + 100)
@@ -171,7 +171,7 @@ class _InvoicePdf:
 
     def _parties(self) -> None:
         self._text(self.label["buyer"], size=8, bold=True)
-        self._text("\n".join(self._party_lines(self.doc.buyer)), size=10, height=5)
+        self._text("\n".join(self._party_lines(self.doc.buyer, seller=False)), size=10, height=5)
         if self.doc.is_credit_note and self.doc.credit_reason:
             self.pdf.ln(2)
             self._text(f"{self.label['reason']}: {self.doc.credit_reason}")
@@ -192,7 +192,7 @@ class _InvoicePdf:
             for line in doc.lines:
                 table.row([
                     str(line.position), _latin_1(line.description), _latin_1(line.case_reference or ""),
-                    f"{format_date(line.period_start)}-{format_date(line.period_end)}",
+                    _latin_1(format_period(line.period_start, line.period_end, self.locale)),
                     format_quantity(line.quantity, self.locale), format_price(line.unit_price, self.locale),
                     format_money(line.amount, self.locale),
                 ])
@@ -203,7 +203,9 @@ class _InvoicePdf:
         doc, label = self.doc, self.label
         if self.pdf.get_y() > self.pdf.h - KEEP_TOGETHER_MM:
             self.pdf.add_page()
-        rows = [(label["net_total"], doc.line_total, False), (label["vat"], doc.vat_amount, False),
+        vat = f"{label['vat']} {format_percent(doc.vat_rate, self.locale)}" if doc.vat_category == "S" \
+            else label["vat"]
+        rows = [(label["net_total"], doc.line_total, False), (vat, doc.vat_amount, False),
                 (label["credited"] if doc.is_credit_note else label["payable"], doc.payable_total, True)]
         for name, amount, bold in rows:
             self.pdf.set_x(LEFT + 94)
@@ -218,12 +220,15 @@ class _InvoicePdf:
             self._text(label["vat_note"], size=8, bold=True)
             self._text(doc.exemption_reason)
             self.pdf.ln(3)
+        if doc.is_credit_note:  # no payment request: nothing to pay, to no account, by no date
+            self._text(label["crediting"], size=8, bold=True)
+            self._text(label["credited_note"].format(number=doc.credited_number))
+            return
         self._text(label["payment"], size=8, bold=True)
         details = []
         if doc.bank_account:
             details.append(f"{label['account']}: {doc.bank_account}")
-        details.append(f"{label['payment_reference']}: {doc.number}")
-        if not doc.is_credit_note:
-            details.append(f"{label['due_date']}: {format_date(doc.due_date)}")
-            details.append(f"{label['terms']}: {label['terms_value'].format(days=doc.payment_terms_days)}")
+        details.append(f"{label[reference_kind(doc.payment_reference, doc.seller.country)]}: {doc.reference_to_pay}")
+        details.append(f"{label['due_date']}: {self._date(doc.due_date)}")
+        details.append(f"{label['terms']}: {payment_terms_text(doc.payment_terms_days, self.locale)}")
         self._text("\n".join(details))

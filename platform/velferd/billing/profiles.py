@@ -13,20 +13,20 @@ import sqlalchemy as sa
 
 from velferd import audit
 from velferd.billing.accounting import dimension_errors
-from velferd.billing.payment_means import payment_means_for
+from velferd.billing.bank_accounts import InvalidAccount, check_bank_account
+from velferd.billing.document import VAT_EXEMPTION_WORDING, default_exemption_reason
 from velferd.db import db
 from velferd.errors import ValidationFailed
 from velferd.models import BillingProfile, Tenant
 
-DEFAULT_EXEMPTION_REASONS = {
-    "NO": "Utenfor merverdiavgiftsloven – kommunal tjenesteyting",
-    "DK": "Momsfritaget – kommunal opgave",
-}
+# the stock wordings, and the Danish one that used to be the default for category O by mistake:
+# a profile holding one of them gets the stock wording of the category it is saved with
+_STOCK_REASONS = frozenset(VAT_EXEMPTION_WORDING.values()) | {"Momsfritaget – kommunal opgave"}
 
 
 def _defaults(tenant: Tenant) -> dict[str, Any]:
     return {"vat_category": "O", "vat_rate": Decimal("0"), "payment_terms_days": 30,
-            "vat_exemption_reason": DEFAULT_EXEMPTION_REASONS[tenant.country], "catch_up_issue_date": "run_day",
+            "vat_exemption_reason": default_exemption_reason(tenant.country), "catch_up_issue_date": "run_day",
             "dimensions_by_plugin": {}}
 
 
@@ -38,12 +38,15 @@ def profile_for(tenant: Tenant) -> BillingProfile:
 
 def _check(values: Mapping[str, Any], country: str) -> None:
     """What the schema cannot say field by field: the VAT fields must agree (EN 16931 BR-O/BR-E),
-    and the bank account must be one the country's PEPPOL rules can carry (DK-R-006)."""
+    and the bank account must pass its check digits (billing.bank_accounts), which also makes it
+    one the country's PEPPOL rules can carry (DK-R-006)."""
     errors: dict[str, list[str]] = {}
     try:
-        payment_means_for(values.get("bank_account"), seller_country=country, currency="")
-    except ValueError as refused:
-        errors["bank_account"] = [str(refused).removeprefix("bank_account: ")]
+        check_bank_account(values.get("bank_account"), country)
+    except InvalidAccount as refused:
+        errors["bank_account"] = [str(refused)]
+    if values.get("fi_creditor_number") and country != "DK":
+        errors["fi_creditor_number"] = ["An FI creditor number makes Danish +71 payment lines: Danish tenants only."]
     category, rate = values["vat_category"], Decimal(values["vat_rate"])
     if category in ("O", "E") and rate != 0:
         errors["vat_rate"] = [f"VAT category {category} has no VAT: the rate must be 0."]
@@ -58,6 +61,9 @@ def _check(values: Mapping[str, Any], country: str) -> None:
 def save_profile(tenant: Tenant, data: Mapping[str, Any]) -> BillingProfile:
     profile = db.session.scalar(sa.select(BillingProfile))
     values = {**_defaults(tenant), **({} if profile is None else _stored(profile)), **data}
+    if "vat_exemption_reason" not in data and values["vat_category"] != "S" \
+            and values.get("vat_exemption_reason") in _STOCK_REASONS:
+        values["vat_exemption_reason"] = default_exemption_reason(tenant.country, values["vat_category"])
     _check(values, tenant.country)
     _check_dimensions(tenant, data)
     if profile is None:
@@ -72,7 +78,7 @@ def save_profile(tenant: Tenant, data: Mapping[str, Any]) -> BillingProfile:
 
 EDITABLE = ("vat_category", "vat_exemption_reason", "vat_rate", "bank_account", "payment_terms_days",
             "sender_email", "address", "postal_code", "city", "catch_up_issue_date",
-            "ledger_account", "cost_centre", "service_code", "dimensions_by_plugin")
+            "ledger_account", "cost_centre", "service_code", "dimensions_by_plugin", "fi_creditor_number")
 
 
 def _check_dimensions(tenant: Tenant, data: Mapping[str, Any]) -> None:

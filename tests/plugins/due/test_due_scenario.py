@@ -38,7 +38,7 @@ def priced_bergen(client, bergen, smtp_server, app):
     ok(client.post(bergen.url(f"{X}/deflators/published"), headers=bergen.tenant_admin.headers))
     enter_deflators(client, bergen, {2017: "2.5", 2018: "2.6"})
     ok(client.put(bergen.url("/billing-profile"), json={
-        "sender_email": "faktura@utekontakten.bergen.test", "bank_account": "52010612345",
+        "sender_email": "faktura@utekontakten.bergen.test", "bank_account": "52010612349",
         "address": "Postboks 7700", "postal_code": "5020", "city": "Bergen"}, headers=bergen.finance.headers))
     return bergen
 

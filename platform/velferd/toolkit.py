@@ -95,7 +95,7 @@ __all__ = [
     "ValidationFailed", "VelferdError", "Workflow", "audit", "current_tenant", "current_user", "db", "enqueue",
     "enable_tenant_rls", "get_owned", "hookimpl", "person_link", "require_permission", "requires", "settings_for",
     "tenant_scope", "tenant_today", "utcnow",
-]
     # billing texts in the tenant's language (velferd.billing.wording)
     "format_amount", "format_date", "format_money", "format_period", "monthly_price_text", "part_of_month_text",
     "per_month_text",
+]

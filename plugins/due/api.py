@@ -28,6 +28,7 @@ from .manifest import (
     CASE_READ,
     COORDINATE,
     EXTRA_APPROVE,
+    FOLLOW_UP,
     INTAKE,
     PLUGIN_ID,
     PRICES_MANAGE,
@@ -53,10 +54,13 @@ from .schemas import (
     LinePreviewSchema,
     PeriodQuery,
     PlacementSchema,
+    PlanGoalsSchema,
+    PlanSchema,
     PriceRowSchema,
     PriceTableQuery,
     ReminderQuery,
     ReminderSchema,
+    ReportSchema,
     RunResultSchema,
     RunSchema,
     TransferCreateSchema,
@@ -116,9 +120,34 @@ def read_placement(case_id):
     body = {c: getattr(found, c) for c in PlacementSchema().fields if found is not None and hasattr(found, c)}
     audit.record("case.read", "case", case.id, person_id=case.person_id, details={"view": "due.placement"})
     db.session.commit()
+    goals = reports.goal_progress(case.id, list(found.plan_goals or [])) if found is not None else []
     return {**body, "case_id": case.id, "state": case.state, "payers": placement.payer_periods(case.id),
             "coordinator": coordination.current_assignment(case.id), "flag": flag.reason if flag else None,
-            "deadlines": reports.deadlines(case.id)}
+            "deadlines": reports.deadlines(case.id), "goals": goals,
+            "start_meeting_participants": placement.start_meeting_participants(case.id)}
+
+
+@blp.put("/cases/<int:case_id>/plan-goals")
+@requires(FOLLOW_UP)
+@blp.arguments(PlanGoalsSchema)
+@blp.response(200, PlanSchema)
+def revise_plan_goals(data, case_id):
+    """A new plan's goals: the reports filed from now on are written against them; earlier
+    reports keep the goals they were written against."""
+    case = _case(case_id)
+    found = placement.revise_plan_goals(case, data["goals"])
+    db.session.commit()
+    return {"case_id": case.id, "plan_goals": found.plan_goals,
+            "goals": reports.goal_progress(case.id, found.plan_goals)}
+
+
+@blp.get("/cases/<int:case_id>/reports")
+@requires(CASE_READ)
+@blp.response(200, ReportSchema(many=True))
+def list_reports(case_id):
+    """The reports to the referring unit filed on the case, oldest first, each with every goal of
+    the plan it was written against and how that goal stood."""
+    return reports.reports_of(_case(case_id).id)
 
 
 @blp.post("/cases/<int:case_id>/vedtak")

@@ -66,18 +66,37 @@ class AssessmentForm(Schema):
     coordinator_wishes = fields.String(load_default=None, allow_none=True, validate=TEXT)
 
 
+#: How a goal of the plan stands in a report.
+GOAL_STATUSES = ("achieved", "in_progress", "not_started", "dropped")
+
+
+class GoalProgressForm(Schema):
+    """One goal of the plan, named as the plan words it, and how it stands."""
+
+    goal = fields.String(required=True, validate=validate.Length(min=3, max=300),
+                         metadata={"description": "The goal, as written in the plan"})
+    status = fields.String(required=True, validate=validate.OneOf(GOAL_STATUSES))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=3, max=2000),
+                         metadata={"description": "How it went, in short"})
+
+
 class ReportForm(Schema):
-    """A report to the referring unit against the goals of the plan: every fourth month
-    (``periodic``) and once after the end (``final``)."""
+    """A report to the referring unit every fourth month (``periodic``) and once after the end
+    (``final``), «i henhold til målsettingene i tiltaksplan eventuelt individuelle plan»
+    (guideline 2.3.3): each goal of the plan with how it stands. `reports.file_report` checks the
+    goals against the plan in force (every goal once, none the plan lacks). Version 2: version 1
+    took the progress as one free text."""
 
     kind = fields.String(required=True, validate=validate.OneOf(("periodic", "final")))
     written_on = fields.Date(required=True)
-    goals = fields.String(required=True, validate=TEXT, metadata={"description": "Progress against the plan's goals"})
+    goals = fields.List(fields.Nested(GoalProgressForm), required=True, validate=validate.Length(min=1, max=30),
+                        metadata={"description": "Every goal of the plan, each with how it stands"})
+    summary = fields.String(load_default=None, allow_none=True, validate=TEXT)
     sent_to_referring_unit = fields.Boolean(load_default=True)
 
 
 FORMS = [
     FormSpec("referral", 1, ReferralForm, title="Referral to DUE (søknad)", permission=INTAKE),
     FormSpec("assessment", 1, AssessmentForm, title="Assessment (kartlegging)", permission=INTAKE),
-    FormSpec("report", 1, ReportForm, title="Report to the referring unit", permission="forms:submit"),
+    FormSpec("report", 2, ReportForm, title="Report to the referring unit", permission="forms:submit"),
 ]

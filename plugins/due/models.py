@@ -11,9 +11,9 @@ import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from velferd.toolkit import Base, Money, TenantOwned, utcnow
+from velferd.toolkit import Base, Meeting, Money, TenantOwned, utcnow
 
 
 class Referral(Base, TenantOwned):
@@ -134,6 +134,8 @@ class Transfer(Base, TenantOwned):
     from_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
     to_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"))
+    #: The transfer meeting it was made on, with who took part (shown on the transfer).
+    meeting: Mapped[Meeting] = relationship(Meeting)
     effective_on: Mapped[dt.date] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(20))  # completed | on_hold | rejected
     disagreement: Mapped[str | None] = mapped_column(sa.Text)
@@ -176,6 +178,26 @@ class Deflator(Base, TenantOwned):
     entered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("tenant_id", "year"),)
+
+
+class Report(Base, TenantOwned):
+    """A report to the referring unit as filed: «Det rapporteres i henhold til målsettingene i
+    tiltaksplan eventuelt individuelle plan» (guideline 2.3.3). `goals` holds, in the plan's order,
+    every goal of the plan in force when it was filed with how it stands — so the report keeps
+    the goals it was written against after a new plan changes them. The form submission keeps
+    the text as submitted; this row is what it was checked as and which deadline it completed."""
+
+    __tablename__ = "due_report"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("form_submission.id"))
+    deadline_id: Mapped[int] = mapped_column(sa.ForeignKey("deadline.id"))
+    kind: Mapped[str] = mapped_column(sa.String(20))  # periodic | final
+    written_on: Mapped[dt.date] = mapped_column(sa.Date)
+    goals: Mapped[list]  # [{"goal": …, "status": …, "note": …}, …]
+    filed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "submission_id"),)
 
 
 class Reminder(Base, TenantOwned):

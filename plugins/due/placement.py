@@ -34,6 +34,7 @@ from .calendar import add_months
 from .models import PayerPeriod, Placement, Vedtak
 from .referral import REFERRING_KINDS, referring_unit
 from .workflow import (
+    ACTIVE,
     AWAITING_VEDTAK,
     ENDED,
     NOTICE,
@@ -95,14 +96,38 @@ def start(tenant: Tenant, case: Case, data: Mapping[str, Any]) -> Placement:
     placement.tasks = [{**task, "due_on": task["due_on"].isoformat() if task["due_on"] else None}
                        for task in data["tasks"]]
     placement.first_group_meeting_on, placement.started_at = data["first_group_meeting_on"], utcnow()
+    minutes = f"{data['plan_type'].replace('_', ' ')}; needs: {'; '.join(needs)}"
+    if data["absence_reason"]:
+        minutes += f"; not present: {data['absence_reason'].strip()}"
     db.session.add(Meeting(case_id=case.id, kind="start_meeting", held=True, place=group["place"],
                            starts_at=dt.datetime.combine(placement.start_on, dt.time(9), ZoneInfo(tenant.time_zone)),
-                           minutes=f"{data['plan_type'].replace('_', ' ')}; needs: {'; '.join(needs)}"))
+                           minutes=minutes, participants=list(data["participants"] or [])))
     vedtak = latest_vedtak(case.id)
     db.session.add(PayerPeriod(case_id=case.id, unit_id=vedtak.unit_id, starts_on=placement.start_on, reason="vedtak"))
     case.referring_unit_id = vedtak.unit_id
     db.session.flush()
     reports.ensure_next_report_deadline(case, placement)
+    return placement
+
+
+def start_meeting_participants(case_id: int) -> list[dict]:
+    """Who took part in the case's start meeting (empty before it, or if not recorded)."""
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.case_id == case_id, Meeting.kind == "start_meeting")
+                                .order_by(Meeting.id.desc()).limit(1))
+    return list(meeting.participants or []) if meeting is not None else []
+
+
+def revise_plan_goals(case: Case, goals: list[str]) -> Placement:
+    """A new plan's goals replace the old while the measure runs; reports filed from now on are
+    written against these, those filed before keep the goals they were written against."""
+    if case.state not in ACTIVE:
+        raise Conflict(f"case {case.id} is {case.state}; the plan's goals are revised while the measure runs")
+    placement = placement_of(case.id)
+    before = list(placement.plan_goals or [])
+    placement.plan_goals = [goal.strip() for goal in goals]
+    db.session.flush()
+    audit.record("due.plan_goals_revised", "due_placement", placement.id, person_id=case.person_id,
+                 details={"goals_before": len(before), "goals_after": len(placement.plan_goals)})
     return placement
 
 

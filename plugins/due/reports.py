@@ -10,6 +10,12 @@ open deadlines a year later, not one. Filing a periodic report completes the ear
 (and opens the next if none is left), unless the measure ends first. The final report is due ``final_report_days`` (30) after the
 end (the guideline names no number; a tenant setting).
 
+A report is written against the goals of the plan («Det rapporteres i henhold til målsettingene
+i tiltaksplan eventuelt individuelle plan», 2.3.3): it states every goal of the plan in force
+when it is filed, with how it stands, and names no goal the plan lacks (`check_goals`). The
+filed `Report` keeps those goals, so a later plan with other goals leaves it as it was written;
+the placement shows each goal of the plan in force with its latest status (`goal_progress`).
+
 The job (`run_reminders`) is idempotent: a reminder or overdue flag is stored once per deadline
 and kind (unique), so a double fire of the scheduler or a retry tells nobody twice. A reminder is
 a `Reminder` row addressed to the case's coordinator on that day (their substitute if they are
@@ -25,12 +31,22 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from velferd.toolkit import Case, CaseEvent, Conflict, Deadline, FormSubmission, Tenant, db, utcnow
+from velferd.toolkit import (
+    Case,
+    CaseEvent,
+    Conflict,
+    Deadline,
+    FormSubmission,
+    Tenant,
+    ValidationFailed,
+    db,
+    utcnow,
+)
 
 from .calendar import add_months
 from .coordination import responsible_on
 from .manifest import PLUGIN_ID
-from .models import Placement, Reminder
+from .models import Placement, Reminder, Report
 from .workflow import ACTIVE, CLOSED, ENDED, placement_of
 
 REPORT, FINAL_REPORT = "due_report", "due_final_report"
@@ -91,11 +107,36 @@ def add_final_report_deadline(case_id: int, end_on: dt.date, settings: Mapping[s
     return deadline
 
 
+def check_goals(plan_goals: list[str], reported: list[dict[str, Any]]) -> None:
+    """422 unless the report states every goal of the plan once and no goal the plan lacks:
+    a goal the plan does not have is named by its place in the report (``goals.<n>``), a goal
+    the report leaves out by its words under ``goals``."""
+    problems: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for number, entry in enumerate(reported):
+        goal = entry["goal"].strip()
+        if goal not in plan_goals:
+            problems[f"goals.{number}"] = [f"the plan has no goal '{goal}'; its goals are: {'; '.join(plan_goals)}"]
+        elif goal in seen:
+            problems[f"goals.{number}"] = [f"'{goal}' is reported twice"]
+        seen.add(goal)
+    missing = [goal for goal in plan_goals if goal not in seen]
+    if missing:
+        problems["goals"] = [f"the report leaves out the plan's goal '{goal}'" for goal in missing]
+    if problems:
+        raise ValidationFailed("the report must state every goal of the plan, and only those (guideline 2.3.3)",
+                               problems)
+
+
 def file_report(case: Case | None, submission: FormSubmission) -> Deadline:
     """A report closes its deadline: periodic → the earliest open one (and the next is added);
-    final → the final-report deadline, only once the measure has ended."""
+    final → the final-report deadline, only once the measure has ended. Its goals are checked
+    against the plan in force now and kept with it (`Report`)."""
     if case is None:
         raise Conflict("a report belongs to a DUE case: give case_id")
+    placement = placement_of(case.id)
+    plan_goals = list(placement.plan_goals or []) if placement is not None else []
+    check_goals(plan_goals, submission.data["goals"])
     kind = REPORT if submission.data["kind"] == "periodic" else FINAL_REPORT
     if kind == FINAL_REPORT and case.state not in (ENDED, CLOSED):
         raise Conflict(f"case {case.id} is {case.state}; the final report is written after the end")
@@ -106,10 +147,31 @@ def file_report(case: Case | None, submission: FormSubmission) -> Deadline:
         raise Conflict(f"no {WORDS[kind]} is due for case {case.id}")
     deadline = open_[0]
     deadline.completed_at = utcnow()
+    by_goal = {entry["goal"].strip(): entry for entry in submission.data["goals"]}
+    db.session.add(Report(case_id=case.id, submission_id=submission.id, deadline_id=deadline.id,
+                          kind=submission.data["kind"], written_on=dt.date.fromisoformat(submission.data["written_on"]),
+                          goals=[{"goal": goal, "status": by_goal[goal]["status"], "note": by_goal[goal].get("note")}
+                                 for goal in plan_goals]))
     db.session.flush()
     if kind == REPORT and case.state in ACTIVE:
-        ensure_next_report_deadline(case, placement_of(case.id))
+        ensure_next_report_deadline(case, placement)
     return deadline
+
+
+def reports_of(case_id: int) -> list[Report]:
+    """The reports filed on the case, oldest first, each with the goals it was written against."""
+    return list(db.session.scalars(sa.select(Report).where(Report.case_id == case_id)
+                                   .order_by(Report.written_on, Report.id)))
+
+
+def goal_progress(case_id: int, plan_goals: list[str]) -> list[dict[str, Any]]:
+    """Each goal of the plan in force with its latest reported status (none yet: not reported)."""
+    latest: dict[str, dict[str, Any]] = {}
+    for report in reports_of(case_id):
+        for entry in report.goals:
+            latest[entry["goal"]] = {**entry, "reported_on": report.written_on, "report_id": report.id}
+    return [latest.get(goal, {"goal": goal, "status": None, "note": None, "reported_on": None, "report_id": None})
+            for goal in plan_goals]
 
 
 def _remind(tenant: Tenant, case_id: int, deadline: Deadline, kind: str, today: dt.date) -> Reminder | None:

@@ -149,6 +149,48 @@ class ReportDeadlineSchema(ma.Schema):
     completed_at = fields.DateTime(allow_none=True)
 
 
+class ReportedGoalSchema(ma.Schema):
+    goal = fields.String()
+    status = fields.String(allow_none=True, metadata={"description": "achieved, in_progress, not_started, dropped; "
+                                                                      "null: not reported yet"})
+    note = fields.String(allow_none=True)
+
+
+class GoalProgressSchema(ReportedGoalSchema):
+    reported_on = fields.Date(allow_none=True, metadata={"description": "The report that last said how it stands"})
+    report_id = fields.Integer(allow_none=True)
+
+
+class ReportSchema(ma.Schema):
+    id = fields.Integer()
+    case_id = fields.Integer()
+    submission_id = fields.Integer()
+    deadline_id = fields.Integer()
+    kind = fields.String()
+    written_on = fields.Date()
+    goals = fields.List(fields.Nested(ReportedGoalSchema),
+                        metadata={"description": "The goals of the plan it was written against, each as it stood"})
+    filed_at = fields.DateTime()
+
+
+class PlanGoalsSchema(Strict):
+    goals = fields.List(fields.String(validate=validate.Length(min=3, max=300)), required=True,
+                        validate=validate.Length(min=1, max=30),
+                        metadata={"description": "The new plan's goals; later reports are written against them"})
+
+
+class MeetingParticipantSchema(ma.Schema):
+    role = fields.String()
+    name = fields.String(allow_none=True)
+    unit = fields.String(allow_none=True)
+
+
+class PlanSchema(ma.Schema):
+    case_id = fields.Integer()
+    plan_goals = fields.List(fields.String())
+    goals = fields.List(fields.Nested(GoalProgressSchema))
+
+
 class PlacementSchema(ma.Schema):
     case_id = fields.Integer()
     state = fields.String()
@@ -159,6 +201,10 @@ class PlacementSchema(ma.Schema):
     plan_type = fields.String(allow_none=True)
     plan_needs = fields.List(fields.String())
     plan_goals = fields.List(fields.String(), allow_none=True)
+    goals = fields.List(fields.Nested(GoalProgressSchema), metadata={
+        "description": "Each goal of the plan in force with its latest reported status"})
+    start_meeting_participants = fields.List(fields.Nested(MeetingParticipantSchema), metadata={
+        "description": "Who took part in the start meeting"})
     group_members = fields.List(fields.String())
     group_frequency = fields.String(allow_none=True)
     group_place = fields.String(allow_none=True)
@@ -204,6 +250,8 @@ class TransferSchema(ma.Schema):
     from_unit_id = fields.Integer()
     to_unit_id = fields.Integer()
     meeting_id = fields.Integer()
+    meeting_participants = fields.List(fields.Nested(MeetingParticipantSchema), attribute="meeting.participants",
+                                       metadata={"description": "Who took part in the transfer meeting it was made on"})
     effective_on = fields.Date()
     status = fields.String()
     disagreement = fields.String(allow_none=True)

@@ -74,9 +74,27 @@ class TaskSchema(Payload):
     due_on = fields.Date(load_default=None, allow_none=True)
 
 
+#: The roles of the core's meeting participants (``participants`` on /cases/<id>/meetings), which
+#: DUE's own meetings record too; a plugin sees the core's schema only through the toolkit, which
+#: does not export it yet, so the vocabulary is repeated here and the core's test keeps them equal.
+PARTICIPANT_ROLES = ("youth", "guardian", "coordinator", "caseworker", "referring_unit", "other_unit", "leader",
+                     "other")
+#: «Tiltaket starter med et oppstartsmøte hvor ungdom, DUE, innsøkende instans og eventuelt andre
+#: interessenter deltar» (guideline 4.3): the youth, DUE (the coordinator) and the referring unit.
+START_MEETING_ROLES = {"youth": "the youth", "coordinator": "DUE (the coordinator)",
+                       "referring_unit": "the referring unit (innsøkende instans)"}
+
+
+class ParticipantPayload(Payload):
+    role = fields.String(required=True, validate=validate.OneOf(PARTICIPANT_ROLES))
+    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+    unit = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+
+
 class StartMeetingPayload(Payload):
     """The start meeting settles the plan (with the needs from the assessment), the
-    responsibility group and the tasks until its first meeting (guideline 4.3)."""
+    responsibility group and the tasks until its first meeting (guideline 4.3), and records who
+    took part: the youth, DUE and the referring unit, or why one of them was not there."""
 
     held_on = fields.Date(load_default=None, allow_none=True,
                           metadata={"description": "The start date; the offered start date if left out"})
@@ -89,6 +107,25 @@ class StartMeetingPayload(Payload):
     responsibility_group = fields.Nested(GroupSchema, required=True)
     tasks = fields.List(fields.Nested(TaskSchema), required=True, validate=validate.Length(min=1, max=50))
     first_group_meeting_on = fields.Date(required=True)
+    participants = fields.List(fields.Nested(ParticipantPayload), load_default=None, allow_none=True,
+                               validate=validate.Length(min=1, max=50), metadata={
+                                   "description": "Who took part: the youth, the coordinator and the referring unit "
+                                                  "(guideline 4.3), and any others"})
+    absence_reason = fields.String(load_default=None, allow_none=True, validate=TEXT, metadata={
+        "description": "Why the youth, the coordinator or the referring unit was not there"})
+
+
+def check_start_meeting_participants(data: Mapping[str, Any]) -> None:
+    """The youth, DUE and the referring unit take part in the start meeting (4.3); one who did
+    not needs a reason. Participants left out are not recorded (callers from before they were)."""
+    if data["participants"] is None:
+        return
+    present = {participant["role"] for participant in data["participants"]}
+    missing = [words for role, words in START_MEETING_ROLES.items() if role not in present]
+    if missing and not (data["absence_reason"] or "").strip():
+        raise ValidationFailed("the youth, DUE and the referring unit take part in the start meeting (guideline 4.3)",
+                               {"participants": [f"{', '.join(missing)} did not take part: add them, or say why in "
+                                                 "absence_reason"]})
 
 
 class NoticePayload(Payload):
@@ -195,6 +232,7 @@ def start_meeting_data(context: GuardContext) -> str | None:
     placement = placement_of(context.case.id)
     start = data["held_on"] or placement.start_on
     check_start_day(start, context.settings, "held_on")
+    check_start_meeting_participants(data)
     if data["first_group_meeting_on"] < start:
         raise ValidationFailed("the first responsibility-group meeting is before the start",
                                {"first_group_meeting_on": [f"must be on or after {start.isoformat()}"]})

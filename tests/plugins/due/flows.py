@@ -71,9 +71,11 @@ def move(client, town, case_id: int, transition: str, data: dict | None = None, 
     return post(client, town, f"/cases/{case_id}/transitions", {"transition": transition, "data": data or {}}, role)
 
 
-def meeting(client, town, case_id: int, kind: str, day: str, held: bool = True):
-    return ok(post(client, town, f"/cases/{case_id}/meetings",
-                   {"kind": kind, "starts_at": f"{day}T10:00:00+01:00", "held": held}), 201)
+def meeting(client, town, case_id: int, kind: str, day: str, held: bool = True, participants: list | None = None):
+    body = {"kind": kind, "starts_at": f"{day}T10:00:00+01:00", "held": held}
+    if participants is not None:
+        body["participants"] = participants
+    return ok(post(client, town, f"/cases/{case_id}/meetings", body), 201)
 
 
 def eligible_case(client, town, unit_id: int, born: dt.date, referred_on: str, **referral_changes) -> int:
@@ -92,8 +94,13 @@ ASSESSED = {"in_youths_interest": True, "interest_assessment": "Closer to school
 #: What the leaders of the units involved add when they settle a disputed transfer.
 SETTLED = {**ASSESSED, "from_unit_leader": "Leder Barneverntjenesten Bergenhus", "to_unit_leader": "Leder NAV Fana"}
 
+#: Who takes part in the start meeting (guideline 4.3): the youth, DUE and the referring unit.
+START_PARTICIPANTS = [{"role": "youth"}, {"role": "coordinator", "name": "Koordinator i DUE", "unit": "DUE"},
+                      {"role": "referring_unit", "name": "Saksbehandler", "unit": "Barneverntjenesten Bergenhus"}]
+PLAN_GOALS = ["A flat of his own", "School three days a week"]
+
 START_MEETING = {"plan_type": "individual_plan", "additional_needs": ["daytime activity"],
-                 "goals": ["A flat of his own", "School three days a week"],
+                 "goals": PLAN_GOALS, "participants": START_PARTICIPANTS,
                  "responsibility_group": {"members": ["the youth", "coordinator", "child welfare caseworker"],
                                           "frequency": "every six weeks", "place": "Utekontakten, Bergen"},
                  "tasks": [{"task": "Apply for a municipal flat", "responsible": "coordinator"}],
@@ -126,3 +133,14 @@ def enter_deflators(client, town, figures: dict[int, str], source: str = "test f
         r = client.put(town.url(f"{X}/deflators/{year}"), json={"percent": percent, "source": source},
                        headers=town.tenant_admin.headers)
         assert r.status_code == 200, r.json
+
+
+def report(kind: str, written_on: str, *statuses: str, goals: list[str] = PLAN_GOALS) -> dict:
+    """A report form's data: each goal of the plan with the status given for it, in order."""
+    return {"kind": kind, "written_on": written_on,
+            "goals": [{"goal": goal, "status": status, "note": f"{status.replace('_', ' ')} as of {written_on}"}
+                      for goal, status in zip(goals, statuses, strict=True)]}
+
+
+def file_report(client, town, case_id: int, data: dict, role: str = "coordinator"):
+    return post(client, town, "/forms/due/report/submissions", {"case_id": case_id, "data": data}, role)

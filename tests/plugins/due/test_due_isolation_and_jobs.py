@@ -83,6 +83,7 @@ def valid_body(method: str, path: str, town) -> dict | None:
         "/decision": {"approve": True, "reason": "Taking it over.", **SETTLED},
         "/extra-resources": {"description": "extra hours", "monthly_amount": "100.00", "starts_on": "2025-04-01",
                              "ends_on": "2025-04-30", "approved_on": "2025-03-02"},
+        "/plan-goals": {"goals": ["A flat of his own"]},
     }
     if method == "GET":
         return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from tests.helpers import add_staff
 from tests.read_audit_checks import check_every_get_is_audited, check_refusal_is_audited, get_operations
 
-from .flows import X, enter_deflators
+from .flows import X, enter_deflators, file_report, ok, report
 from .test_due_isolation_and_jobs import bergens_records
 
 #: Query strings the GETs need (a day, a period); the rest take none.
@@ -17,12 +17,14 @@ QUERIES = {f"{X}/coordination-flags": "?day=2025-04-01", f"{X}/invoice-lines": "
 
 def test_every_due_get_that_shows_a_youth_is_audited(app, client, bergen):
     ids = bergens_records(client, bergen)
+    ok(file_report(client, bergen, ids["case_id"], report("periodic", "2025-06-20", "achieved", "in_progress")), 201)
     enter_deflators(client, bergen, {year: "2.5" for year in range(2017, 2025)})  # so April 2025 has a price
     staff = add_staff(app, bergen, "every_role", sorted(app.extensions["velferd.plugins"].roles))
     paths = [path + QUERIES.get(path, "") for path in get_operations(app, X)]
     showing = check_every_get_is_audited(app, client, bergen, staff, paths, ids)
     expected = {f"{X}/cases/{{case_id}}/placement", f"{X}/cases/{{case_id}}/vedtak", f"{X}/transfers/{{transfer_id}}",
-                f"{X}/cases/{{case_id}}/extra-resources", f"{X}/reminders?on=2025-07-01"}
+                f"{X}/cases/{{case_id}}/extra-resources", f"{X}/reminders?on=2025-07-01",
+                f"{X}/cases/{{case_id}}/reports"}
     assert expected <= showing, sorted(expected - showing)
 
 
@@ -32,11 +34,11 @@ def test_another_towns_transfer_is_refused_and_audited_there(app, client, bergen
 
 
 def test_dues_records_of_a_youth_are_person_linked_through_their_case():
-    from velferd_due.models import Absence, Deflator, ExtraResource, Placement, Reminder, Transfer, Vedtak
+    from velferd_due.models import Absence, Deflator, ExtraResource, Placement, Reminder, Report, Transfer, Vedtak
 
     from velferd.toolkit import Case, person_link
 
-    for model in (Placement, Vedtak, Transfer, ExtraResource, Reminder):
+    for model in (Placement, Vedtak, Transfer, ExtraResource, Reminder, Report):
         assert person_link(model).target is Case, model
     for model in (Absence, Deflator):  # a coordinator's absence, the price index: about no youth
         assert person_link(model) is None, model

@@ -19,11 +19,13 @@ from .flows import (
     add_unit,
     eligible_case,
     enter_deflators,
+    file_report,
     get,
     meeting,
     move,
     ok,
     post,
+    report,
     start_meeting,
 )
 
@@ -102,9 +104,7 @@ def test_one_youth_from_referral_to_the_last_invoice(client, app, priced_bergen,
     assert run("2025-01-31") == {"on": "2025-01-31", "reminder": 0, "overdue": 0}
     assert run("2025-02-01") == {"on": "2025-02-01", "reminder": 1, "overdue": 0}
     assert run("2025-02-02")["reminder"] == 0
-    ok(post(client, bergen, "/forms/due/report/submissions", {"case_id": case_id, "data": {
-        "kind": "periodic", "written_on": "2025-02-10", "goals": "Has a flat; school three days a week."}},
-        role="coordinator"), 201)
+    ok(file_report(client, bergen, case_id, report("periodic", "2025-02-10", "achieved", "in_progress")), 201)
 
     # Child welfare hands over to NAV Arna after a transfer meeting; the units agree.
     meeting(client, bergen, case_id, "transfer_meeting", "2025-02-20")
@@ -117,15 +117,15 @@ def test_one_youth_from_referral_to_the_last_invoice(client, app, priced_bergen,
     # Notice on 20 May ends the measure on 20 July; ending meeting and final report; closed.
     ok(move(client, bergen, case_id, "give_notice", {"notice_on": "2025-05-20"}))
     assert ok(get(client, bergen, f"{X}/cases/{case_id}/placement"))["end_on"] == "2025-07-20"
-    ok(post(client, bergen, "/forms/due/report/submissions", {"case_id": case_id, "data": {
-        "kind": "periodic", "written_on": "2025-06-20", "goals": "Work training at Arna."}}, role="coordinator"), 201)
+    ok(file_report(client, bergen, case_id, report("periodic", "2025-06-20", "achieved", "dropped")), 201)
     meeting(client, bergen, case_id, "ending_meeting", "2025-07-18")
     ok(move(client, bergen, case_id, "end"))
     r = move(client, bergen, case_id, "close")
     assert r.status_code == 409 and "final report" in r.json["message"], r.json
-    ok(post(client, bergen, "/forms/due/report/submissions", {"case_id": case_id, "data": {
-        "kind": "final", "written_on": "2025-08-01", "goals": "Lives on his own, in work training."}},
-        role="coordinator"), 201)
+    ok(file_report(client, bergen, case_id, report("final", "2025-08-01", "achieved", "dropped")), 201)
+    goals = ok(get(client, bergen, f"{X}/cases/{case_id}/placement"))["goals"]
+    assert [(g["goal"], g["status"], g["reported_on"]) for g in goals] == [
+        ("A flat of his own", "achieved", "2025-08-01"), ("School three days a week", "dropped", "2025-08-01")]
     assert ok(move(client, bergen, case_id, "close"))["state"] == "closed"
 
     reminders = ok(get(client, bergen, f"{X}/reminders", case_id=case_id))

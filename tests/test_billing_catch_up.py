@@ -9,11 +9,13 @@ Prices: 2025 NOK 23,515 a month (the published deflators, as in the DUE scenario
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from tests.databases import PG_URL
 from tests.plugins.due.conftest import app, bergen, due_database, due_db_url, running, units  # noqa: F401
 from tests.plugins.due.flows import eligible_case, get, move, ok, post, start_meeting, through_intake
 from tests.plugins.due.test_due_scenario import invoice_run, priced_bergen  # noqa: F401
@@ -148,3 +150,42 @@ def test_a_reopened_period_rerun_does_not_bill_again_what_a_catch_up_billed(clie
     assert [(line["case_id"], line["period_start"]) for line in replacement["lines"]] == [(running, "2025-09-01")]
     assert net_billed(client, priced_bergen) == owed_now(client, priced_bergen, ["2025-09", "2025-10"])
     assert net_billed(client, priced_bergen)[(late, "2025-09-15", "2025-09-30")] == days_of(16, 30)
+
+
+@pytest.mark.skipif(not PG_URL, reason="the runs' lock is PostgreSQL's (SQLite serialises nothing across a run)")
+def test_two_runs_of_different_months_at_once_bill_a_late_line_once(app, client, priced_bergen, units, running,
+                                                                    monkeypatch):
+    """October's run is held just before it writes its invoices (it has worked out the late
+    September line); November's run started meanwhile must wait for it, not bill that line too."""
+    invoice_run(client, priced_bergen, "2025-09")
+    late = late_start(client, priced_bergen, units, "2025-09-15")
+    october_may_write, real_write = threading.Event(), billing_run._write_batch
+
+    def october_waits(batch, **kwargs):
+        if threading.current_thread().name == "october":
+            assert october_may_write.wait(30)
+        return real_write(batch, **kwargs)
+
+    monkeypatch.setattr(billing_run, "_write_batch", october_waits)
+    failures = []
+
+    def run(month: str) -> None:
+        try:
+            with app.app_context(), tenant_scope(priced_bergen.tenant):
+                billing_run.run_period(priced_bergen.tenant, parse_period(month))
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+
+    october = threading.Thread(target=run, args=("2025-10",), name="october")
+    november = threading.Thread(target=run, args=("2025-11",), name="november")
+    october.start()
+    november.start()
+    november.join(2)
+    assert november.is_alive(), "November's run did not wait for October's"
+    october_may_write.set()
+    october.join(60)
+    november.join(60)
+    assert failures == []
+
+    assert net_billed(client, priced_bergen)[(late, "2025-09-15", "2025-09-30")] == days_of(16, 30)
+    assert net_billed(client, priced_bergen) == owed_now(client, priced_bergen, ["2025-09", "2025-10", "2025-11"])

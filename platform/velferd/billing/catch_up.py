@@ -74,7 +74,6 @@ log = redacting_logger(__name__)
 Item = tuple[str, int, int, dt.date, dt.date, str | None]
 Key = tuple[str, int]  # (plugin, payer unit id): one invoice
 ZERO = Decimal("0.00")
-CREDITABLE = ("issued", "sent", "failed")  # as billing.credit: the statuses a credit note can correct
 #: the word before the month a catch-up line is for, in the tenant's language
 CATCH_UP_PREFIX = {"nb": "Etterfakturering", "nn": "Etterfakturering", "da": "Efterfakturering", "en": "Catch-up"}
 #: advisory lock space of the invoice runs (the second key is the tenant's id)
@@ -171,6 +170,8 @@ def _catch_up_line(tenant: Tenant, period: Period, line: PricedLine) -> PricedLi
 
 def reconcile(tenant: Tenant, period: Period, billed: dict[Item, Billed], earlier: list[Period]) -> Reconciled:
     """Compare what each earlier billed period owes now with what is net billed for it."""
+    from velferd.billing.credit import CREDITABLE  # billing.credit imports billing.run, which imports this
+
     result = Reconciled()
     for owed_period in earlier:
         owed: dict[Item, tuple[Key, PricedLine]] = {}

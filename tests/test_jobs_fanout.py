@@ -5,6 +5,7 @@ setting of its own transaction)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -122,8 +123,9 @@ def test_an_entry_must_name_a_task_of_its_own_plugin(app):
 
     class Scheduler(ExamplePlugin):
         @hookimpl
-        def velferd_beat_entries(self):
-            return [BeatEntry("example-daily", "example.unknown", "0 7 * * *")]
+        def velferd_plugin(self):
+            unknown_task = BeatEntry("example-daily", "example.unknown", "0 7 * * *")
+            return replace(super().velferd_plugin(), beat_entries=[unknown_task])
 
     with pytest.raises(PluginError, match="example.unknown"):
         create_app({**app.config, "LOAD_PLUGIN_ENTRY_POINTS": False}, plugins=[Scheduler()])

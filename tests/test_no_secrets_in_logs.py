@@ -21,7 +21,7 @@ from velferd.jobs import enqueue
 from velferd.models import JobRun, Person
 from velferd.plugins.enablement import set_enabled
 from velferd.plugins.hookspecs import hookimpl
-from velferd.plugins.specs import Manifest, TaskSpec
+from velferd.plugins.specs import Manifest, Plugin, TaskSpec
 from velferd.redaction import redact
 from velferd.tenancy import tenant_scope
 
@@ -48,13 +48,10 @@ class LeakyPlugin:
     __name__ = "LeakyPlugin"
 
     @hookimpl
-    def velferd_manifest(self):
-        return Manifest(id="leaky", title="Leaky", version="1.0")
-
-    @hookimpl
-    def velferd_tasks(self):
-        return [TaskSpec("leaky.register_again", register_again, max_attempts=1),
-                TaskSpec("leaky.leak_secrets", leak_secrets, max_attempts=1)]
+    def velferd_plugin(self):
+        return Plugin(Manifest(id="leaky", title="Leaky", version="1.0"),
+                      tasks=[TaskSpec("leaky.register_again", register_again, max_attempts=1),
+                             TaskSpec("leaky.leak_secrets", leak_secrets, max_attempts=1)])
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from velferd.plugins import hookspecs
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.plugins.hookspecs import hookimpl
 from velferd.plugins.manager import PluginError, build_registry
-from velferd.plugins.specs import BeatEntry, Manifest, TaskSpec
+from velferd.plugins.specs import BeatEntry, Manifest, Plugin, TaskSpec
 from velferd.tenancy import tenant_scope
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,8 +62,9 @@ def function_names_in_tests() -> set[str]:
 # --- the contract -----------------------------------------------------------------------------
 
 def test_hookspecs_are_found():
-    assert len(HOOKS) >= 11
-    assert "velferd_case_opened" in HOOKS
+    """One declaration hook, and runtime hooks for behaviour only."""
+    assert set(HOOKS) == {"velferd_plugin", "velferd_case_opened", "velferd_case_transitioned",
+                          "velferd_form_submitted", "velferd_decision_recorded", "velferd_demo_seed"}
 
 
 @pytest.mark.parametrize("name", sorted(HOOKS))
@@ -111,9 +112,75 @@ def registry_of(app):
     return app.extensions["velferd.plugins"]
 
 
-# --- declaration hooks ------------------------------------------------------------------------
+# --- the declaration hook: one Plugin, each part checked ---------------------------------------
 
-def test_hook_velferd_manifest(app, client, bergen, alta):
+def test_hook_velferd_plugin(app):
+    """The example plugin's one declaration is indexed part by part, under its id."""
+    plugins = registry_of(app)
+    declared = plugins.declarations["example"]
+    assert plugins.manifest("example") is declared.manifest
+    assert plugins.workflow_for("example") is declared.workflow
+    assert list(plugins.forms) == [("example", "referral")] and list(plugins.rules) == [("example", "eligibility")]
+    assert plugins.beat_entries["example"] == list(declared.beat_entries)
+    assert plugins.invoice_line_providers["example"] == list(declared.invoice_line_providers)
+
+
+class Declares:
+    """A plugin whose declaration is whatever the test gives it."""
+
+    def __init__(self, declared):
+        self.declared = declared
+
+    @hookimpl
+    def velferd_plugin(self):
+        return self.declared
+
+
+MINIMAL = Manifest(id="minimal", title="Minimal", version="1")
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"workflow": [ExamplePlugin().velferd_plugin().workflow]}, "Plugin.workflow must be one Workflow or None"),
+    ({"forms": "referral"}, "Plugin.forms must be a list or tuple of FormSpec"),
+    ({"tasks": [TaskSpec("minimal.t", lambda ctx: None), "minimal.u"]}, "Plugin.tasks must be a list or tuple of TaskSpec"),
+    ({"beat_entries": [("daily", "minimal.t", "0 7 * * *")]}, "Plugin.beat_entries must be a list or tuple of BeatEntry"),
+    ({"blueprints": "velferd_due.api"}, "Plugin.blueprints must be 'module:attribute'"),
+    ({"manifest": {"id": "minimal"}}, "Plugin.manifest must be a Manifest"),
+])
+def test_a_declaration_field_of_the_wrong_type_stops_the_start_naming_plugin_and_field(changes, message):
+    declared = Plugin(**{"manifest": MINIMAL, **changes})
+    with pytest.raises(PluginError, match=re.escape(message)) as error:
+        build_registry([Declares(declared)], load_entry_points=False)
+    assert "Declares" in str(error.value)  # which plugin
+
+
+def test_a_declaration_that_is_not_a_plugin_or_missing_stops_the_start():
+    with pytest.raises(PluginError, match="velferd_plugin must return a velferd.toolkit.Plugin, not Manifest"):
+        build_registry([Declares(MINIMAL)], load_entry_points=False)
+
+    class Silent:
+        @hookimpl
+        def velferd_case_opened(self, tenant, case, actor):
+            pass
+
+    with pytest.raises(PluginError, match="does not implement velferd_plugin"):
+        build_registry([Silent()], load_entry_points=False)
+
+
+def test_blueprints_named_by_module_attribute_are_imported_when_the_registry_is_built():
+    """"module:attribute" keeps a plugin's routes (and flask-smorest) out of its import."""
+    import sys
+
+    import velferd_due
+
+    assert velferd_due.PLUGIN.blueprints == "velferd_due.api:blp"
+    plugins = build_registry([Declares(Plugin(MINIMAL, blueprints="velferd_due.api:blp"))], load_entry_points=False)
+    assert [bp.name for bp in plugins.blueprints["minimal"]] == [sys.modules["velferd_due.api"].blp.name]
+    with pytest.raises(PluginError, match="not Flask blueprints"):
+        build_registry([Declares(Plugin(MINIMAL, blueprints=lambda: ["not a blueprint"]))], load_entry_points=False)
+
+
+def test_declared_manifest(app, client, bergen, alta):
     manifest = registry_of(app).manifest("example")
     assert (manifest.id, manifest.title, manifest.countries) == ("example", "Example programme", ("NO", "DK"))
     listed = client.get(bergen.url("/plugins"), headers=bergen.tenant_admin.headers).json
@@ -127,7 +194,7 @@ def test_hook_velferd_manifest(app, client, bergen, alta):
     assert r.status_code == 201, r.json
 
 
-def test_hook_velferd_forms(client, bergen, alta):
+def test_declared_forms(client, bergen, alta):
     assert client.get(bergen.url("/forms"), headers=bergen.caseworker.headers).json == [
         {"plugin": "example", "name": "referral", "version": 2, "title": "Referral"}]
     assert client.get(alta.url("/forms"), headers=alta.caseworker.headers).json == []
@@ -142,7 +209,7 @@ def test_hook_velferd_forms(client, bergen, alta):
     assert r.status_code == 422 and list(r.json["fields"]) == ["age"]
 
 
-def test_hook_velferd_rules(client, bergen):
+def test_declared_rules(client, bergen):
     r = client.post(bergen.url("/rules/example/eligibility/evaluations"),
                     json={"inputs": {"age": 24, "criteria": ["needs_housing"]}}, headers=bergen.caseworker.headers)
     assert r.status_code == 201, r.json
@@ -153,7 +220,7 @@ def test_hook_velferd_rules(client, bergen):
     assert r.status_code == 404
 
 
-def test_hook_velferd_workflows(app, client, bergen):
+def test_declared_workflow(app, client, bergen):
     workflow = registry_of(app).workflow_for("example")
     assert (workflow.name, workflow.initial) == ("example_intake", "referred")
     case = open_case(client, bergen, add_person(client, bergen)["id"])
@@ -168,7 +235,7 @@ def test_hook_velferd_workflows(app, client, bergen):
     assert "no eligibility decision" in r.json["message"]
 
 
-def test_hook_velferd_blueprints(app, client, bergen, alta):
+def test_declared_blueprints(app, client, bergen, alta):
     assert {bp.name for bp in registry_of(app).blueprints["example"]} == {"example_plain", "example_api"}
     r = client.get(bergen.url("/x/example/hello"), headers=bergen.caseworker.headers)
     assert r.status_code == 200
@@ -194,7 +261,7 @@ def fan_out(app, plugin_id: str) -> list[str]:
 
 
 def runtime_hook_reaches(app, example_plugin, enabled) -> list[tuple[str, str]]:
-    """Call a runtime hook through the registry for a tenant with `enabled` plugins."""
+    """Call a runtime hook through the registry, reaching the `enabled` plugins."""
     example_plugin.calls.clear()
     with app.app_context():
         town = db.session.scalar(sa.select(Tenant).where(Tenant.slug == "alta"))
@@ -202,14 +269,14 @@ def runtime_hook_reaches(app, example_plugin, enabled) -> list[tuple[str, str]]:
     return list(example_plugin.calls)
 
 
-def test_hook_velferd_beat_entries(app, bergen, alta, example_plugin):
+def test_declared_beat_entries(app, bergen, alta, example_plugin):
     assert registry_of(app).beat_entries == {"example": [BeatEntry("example-daily", "example.remind", "0 7 * * *")]}
     assert fan_out(app, "example") == ["bergen"]
     assert runtime_hook_reaches(app, example_plugin, enabled=()) == []
     assert runtime_hook_reaches(app, example_plugin, enabled={"example"}) == [("case_opened", "alta")]
 
 
-def test_hook_velferd_tasks(app, client, bergen, alta):
+def test_declared_tasks(app, client, bergen, alta):
     """Tasks are indexed by name and owned by the plugin; a job runs only for a tenant that enabled
     it, with that tenant's settings as they are when it runs."""
     assert sorted(registry_of(app).tasks) == ["example.broken", "example.flaky", "example.remind"]
@@ -229,18 +296,15 @@ def test_hook_velferd_tasks(app, client, bergen, alta):
 def test_two_plugins_cannot_declare_the_same_task():
     class Other:
         @hookimpl
-        def velferd_manifest(self):
-            return Manifest(id="other", title="Other", version="1")
-
-        @hookimpl
-        def velferd_tasks(self):
-            return [TaskSpec("example.remind", lambda ctx: None)]
+        def velferd_plugin(self):
+            return Plugin(Manifest(id="other", title="Other", version="1"),
+                          tasks=[TaskSpec("example.remind", lambda ctx: None)])
 
     with pytest.raises(PluginError, match="example.remind"):
         build_registry([ExamplePlugin(), Other()], load_entry_points=False)
 
 
-def test_hook_velferd_invoice_line_providers(app, bergen, alta, example_plugin):
+def test_declared_invoice_line_providers(app, bergen, alta, example_plugin):
     providers = registry_of(app).invoice_line_providers
     assert list(providers) == ["example"]
     assert [p.name for p in providers["example"]] == ["example-monthly"]

@@ -20,7 +20,7 @@ from velferd.migrate import current_heads
 from velferd.models import AuditEvent, Case, CaseEvent, FormSubmission, OperatorAuditEvent, PluginBlock
 from velferd.plugins.manager import PluginError
 from velferd.tenancy import tenant_scope
-from velferd.toolkit import Conflict, Manifest, hookimpl
+from velferd.toolkit import Conflict, Manifest, Plugin, hookimpl
 
 REFERRAL = {"motivation": "Needs a flat after the institution.", "criteria": ["leaving_institution"], "age": 18}
 DEFAULTS = {"min_age": 16, "max_age": 23, "places": 10}
@@ -33,8 +33,8 @@ class OutreachPlugin:
     __name__ = "OutreachPlugin"
 
     @hookimpl
-    def velferd_manifest(self):
-        return Manifest(id="outreach", title="Outreach at drop-in centres", version="0.1", countries=("DK",))
+    def velferd_plugin(self):
+        return Plugin(Manifest(id="outreach", title="Outreach at drop-in centres", version="0.1", countries=("DK",)))
 
 
 class FullWaitingListPlugin(ExamplePlugin):
@@ -49,8 +49,8 @@ class MisspelledHookPlugin:
     __name__ = "MisspelledHookPlugin"
 
     @hookimpl
-    def velferd_manifest(self):
-        return Manifest(id="typo", title="Typo", version="0.1")
+    def velferd_plugin(self):
+        return Plugin(Manifest(id="typo", title="Typo", version="0.1"))
 
     @hookimpl
     def velferd_case_openned(self, tenant, case, actor):
@@ -382,19 +382,16 @@ def test_cli_enabling_an_unknown_plugin_says_so_in_one_line(runner, bergen):
 def install_distribution(tmp_path, monkeypatch, module: str, entry_point: str, manifest_id: str) -> None:
     """A real installed distribution on disk: a module and its dist-info with an entry point."""
     (tmp_path / f"{module}.py").write_text(textwrap.dedent(f'''
-        from velferd.toolkit import FormSpec, Manifest, hookimpl
+        from velferd.toolkit import FormSpec, Manifest, Plugin, hookimpl
         from marshmallow import Schema, fields
 
         class Contact(Schema):
             centre = fields.String(required=True)
 
         @hookimpl
-        def velferd_manifest():
-            return Manifest(id={manifest_id!r}, title="Installed plugin", version="0.1", countries=("DK",))
-
-        @hookimpl
-        def velferd_forms():
-            return [FormSpec("contact", 1, Contact)]
+        def velferd_plugin():
+            return Plugin(Manifest(id={manifest_id!r}, title="Installed plugin", version="0.1", countries=("DK",)),
+                          forms=[FormSpec("contact", 1, Contact)])
     '''))
     info = tmp_path / f"{module}-0.1.dist-info"
     info.mkdir()
@@ -469,9 +466,9 @@ def test_plugin_migrations_are_their_own_branch_and_run_with_db_upgrade(tmp_path
 
     class OutreachWithTables(OutreachPlugin):
         @hookimpl
-        def velferd_manifest(self):
-            return Manifest(id="outreach", title="Outreach", version="0.2", countries=("DK",),
-                            migrations=str(versions))
+        def velferd_plugin(self):
+            return Plugin(Manifest(id="outreach", title="Outreach", version="0.2", countries=("DK",),
+                                   migrations=str(versions)))
 
     path = tmp_path / "fresh.sqlite3"
     app = create_app(_config(f"sqlite:///{path}"), plugins=[OutreachWithTables()])

@@ -12,7 +12,7 @@ from velferd.auth import current_user
 from velferd.db import db, utcnow
 from velferd.errors import NotFound, ValidationFailed
 from velferd.models import Case, CaseEvent, Membership, Person, Tenant, Unit
-from velferd.plugins.enablement import call_hook, require_enabled, settings_for
+from velferd.plugins.enablement import call_owner_hook, require_enabled, settings_for
 from velferd.tenancy import get_owned
 from velferd.workflows import allowed_transition, workflow_for_plugin, workflow_of
 
@@ -50,7 +50,7 @@ def open_case(
     actor = current_user()
     db.session.add(CaseEvent(case_id=case.id, kind="opened", to_state=case.state, actor_id=actor and actor.id))
     audit.record("case.created", "case", case.id, person_id=person_id)
-    call_hook("velferd_case_opened", tenant, case=case, actor=actor)
+    call_owner_hook("velferd_case_opened", tenant, case=case, actor=actor)
     return case
 
 
@@ -86,8 +86,8 @@ def transition_case(tenant: Tenant, case: Case, name: str, payload: Mapping[str,
     db.session.flush()
     audit.record("case.transitioned", "case", case.id, person_id=case.person_id,
                  details={"transition": name, "from": from_state, "to": case.state})
-    call_hook("velferd_case_transitioned", tenant, case=case, transition=transition, from_state=from_state,
-              actor=actor, payload=dict(payload))
+    call_owner_hook("velferd_case_transitioned", tenant, case=case, transition=transition, from_state=from_state,
+                    actor=actor, payload=dict(payload))
     return case
 
 

@@ -17,7 +17,7 @@ from velferd.auth import current_user, require_permission
 from velferd.db import db
 from velferd.errors import NotFound, ValidationFailed
 from velferd.models import Case, Decision, Tenant
-from velferd.plugins.enablement import call_hook, require_enabled, settings_for
+from velferd.plugins.enablement import call_owner_hook, require_enabled, settings_for
 from velferd.plugins.manager import registry
 from velferd.plugins.specs import RuleContext, RuleSpec
 from velferd.tenancy import get_owned, require_owned
@@ -50,7 +50,7 @@ def _store(tenant: Tenant, decision: Decision) -> Decision:
     db.session.flush()
     audit.record("decision.recorded", "decision", decision.id,
                  details={"rule": f"{decision.plugin}/{decision.rule}", "outcome": decision.outcome})
-    call_hook("velferd_decision_recorded", tenant, decision=decision, actor=current_user())
+    call_owner_hook("velferd_decision_recorded", tenant, decision=decision, actor=current_user())
     return decision
 
 

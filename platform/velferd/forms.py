@@ -12,7 +12,7 @@ from velferd.auth import current_user, require_permission
 from velferd.db import db
 from velferd.errors import NotFound, ValidationFailed
 from velferd.models import Case, FormSubmission, Tenant
-from velferd.plugins.enablement import call_hook, require_enabled
+from velferd.plugins.enablement import call_owner_hook, require_enabled
 from velferd.plugins.manager import registry
 from velferd.plugins.specs import FormSpec
 from velferd.tenancy import get_owned
@@ -59,5 +59,5 @@ def submit(tenant: Tenant, plugin: str, name: str, data: Mapping[str, Any], case
     db.session.flush()
     audit.record("form.submitted", "form_submission", submission.id,
                  person_id=case.person_id if case else None, details={"form": f"{plugin}/{name}"})
-    call_hook("velferd_form_submitted", tenant, submission=submission, actor=actor)
+    call_owner_hook("velferd_form_submitted", tenant, submission=submission, actor=actor)
     return submission

@@ -3,11 +3,11 @@
 Everything here is kept stable across minor versions; the rest of ``velferd`` may change
 behind it (the CKAN toolkit idea). A plugin module looks like::
 
-    from velferd.toolkit import hookimpl, Manifest
+    from velferd.toolkit import Manifest, Plugin, hookimpl
 
     @hookimpl
-    def velferd_manifest():
-        return Manifest(id="due", title="Der Ungdommen Er", version="1.0", countries=("NO",))
+    def velferd_plugin():
+        return Plugin(Manifest(id="due", title="Der Ungdommen Er", version="1.0", countries=("NO",)))
 
 and is registered in its distribution's ``velferd.plugins`` entry-point group.
 """
@@ -73,6 +73,7 @@ from velferd.plugins.specs import (
     InvoiceLineProvider,
     Manifest,
     Outcome,
+    Plugin,
     RuleContext,
     RuleSpec,
     TaskContext,
@@ -90,7 +91,7 @@ __all__ = [
     "Base", "BadRequest", "BeatEntry", "CannotBill", "Case", "CaseEvent", "Conflict", "Deadline", "Decision",
     "Forbidden", "FormSpec", "FormSubmission", "Guard", "GuardContext", "InvoiceLine",
     "InvoiceLineProvider", "JobRun", "Manifest", "Meeting", "Membership", "Money", "NotFound", "Outcome", "Person",
-    "RuleContext", "RuleSpec", "TaskContext", "TaskSpec", "Tenant", "TenantOwned", "Timestamped",
+    "Plugin", "RuleContext", "RuleSpec", "TaskContext", "TaskSpec", "Tenant", "TenantOwned", "Timestamped",
     "Transition", "Unit", "User",
     "ValidationFailed", "VelferdError", "Workflow", "audit", "current_tenant", "current_user", "db", "enqueue",
     "enable_tenant_rls", "get_owned", "hookimpl", "person_link", "require_permission", "requires", "settings_for",

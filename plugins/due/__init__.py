@@ -1,7 +1,8 @@
 """Bergen's "Der Ungdommen Er" (DUE): youth follow-up by a coordinator, from the referral to the
 last invoice.
 
-The module object is the plugin: it holds the hook implementations and is registered through the
+The module object is the plugin: it declares itself (`PLUGIN`) and holds the runtime hooks, which
+reach it only for DUE's own cases, forms and decisions; it is registered through the
 ``velferd.plugins`` entry point as ``due``. It imports from the core only ``velferd.toolkit``
 (lint-imports checks it). Where each rule of the guideline lives:
 
@@ -19,7 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from velferd.toolkit import BeatEntry, Conflict, TaskSpec, ValidationFailed, hookimpl, settings_for, tenant_today
+from velferd.toolkit import (
+    BeatEntry, Conflict, Plugin, TaskSpec, ValidationFailed, hookimpl, settings_for, tenant_today,
+)
 
 from . import demo, invoicing, placement, referral, reports
 from .eligibility import OUTCOMES, RULE, RULES
@@ -43,46 +46,15 @@ TASKS = [TaskSpec(REMINDER_TASK, report_reminders_task, idempotent=True, max_att
                   title="DUE: report reminders and overdue flags")]
 
 
-@hookimpl
-def velferd_manifest():
-    return MANIFEST
+PLUGIN = Plugin(
+    MANIFEST, WORKFLOW, forms=FORMS, rules=RULES, tasks=TASKS, beat_entries=[REMINDER_BEAT],
+    invoice_line_providers=[invoicing.PROVIDER], blueprints="velferd_due.api:blp",
+)
 
 
 @hookimpl
-def velferd_forms():
-    return FORMS
-
-
-@hookimpl
-def velferd_rules():
-    return RULES
-
-
-@hookimpl
-def velferd_workflows():
-    return [WORKFLOW]
-
-
-@hookimpl
-def velferd_blueprints():
-    from .api import blp
-
-    return [blp]
-
-
-@hookimpl
-def velferd_tasks():
-    return TASKS
-
-
-@hookimpl
-def velferd_beat_entries():
-    return [REMINDER_BEAT]
-
-
-@hookimpl
-def velferd_invoice_line_providers():
-    return [invoicing.PROVIDER]
+def velferd_plugin():
+    return PLUGIN
 
 
 @hookimpl
@@ -93,21 +65,17 @@ def velferd_demo_seed(tenant, staff):
 @hookimpl
 def velferd_case_opened(tenant, case, actor):
     """A DUE case starts with a referral from a referring unit: the unit is required up front."""
-    if case.plugin == PLUGIN_ID:
-        referral.referring_unit(case.referring_unit_id, "referring_unit_id")
+    referral.referring_unit(case.referring_unit_id, "referring_unit_id")
 
 
 @hookimpl
 def velferd_case_transitioned(tenant, case, transition, from_state, actor, payload):
-    if case.plugin == PLUGIN_ID:
-        placement.after_transition(tenant, case, transition.name, payload, settings_for(tenant, PLUGIN_ID))
+    placement.after_transition(tenant, case, transition.name, payload, settings_for(tenant, PLUGIN_ID))
 
 
 @hookimpl
 def velferd_form_submitted(tenant, submission, actor):
     """File the referral, check the assessment's timing, or let a report close its deadline."""
-    if submission.plugin != PLUGIN_ID:
-        return
     case = referral.case_of(submission)
     if submission.form == "referral":
         referral.file_referral(case, submission)
@@ -122,6 +90,6 @@ def velferd_form_submitted(tenant, submission, actor):
 @hookimpl
 def velferd_decision_recorded(tenant, decision, actor):
     """An override of the eligibility recommendation must name an outcome the rule knows."""
-    if decision.plugin == PLUGIN_ID and decision.rule == RULE and decision.outcome not in OUTCOMES:
+    if decision.rule == RULE and decision.outcome not in OUTCOMES:
         raise ValidationFailed("the override names an outcome the eligibility rule does not know: outcome",
                                {"outcome": [f"one of: {', '.join(OUTCOMES)}"]})

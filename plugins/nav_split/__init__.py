@@ -1,19 +1,20 @@
 """Kristiansand's allocation of the coordinator to NAV or Livsmestring, with Rusfaglig Forum.
 
-The module object is the plugin: it holds the hook implementations and is registered through the
+The module object is the plugin: it declares itself (`PLUGIN`) and holds the runtime hooks, which
+reach it only for its own cases, forms and decisions; it is registered through the
 ``velferd.plugins`` entry point as ``nav_split``. It imports from the core only ``velferd.toolkit``
 (lint-imports checks it). It bills nothing, so it has no invoice line provider.
 """
 
 from __future__ import annotations
 
-from velferd.toolkit import Case, FormSpec, RuleSpec, ValidationFailed, get_owned, hookimpl, tenant_today
+from velferd.toolkit import Case, FormSpec, Plugin, RuleSpec, ValidationFailed, get_owned, hookimpl, tenant_today
 
 from . import agendas, allocation, authority, consistency, demo, followup
 from .allocation import OUTCOMES
 from .assessment import Kartlegging
 from .decisions import ALLOCATION_RULE, GOVERNING_RULES, MEETING_OUTCOME_RULE, effective_decision
-from .manifest import AGENDA_DECIDE, ALLOCATE, ASSESS, MANIFEST, OVERRIDE, PLUGIN_ID
+from .manifest import AGENDA_DECIDE, ALLOCATE, ASSESS, MANIFEST, OVERRIDE
 from .workflow import APPOINTED_UNIT, QUEUE_KIND, WORKFLOW
 
 KARTLEGGING = "kartlegging"
@@ -27,42 +28,16 @@ RULES = [
 ]
 
 
-@hookimpl
-def velferd_manifest():
-    return MANIFEST
+PLUGIN = Plugin(
+    MANIFEST, WORKFLOW, forms=FORMS, rules=RULES, tasks=[agendas.TASK_SPEC],
+    beat_entries=[agendas.BEAT_ENTRY],  # the weekly agendas, Monday 06:00 in the tenant's zone
+    blueprints="velferd_nav_split.api:blp",
+)
 
 
 @hookimpl
-def velferd_forms():
-    return FORMS
-
-
-@hookimpl
-def velferd_rules():
-    return RULES
-
-
-@hookimpl
-def velferd_workflows():
-    return [WORKFLOW]
-
-
-@hookimpl
-def velferd_blueprints():
-    from .api import blp
-
-    return [blp]
-
-
-@hookimpl
-def velferd_tasks():
-    return [agendas.TASK_SPEC]
-
-
-@hookimpl
-def velferd_beat_entries():
-    """The weekly agendas, Monday 06:00 in the tenant's zone, fanned out by the core's scheduler."""
-    return [agendas.BEAT_ENTRY]
+def velferd_plugin():
+    return PLUGIN
 
 
 @hookimpl
@@ -73,8 +48,6 @@ def velferd_demo_seed(tenant, staff):
 @hookimpl
 def velferd_case_transitioned(tenant, case, transition, from_state, actor):
     """Queue the case for its meeting, or record the appointment of its coordinator."""
-    if case.plugin != PLUGIN_ID:
-        return
     if case.state in QUEUE_KIND:
         agendas.queue(case.id, QUEUE_KIND[case.state])
     elif case.state in APPOINTED_UNIT:
@@ -87,7 +60,7 @@ def velferd_case_transitioned(tenant, case, transition, from_state, actor):
 @hookimpl
 def velferd_form_submitted(tenant, submission, actor):
     """The kartlegging form refuses what the allocation rule would refuse (`consistency`)."""
-    if submission.plugin != PLUGIN_ID or submission.form != KARTLEGGING:
+    if submission.form != KARTLEGGING:
         return
     case = get_owned(Case, submission.case_id) if submission.case_id is not None else None
     consistency.check(Kartlegging().load(submission.data), tenant, case, tenant_today(tenant), "form 'kartlegging'")
@@ -97,7 +70,7 @@ def velferd_form_submitted(tenant, submission, actor):
 def velferd_decision_recorded(tenant, decision, actor):
     """An override must name an outcome the plugin knows and keep the seed's two exceptions to
     Forvaltning's authority (`authority`); a meeting's outcome closes its agenda item."""
-    if decision.plugin != PLUGIN_ID or decision.rule not in GOVERNING_RULES:
+    if decision.rule not in GOVERNING_RULES:
         return
     if decision.outcome not in OUTCOMES:
         raise ValidationFailed("the override names an outcome this programme does not know: outcome",

@@ -24,6 +24,7 @@ from velferd.toolkit import (
     Manifest,
     NotFound,
     Outcome,
+    Plugin,
     RuleSpec,
     TaskContext,
     TaskSpec,
@@ -219,39 +220,18 @@ class ExamplePlugin:
         self.payloads: list[dict] = []
 
     @hookimpl
-    def velferd_manifest(self):
-        return Manifest(
-            id="example", title="Example programme", version="1.0", countries=("NO", "DK"),
-            settings_schema=Settings, roles={"example_reviewer": ("cases:read", "decisions:override")},
+    def velferd_plugin(self):
+        return Plugin(
+            Manifest(id="example", title="Example programme", version="1.0", countries=("NO", "DK"),
+                     settings_schema=Settings, roles={"example_reviewer": ("cases:read", "decisions:override")}),
+            WORKFLOW,
+            forms=[FormSpec("referral", 2, ReferralForm, title="Referral")],
+            rules=[RuleSpec("eligibility", 3, EligibilityInputs, eligibility, title="Eligibility")],
+            tasks=TASKS,
+            beat_entries=[BeatEntry("example-daily", "example.remind", "0 7 * * *")],
+            invoice_line_providers=[InvoiceLineProvider("example-monthly", lines_for)],
+            blueprints=lambda: [plain_routes, api_routes],
         )
-
-    @hookimpl
-    def velferd_forms(self):
-        return [FormSpec("referral", 2, ReferralForm, title="Referral")]
-
-    @hookimpl
-    def velferd_rules(self):
-        return [RuleSpec("eligibility", 3, EligibilityInputs, eligibility, title="Eligibility")]
-
-    @hookimpl
-    def velferd_workflows(self):
-        return [WORKFLOW]
-
-    @hookimpl
-    def velferd_blueprints(self):
-        return [plain_routes, api_routes]
-
-    @hookimpl
-    def velferd_tasks(self):
-        return TASKS
-
-    @hookimpl
-    def velferd_beat_entries(self):
-        return [BeatEntry("example-daily", "example.remind", "0 7 * * *")]
-
-    @hookimpl
-    def velferd_invoice_line_providers(self):
-        return [InvoiceLineProvider("example-monthly", lines_for)]
 
     @hookimpl
     def velferd_case_opened(self, tenant, case, actor):

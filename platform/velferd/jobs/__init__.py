@@ -8,7 +8,7 @@ the outbox), periodic entries fanned out to the tenants that enabled a plugin.
 * beat (`velferd.jobs.beat`, surviving Redis outages) fans each periodic entry out per tenant
   (`velferd.jobs.fanout`) and sweeps the outbox (`velferd.jobs.sweeper`), which also recovers
   the jobs whose worker died (`velferd.jobs.recovery`);
-* tasks are declared as data: plugins through ``velferd_tasks``, the core with
+* tasks are declared as data: plugins in ``Plugin.tasks``, the core with
   `velferd.jobs.registry.core_task` (`velferd.jobs.registry`).
 
 Without a broker (no ``VELFERD_REDIS_URL``) a job runs in the same process right after the

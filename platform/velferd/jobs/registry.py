@@ -122,7 +122,7 @@ def check_beat_entries() -> None:
         if task is None or task.plugin != registered.plugin:
             owner = f"plugin {registered.plugin!r}" if registered.plugin else "the core"
             raise PluginError(f"beat entry {name!r} names the task {registered.entry.task!r}, "
-                              f"which {owner} does not declare (declare it with velferd_tasks)")
+                              f"which {owner} does not declare (declare it in Plugin.tasks)")
         try:
             parse_crontab(registered.entry.schedule)
         except ValueError as error:

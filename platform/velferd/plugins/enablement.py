@@ -19,7 +19,8 @@ from velferd import audit
 from velferd.db import db
 from velferd.errors import Conflict, NotFound, ValidationFailed
 from velferd.models import PluginBlock, Tenant, TenantPlugin, User
-from velferd.plugins.manager import registry
+from velferd.plugins import hookspecs
+from velferd.plugins.manager import PluginError, registry
 from velferd.plugins.specs import Manifest
 
 
@@ -181,6 +182,19 @@ def unblock(plugin_id: str, actor: User) -> None:
 
 
 def call_hook(name: str, tenant: Tenant, **kwargs: Any) -> list[Any]:
-    """Call runtime hook `name` for the plugins `tenant` enabled, and no others."""
-    caller = registry().runtime_hook(name, enabled_plugin_ids(tenant))
-    return caller(tenant=tenant, **kwargs)
+    """Call a hook meant for every plugin `tenant` enabled (`hookspecs.EVERY_ENABLED_PLUGIN`), and
+    no others. An event about one plugin's record goes through `call_owner_hook` instead."""
+    if name not in hookspecs.EVERY_ENABLED_PLUGIN:
+        raise PluginError(f"{name} is not a hook for every enabled plugin"
+                          + (" (it reaches the record's owner: call_owner_hook)" if name in hookspecs.OWNER_ARGUMENT
+                             else ""))
+    return registry().runtime_hook(name, enabled_plugin_ids(tenant))(tenant=tenant, **kwargs)
+
+
+def call_owner_hook(name: str, tenant: Tenant, **kwargs: Any) -> list[Any]:
+    """Tell the plugin that owns the record an event is about, and no other: the owner is the
+    ``plugin`` of the argument `hookspecs.OWNER_ARGUMENT` names (the case, the submission, the
+    decision); nothing is called when `tenant` has not enabled it."""
+    owner = kwargs[hookspecs.OWNER_ARGUMENT[name]].plugin
+    reaching = {owner} & enabled_plugin_ids(tenant)
+    return registry().runtime_hook(name, reaching)(tenant=tenant, **kwargs)

@@ -7,6 +7,7 @@ build apps with different plugins side by side.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -20,6 +21,7 @@ from velferd.plugins.specs import (
     FormSpec,
     InvoiceLineProvider,
     Manifest,
+    Plugin,
     RuleSpec,
     TaskSpec,
     Workflow,
@@ -29,12 +31,16 @@ ENTRY_POINT_GROUP = "velferd.plugins"
 
 
 class PluginError(RuntimeError):
-    """A plugin breaks the contract (wrong manifest id, duplicate names, unknown hook…)."""
+    """A plugin breaks the contract (wrong manifest id or field type, duplicate names, unknown hook…)."""
 
 
 @dataclass
 class PluginRegistry:
+    """The plugins' declarations indexed for the core: by plugin id, or by (plugin id, name) for
+    forms and rules, and by the global name for tasks."""
+
     pm: pluggy.PluginManager
+    declarations: dict[str, Plugin] = field(default_factory=dict)
     manifests: dict[str, Manifest] = field(default_factory=dict)
     forms: dict[tuple[str, str], FormSpec] = field(default_factory=dict)
     rules: dict[tuple[str, str], RuleSpec] = field(default_factory=dict)
@@ -52,11 +58,11 @@ class PluginRegistry:
     def workflow_for(self, plugin_id: str) -> Workflow | None:
         return self.workflows.get(plugin_id)
 
-    def runtime_hook(self, name: str, enabled: Iterable[str]):
-        """The hook caller for `name` restricted to the plugins in `enabled`."""
-        keep = set(enabled)
-        remove = [self.pm.get_plugin(pid) for pid in self.manifests if pid not in keep]
-        return self.pm.subset_hook_caller(name, remove_plugins=[p for p in remove if p is not None])
+    def runtime_hook(self, name: str, reaching: Iterable[str]):
+        """The hook caller for `name` restricted to the plugins in `reaching`."""
+        keep = set(reaching)
+        remove = [plugin for pid, plugin in self.pm.list_name_plugin() if pid not in keep]
+        return self.pm.subset_hook_caller(name, remove_plugins=remove)
 
 
 def build_registry(plugins: Iterable[Any] = (), load_entry_points: bool = True) -> PluginRegistry:
@@ -68,60 +74,99 @@ def build_registry(plugins: Iterable[Any] = (), load_entry_points: bool = True) 
     if load_entry_points:
         pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     for plugin in plugins:
-        pm.register(plugin, name=_manifest_of(plugin).id)
+        pm.register(plugin, name=_declared_id(plugin))
     pm.check_pending()
     return _index(pm)
 
 
-def _manifest_of(plugin: Any) -> Manifest:
-    hook = getattr(plugin, "velferd_manifest", None)
+def _declared_id(plugin: Any) -> str:
+    hook = getattr(plugin, "velferd_plugin", None)
     if hook is None:
-        raise PluginError(f"{plugin!r} does not implement velferd_manifest")
-    return hook()
+        raise PluginError(f"{plugin!r} does not implement velferd_plugin")
+    return _checked_declaration(repr(plugin), hook()).manifest.id
 
 
-def _declarations(pm: pluggy.PluginManager, hook_name: str) -> Iterable[tuple[str, Any]]:
-    """(plugin id, returned value) for each plugin implementing a declaration hook."""
-    for impl in getattr(pm.hook, hook_name).get_hookimpls():
-        result = impl.function()
-        if result is not None:
-            yield impl.plugin_name, result
+_SEQUENCE_FIELDS = {
+    "forms": FormSpec, "rules": RuleSpec, "tasks": TaskSpec, "beat_entries": BeatEntry,
+    "invoice_line_providers": InvoiceLineProvider,
+}
+
+
+def _checked_declaration(plugin_name: str, declared: Any) -> Plugin:
+    """`declared` if it is a `Plugin` whose every field has the type the core relies on."""
+    if not isinstance(declared, Plugin):
+        raise PluginError(f"plugin {plugin_name}: velferd_plugin must return a velferd.toolkit.Plugin, "
+                          f"not {type(declared).__name__}")
+
+    def wrong(name: str, expected: str) -> PluginError:
+        return PluginError(f"plugin {plugin_name}: Plugin.{name} must be {expected}, "
+                           f"not {getattr(declared, name)!r}")
+
+    if not isinstance(declared.manifest, Manifest):
+        raise wrong("manifest", "a Manifest")
+    if declared.workflow is not None and not isinstance(declared.workflow, Workflow):
+        raise wrong("workflow", "one Workflow or None")
+    for name, kind in _SEQUENCE_FIELDS.items():
+        value = getattr(declared, name)
+        if not isinstance(value, (list, tuple)) or not all(isinstance(item, kind) for item in value):
+            raise wrong(name, f"a list or tuple of {kind.__name__}")
+    blueprints = declared.blueprints
+    if not (blueprints is None or callable(blueprints) or (isinstance(blueprints, str) and ":" in blueprints)):
+        raise wrong("blueprints", "'module:attribute', a function returning blueprints, or None")
+    return declared
+
+
+def _blueprints_of(plugin_id: str, declared: Plugin) -> list[Blueprint]:
+    """Import the plugin's routes now (only `create_app` builds a registry)."""
+    source = declared.blueprints
+    if isinstance(source, str):
+        module_name, _, attribute = source.partition(":")
+        value = getattr(importlib.import_module(module_name), attribute)
+    else:
+        value = source()
+    found = list(value) if isinstance(value, (list, tuple)) else [value]
+    if not all(isinstance(bp, Blueprint) for bp in found):
+        raise PluginError(f"plugin {plugin_id!r}: Plugin.blueprints gave {value!r}, not Flask blueprints")
+    return found
 
 
 def _index(pm: pluggy.PluginManager) -> PluginRegistry:
     registry = PluginRegistry(pm=pm)
-    for plugin_id, manifest in _declarations(pm, "velferd_manifest"):
-        if manifest.id != plugin_id:
-            raise PluginError(f"plugin registered as {plugin_id!r} declares manifest id {manifest.id!r}")
-        registry.manifests[plugin_id] = manifest
+    for impl in pm.hook.velferd_plugin.get_hookimpls():
+        declared = _checked_declaration(repr(impl.plugin_name), impl.function())
+        if declared.manifest.id != impl.plugin_name:
+            raise PluginError(f"plugin registered as {impl.plugin_name!r} declares manifest id "
+                              f"{declared.manifest.id!r}")
+        registry.declarations[impl.plugin_name] = declared
+    for name, _plugin in pm.list_name_plugin():
+        if name not in registry.declarations:
+            raise PluginError(f"plugin {name!r} declares nothing (implement velferd_plugin)")
+    for plugin_id, declared in registry.declarations.items():
+        _add_declaration(registry, plugin_id, declared)
     registry.roles = role_table(dict(m.roles) for m in registry.manifests.values())
-    for name, plugin in pm.list_name_plugin():
-        if name not in registry.manifests:
-            raise PluginError(f"plugin {name!r} has no manifest (implement velferd_manifest)")
-    for plugin_id, forms in _declarations(pm, "velferd_forms"):
-        for form in forms:
-            _add_unique(registry.forms, (plugin_id, form.name), form, "form")
-    for plugin_id, rules in _declarations(pm, "velferd_rules"):
-        for rule in rules:
-            _add_unique(registry.rules, (plugin_id, rule.name), rule, "rule")
-    for plugin_id, workflows in _declarations(pm, "velferd_workflows"):
-        if len(workflows) != 1:
-            raise PluginError(f"plugin {plugin_id!r} must declare exactly one case workflow")
-        registry.workflows[plugin_id] = _checked_workflow(plugin_id, workflows[0])
-    for plugin_id, blueprints in _declarations(pm, "velferd_blueprints"):
-        registry.blueprints[plugin_id] = list(blueprints)
-    for plugin_id, entries in _declarations(pm, "velferd_beat_entries"):
-        registry.beat_entries[plugin_id] = list(entries)
-    for plugin_id, providers in _declarations(pm, "velferd_invoice_line_providers"):
-        registry.invoice_line_providers[plugin_id] = list(providers)
-    for plugin_id, tasks in _declarations(pm, "velferd_tasks"):
-        for task in tasks:
-            if task.name in registry.tasks:
-                raise PluginError(f"plugin {plugin_id!r} declares the task {task.name!r}, "
-                                  f"already declared by {registry.task_plugins[task.name]!r}")
-            registry.tasks[task.name] = task
-            registry.task_plugins[task.name] = plugin_id
     return registry
+
+
+def _add_declaration(registry: PluginRegistry, plugin_id: str, declared: Plugin) -> None:
+    registry.manifests[plugin_id] = declared.manifest
+    for form in declared.forms:
+        _add_unique(registry.forms, (plugin_id, form.name), form, "form")
+    for rule in declared.rules:
+        _add_unique(registry.rules, (plugin_id, rule.name), rule, "rule")
+    if declared.workflow is not None:
+        registry.workflows[plugin_id] = _checked_workflow(plugin_id, declared.workflow)
+    if declared.blueprints is not None:
+        registry.blueprints[plugin_id] = _blueprints_of(plugin_id, declared)
+    if declared.beat_entries:
+        registry.beat_entries[plugin_id] = list(declared.beat_entries)
+    if declared.invoice_line_providers:
+        registry.invoice_line_providers[plugin_id] = list(declared.invoice_line_providers)
+    for task in declared.tasks:
+        if task.name in registry.tasks:
+            raise PluginError(f"plugin {plugin_id!r} declares the task {task.name!r}, "
+                              f"already declared by {registry.task_plugins[task.name]!r}")
+        registry.tasks[task.name] = task
+        registry.task_plugins[task.name] = plugin_id
 
 
 def _add_unique(index: dict, key: tuple[str, str], value: Any, kind: str) -> None:

@@ -183,3 +183,27 @@ class InvoiceLineProvider:
 
     name: str
     lines: Callable[["Tenant", Mapping[str, Any], dt.date, dt.date], "list[InvoiceLine]"]
+
+
+
+@dataclass(frozen=True)
+class Plugin:
+    """Everything a programme plugin *is and has*, in one value, returned by its one declaration
+    hook ``velferd_plugin()``. Declarations are data (behaviour stays in the runtime hooks): each
+    part is a named field whose default is "none", so a plugin states what it has in one place
+    and the core checks every field's type, naming the plugin and the field, at start-up.
+
+    ``workflow`` is the single case lifecycle (None: the plugin opens no cases). ``blueprints``
+    stays lazy — ``"velferd_due.api:blp"`` or a function — because importing routes pulls in
+    flask-smorest and the plugin's whole API; the core imports it only when it builds the app.
+    Sequences may be lists or tuples. New optional parts (a templates folder, translations) are
+    added as fields with empty defaults, so a plugin written today keeps working."""
+
+    manifest: Manifest
+    workflow: Workflow | None = None
+    forms: tuple[FormSpec, ...] = ()
+    rules: tuple[RuleSpec, ...] = ()
+    tasks: tuple[TaskSpec, ...] = ()
+    beat_entries: tuple[BeatEntry, ...] = ()
+    invoice_line_providers: tuple[InvoiceLineProvider, ...] = ()
+    blueprints: str | Callable[[], Any] | None = None

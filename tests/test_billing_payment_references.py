@@ -49,6 +49,8 @@ def test_a_bergen_invoice_is_issued_with_a_kid_and_its_credit_note_without(app, 
     assert run_period(client, setup).status_code == 202
     (row,) = invoices(client, setup)
     assert stored_reference(app, setup, row["id"]) == kid(row["number"])
+    detail = client.get(setup.url(f"/invoices/{row['id']}"), headers=setup.finance).json
+    assert detail["payment_reference"] == kid(row["number"])  # what finance tells a payer who asks
     content = pdf_of(client, setup, row["id"])
     assert f"KID: {kid(row['number'])}" in content and "Kontonummer: 1503 12 34562" in content
     assert payment_ids(client, setup, row["id"]) == [kid(row["number"])]

@@ -97,6 +97,8 @@ class InvoiceDetailSchema(InvoiceSchema):
     vat_rate = fields.Decimal(as_string=True, allow_none=True)
     vat_exemption_reason = fields.String(allow_none=True)
     bank_account = fields.String(allow_none=True)
+    payment_reference = fields.String(allow_none=True, metadata={
+        "description": "what the payer quotes: a KID (Norway) or an FI +71 line (Denmark); none on a credit note"})
     payment_terms_days = fields.Integer(allow_none=True)
     lines = fields.List(fields.Nested(InvoiceLineSchema))
     delivery_attempts = fields.List(fields.Nested(DeliveryAttemptSchema), attribute="attempts")

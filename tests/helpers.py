@@ -189,7 +189,7 @@ def failed_job(app, town: Municipality) -> int:
 def billed_period(client, town: Municipality) -> dict:
     """Bill last month (the example plugin bills the open case referred by the paying unit):
     a billing profile, an invoice run with its export, an issued invoice with its line and its
-    delivery attempt. Returns ``invoice_id`` and ``run_id``."""
+    delivery attempt. Returns ``invoice_id``, ``run_id`` and the ``sequence`` of the run's export file."""
     headers = town.every_role.headers
     r = client.put(town.url("/billing-profile"), json={"bank_account": "1503 12 34562"}, headers=headers)
     assert r.status_code == 200, r.json
@@ -198,4 +198,4 @@ def billed_period(client, town: Municipality) -> dict:
     assert r.status_code == 202, r.json
     (invoice,) = client.get(town.url("/invoices"), headers=headers).json["items"]
     assert invoice["number"] == 1, invoice
-    return {"invoice_id": invoice["id"], "run_id": invoice["run_id"]}
+    return {"invoice_id": invoice["id"], "run_id": invoice["run_id"], "sequence": 1}

@@ -31,8 +31,9 @@ from velferd.tenancy import tenant_scope
 
 PREFIX = "/api/t/{tenant}"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
-#: Installed plugins and their forms and rules: the same names in every tenant, not tenant records.
-GLOBAL_NAMES = {"plugin", "plugin_id", "name"}
+#: Installed plugins and their forms and rules: the same names in every tenant, not tenant records;
+#: and a run's export file number (1, 2, …), which only counts within the run its path names.
+GLOBAL_NAMES = {"plugin", "plugin_id", "name", "sequence"}
 #: Paging positions, not references to a record.
 CURSORS = {"after_id", "before_id", "next_after_id", "next_before_id"}
 #: ``*_id`` keys in responses that are no row reference (national ids are searched for as text).

@@ -48,6 +48,7 @@ from .workflow import (
     latest_vedtak,
     load_payload,
     placement_of,
+    plan_goals,
 )
 
 NOTICE_MONTHS = 2
@@ -90,7 +91,8 @@ def start(tenant: Tenant, case: Case, data: Mapping[str, Any]) -> Placement:
     needs = list(assessment.data["needs"]) if assessment else []
     needs += [n for n in data["additional_needs"] if n not in needs]
     group = data["responsibility_group"]
-    placement.plan_type, placement.plan_needs, placement.plan_goals = data["plan_type"], needs, list(data["goals"])
+    placement.plan_type, placement.plan_needs = data["plan_type"], needs
+    placement.plan_goals = plan_goals(data["goals"])
     placement.group_members, placement.group_frequency, placement.group_place = \
         list(group["members"]), group["frequency"], group["place"]
     placement.tasks = [{**task, "due_on": task["due_on"].isoformat() if task["due_on"] else None}
@@ -124,7 +126,7 @@ def revise_plan_goals(case: Case, goals: list[str]) -> Placement:
         raise Conflict(f"case {case.id} is {case.state}; the plan's goals are revised while the measure runs")
     placement = placement_of(case.id)
     before = list(placement.plan_goals or [])
-    placement.plan_goals = [goal.strip() for goal in goals]
+    placement.plan_goals = plan_goals(goals)
     db.session.flush()
     audit.record("due.plan_goals_revised", "due_placement", placement.id, person_id=case.person_id,
                  details={"goals_before": len(before), "goals_after": len(placement.plan_goals)})

@@ -115,6 +115,16 @@ class StartMeetingPayload(Payload):
         "description": "Why the youth, the coordinator or the referring unit was not there"})
 
 
+def plan_goals(goals: list[str], field: str = "goals") -> list[str]:
+    """The plan's goals as the reports must name them: trimmed, each once (a goal listed twice
+    could never be reported "once each")."""
+    trimmed = [goal.strip() for goal in goals]
+    twice = sorted({goal for goal in trimmed if trimmed.count(goal) > 1})
+    if twice:
+        raise ValidationFailed("the plan lists a goal twice", {field: [f"'{goal}' is listed twice" for goal in twice]})
+    return trimmed
+
+
 def check_start_meeting_participants(data: Mapping[str, Any]) -> None:
     """The youth, DUE and the referring unit take part in the start meeting (4.3); one who did
     not needs a reason. Participants left out are not recorded (callers from before they were)."""
@@ -232,6 +242,7 @@ def start_meeting_data(context: GuardContext) -> str | None:
     placement = placement_of(context.case.id)
     start = data["held_on"] or placement.start_on
     check_start_day(start, context.settings, "held_on")
+    plan_goals(data["goals"])
     check_start_meeting_participants(data)
     if data["first_group_meeting_on"] < start:
         raise ValidationFailed("the first responsibility-group meeting is before the start",

@@ -118,6 +118,8 @@ def test_a_new_plan_needs_goals_and_a_running_measure(client, bergen, units, run
     assert r.status_code == 422 and "goals" in r.json["fields"], r.json
     r = client.put(url, json={"goals": ["ok"]}, headers=bergen.coordinator.headers)
     assert r.status_code == 422 and "goals" in r.json["fields"], r.json
+    r = client.put(url, json={"goals": [FLAT, f" {FLAT} "]}, headers=bergen.coordinator.headers)
+    assert r.status_code == 422 and "twice" in r.json["fields"]["goals"][0], r.json  # never reportable once each
     referred = eligible_case(client, bergen, units["barnevern"], dt.date(2006, 4, 4), "2025-01-06")
     r = client.put(bergen.url(f"{X}/cases/{referred}/plan-goals"), json={"goals": [FLAT]},
                    headers=bergen.coordinator.headers)
@@ -168,6 +170,13 @@ def test_a_start_meeting_without_the_referring_unit_needs_a_reason(client, berge
     (start,) = [m for m in ok(get(client, bergen, f"/cases/{case_id}/meetings")) if m["kind"] == "start_meeting"]
     assert [p["role"] for p in start["participants"]] == ["youth", "coordinator"]
     assert "The caseworker was ill" in start["minutes"]
+
+
+def test_a_start_meeting_plan_with_a_goal_twice_is_422(client, bergen, units):
+    case_id = _awaiting_start(client, bergen, units)
+    r = move(client, bergen, case_id, "hold_start_meeting",
+             start_meeting("2025-03-01", "2025-03-20", goals=[FLAT, SCHOOL, FLAT]))
+    assert r.status_code == 422 and FLAT in r.json["fields"]["goals"][0], r.json
 
 
 def test_bad_start_meeting_participants_are_422(client, bergen, units):

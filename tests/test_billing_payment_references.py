@@ -15,7 +15,7 @@ from tests.billing_towns import CHILD_WELFARE, billing_town, invoices, run_perio
 from tests.helpers import make_municipality
 from velferd.billing.payment_reference import fik_line, fik_payment_id, kid
 from velferd.db import db
-from velferd.models import Invoice
+from velferd.models import BillingProfile, Invoice
 from velferd.tenancy import tenant_scope
 
 NS = {"cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -101,3 +101,18 @@ def test_the_profiles_vat_wording_follows_the_category_and_the_country(app, clie
     r = client.put(bergen.url("/billing-profile"), json={"vat_category": "O", "vat_exemption_reason": "Eget"},
                    headers=bergen.finance.headers)
     assert r.json["vat_exemption_reason"] == "Eget"  # the tenant's own wording is kept
+
+
+def test_a_danish_profile_saved_with_the_old_exempt_wording_issues_outside_the_vat_system(app, client):
+    odense = make_municipality(app, "odense")
+    setup = billing_town(client, odense, payers=(DANISH_PAYER,))
+    assert client.put(setup.url("/billing-profile"), json={"bank_account": "0040 0440116243"},
+                      headers=setup.finance).status_code == 200
+    with app.app_context(), tenant_scope(odense.tenant):  # as the old default left it in the database
+        db.session.execute(sa.update(BillingProfile).values(vat_exemption_reason="Momsfritaget – kommunal opgave"))
+        db.session.commit()
+    assert run_period(client, setup).status_code == 202
+    (row,) = invoices(client, setup)
+    detail = client.get(setup.url(f"/invoices/{row['id']}"), headers=setup.finance).json
+    assert (detail["vat_category"], detail["vat_exemption_reason"]) == ("O", "Uden for momsområdet – kommunal opgave")
+    assert "Momsfritaget" not in pdf_of(client, setup, row["id"])

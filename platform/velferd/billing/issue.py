@@ -17,6 +17,7 @@ from velferd.billing.documents_for import due_date
 from velferd.billing.holds import hold_reason
 from velferd.billing.numbering import take_number
 from velferd.billing.payment_reference import payment_reference
+from velferd.billing.profiles import exemption_reason_for
 from velferd.billing.parties import payer_snapshot, seller_snapshot
 from velferd.db import utcnow
 from velferd.models import BillingProfile, Invoice, Tenant, Unit, User
@@ -37,7 +38,7 @@ def issue_terms(tenant: Tenant, profile: BillingProfile, today: dt.date,
         "seller_snapshot": {**seller_snapshot(tenant, profile), "fi_creditor_number": profile.fi_creditor_number},
         "vat_category": profile.vat_category,
         "vat_rate": profile.vat_rate,
-        "vat_exemption_reason": profile.vat_exemption_reason if profile.vat_category != "S" else None,
+        "vat_exemption_reason": exemption_reason_for(profile, tenant.country),
         "bank_account": profile.bank_account,
         "payment_terms_days": profile.payment_terms_days,
     }

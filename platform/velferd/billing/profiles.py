@@ -58,12 +58,27 @@ def _check(values: Mapping[str, Any], country: str) -> None:
         raise ValidationFailed("the billing profile's fields do not agree", errors)
 
 
+def _true_to_category(reason: str | None, category: str, country: str) -> str:
+    """The tenant's own wording, or the stock wording of `category` where the profile holds a stock
+    one (a category changed since, or the old Danish default that called category O exempt)."""
+    if not reason or reason in _STOCK_REASONS:
+        return default_exemption_reason(country, category)
+    return reason
+
+
+def exemption_reason_for(profile: BillingProfile, country: str) -> str | None:
+    """What the profile's invoices print as the reason there is no VAT; none for category S."""
+    if profile.vat_category == "S":
+        return None
+    return _true_to_category(profile.vat_exemption_reason, profile.vat_category, country)
+
+
 def save_profile(tenant: Tenant, data: Mapping[str, Any]) -> BillingProfile:
     profile = db.session.scalar(sa.select(BillingProfile))
     values = {**_defaults(tenant), **({} if profile is None else _stored(profile)), **data}
-    if "vat_exemption_reason" not in data and values["vat_category"] != "S" \
-            and values.get("vat_exemption_reason") in _STOCK_REASONS:
-        values["vat_exemption_reason"] = default_exemption_reason(tenant.country, values["vat_category"])
+    if "vat_exemption_reason" not in data and values["vat_category"] != "S":
+        values["vat_exemption_reason"] = _true_to_category(values.get("vat_exemption_reason"),
+                                                           values["vat_category"], tenant.country)
     _check(values, tenant.country)
     _check_dimensions(tenant, data)
     if profile is None:

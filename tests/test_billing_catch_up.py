@@ -17,7 +17,7 @@ import pytest
 
 from tests.databases import PG_URL
 from tests.plugins.due.conftest import app, bergen, due_database, due_db_url, running, units  # noqa: F401
-from tests.plugins.due.flows import eligible_case, get, move, ok, post, start_meeting, through_intake
+from tests.plugins.due.flows import UNITS, eligible_case, get, move, ok, post, start_meeting, through_intake
 from tests.plugins.due.test_due_scenario import invoice_run, priced_bergen  # noqa: F401
 from velferd.billing import run as billing_run
 from velferd.billing.periods import parse_period
@@ -113,6 +113,32 @@ def test_a_break_off_back_dated_into_billed_months_is_credited_and_the_days_owed
     invoice_run(client, priced_bergen, "2025-12")  # the next month changes nothing more
     assert len([d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]) == 2
     assert invoices_for(client, priced_bergen, "2025-12") == []
+
+
+def test_a_line_on_a_held_invoice_is_corrected_by_the_first_run_after_its_release(client, priced_bergen, units,
+                                                                                  running):
+    """September's invoice is held (the payer has no e-mail address); the break-off back-dated
+    into September cannot credit a document that has no number yet, so October leaves it — and
+    bills nothing beside it. Once finance fixes the unit and releases it, November corrects it."""
+    barnevern, admin = units["barnevern"], priced_bergen.tenant_admin.headers
+    ok(client.put(priced_bergen.url(f"/units/{barnevern}"), json={**UNITS["barnevern"], "invoice_email": None},
+                  headers=admin))
+    invoice_run(client, priced_bergen, "2025-09")
+    (held,) = invoices_for(client, priced_bergen, "2025-09")
+    assert held["status"] == "held"
+    ok(move(client, priced_bergen, running, "break_off", {"ended_on": "2025-09-20", "reason": "Moved to Oslo."}))
+
+    invoice_run(client, priced_bergen, "2025-10")
+    assert [d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"] == []
+    assert invoices_for(client, priced_bergen, "2025-10") == []
+
+    ok(client.put(priced_bergen.url(f"/units/{barnevern}"), json=UNITS["barnevern"], headers=admin))
+    ok(post(client, priced_bergen, f"/invoices/{held['id']}/release", role="finance"))
+    invoice_run(client, priced_bergen, "2025-11")
+    (note,) = [d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]
+    assert (note["period"], note["total"]) == ("2025-09", "23515.00")
+    assert net_billed(client, priced_bergen) == owed_now(client, priced_bergen, ["2025-09", "2025-10", "2025-11"]) == {
+        (running, "2025-09-01", "2025-09-20"): days_of(20, 30)}
 
 
 def test_a_run_that_dies_between_its_credits_and_its_invoices_is_rerun_without_doubles(

@@ -24,8 +24,10 @@ case (``case_id`` None) have no identity across runs and are not caught up.
   anew as a catch-up line. Crediting old in full and billing new is what a finance officer can
   follow on the documents; a credit note is an ordinary document (numbered, delivered,
   exported). Crediting is automatic — the issue's "credited" — because the over-billing is a
-  fact the caseworker registered, not a judgement; an item whose billed line sits on a *held*
-  invoice cannot be credited and is left to finance (logged), never billed again beside it.
+  fact the caseworker registered, not a judgement.
+* an item whose billed line sits on a *held* invoice (no number, never sent) cannot be
+  credited: it is left as it is — never billed again beside it — until finance releases that
+  invoice; the first run after the release credits it like any other (logged meanwhile).
 
 P's own lines obey the same rule: a line whose item is net billed already is not billed again.
 That is what makes the re-run of a *reopened* period (an invoice of it credited in full) safe
@@ -160,7 +162,13 @@ class Reconciled:
 
     catch_up: dict[Key, list[PricedLine]] = field(default_factory=lambda: defaultdict(list))
     to_credit: dict[int, list[tuple[Item, BilledPart]]] = field(default_factory=lambda: defaultdict(list))
-    left_to_finance: list[Item] = field(default_factory=list)
+    waiting_on_held: list[Item] = field(default_factory=list)
+
+
+def _work_of(item: Item) -> tuple:
+    """The item without its service days: (plugin, payer, case, line key)."""
+    plugin, payer, case_id, _, _, line_key = item
+    return plugin, payer, case_id, line_key
 
 
 def _catch_up_line(tenant: Tenant, period: Period, line: PricedLine) -> PricedLine:
@@ -168,33 +176,42 @@ def _catch_up_line(tenant: Tenant, period: Period, line: PricedLine) -> PricedLi
     return line._replace(description=(prefix + line.description)[:DESCRIPTION_LIMIT])
 
 
-def reconcile(tenant: Tenant, period: Period, billed: dict[Item, Billed], earlier: list[Period]) -> Reconciled:
+def _owed_items(tenant: Tenant, period: Period) -> dict[Item, tuple[Key, PricedLine]]:
+    """{item: ((plugin, payer), line)} the providers say `period` owes now (lines with a case)."""
+    return {item_of(key, line): (key, line) for key, lines in lines_by_payer(tenant, period).items()
+            for line in lines if line.case_id is not None}
+
+
+def _changed(period: Period, owed: dict[Item, tuple[Key, PricedLine]], billed: dict[Item, Billed]):
+    """[(item, (plugin, payer), line owed now or None, its billed parts)] whose net billed differs
+    from what is owed: owed and not billed, billed and no longer owed, or billed another amount."""
+    gone = [item for item in billed if item not in owed and item[3] >= period.start and item[4] <= period.end]
+    changed = []
+    for item in [*owed, *gone]:
+        key, line = owed.get(item, (item[:2], None))
+        billed_now = billed.get(item, Billed())
+        if billed_now.amount != (line.amount if line is not None else ZERO):
+            changed.append((item, key, line, [part for part in billed_now.parts if part.amount != 0]))
+    return changed
+
+
+def reconcile(tenant: Tenant, billed: dict[Item, Billed], earlier: list[Period]) -> Reconciled:
     """Compare what each earlier billed period owes now with what is net billed for it."""
     from velferd.billing.credit import CREDITABLE  # billing.credit imports billing.run, which imports this
 
     result = Reconciled()
     for owed_period in earlier:
-        owed: dict[Item, tuple[Key, PricedLine]] = {}
-        for key, lines in lines_by_payer(tenant, owed_period).items():
-            for line in lines:
-                if line.case_id is not None:
-                    owed[item_of(key, line)] = key, line
-        gone = [item for item in billed if item not in owed and item[3] >= owed_period.start
-                and item[4] <= owed_period.end]
-        for item in [*owed, *gone]:
-            key, line = owed.get(item, (item[:2], None))
-            amount = line.amount if line is not None else ZERO
-            billed_now = billed.get(item)
-            net = billed_now.amount if billed_now else ZERO
-            if net == amount:
-                continue
-            live = [part for part in billed_now.parts if part.amount != 0] if billed_now else []
-            if any(part.status not in CREDITABLE for part in live):
-                result.left_to_finance.append(item)  # on a held invoice: finance decides, never billed beside it
+        changed = _changed(owed_period, _owed_items(tenant, owed_period), billed)
+        # what sits on a held invoice waits for its release, and so does what replaces it (the same
+        # case and line key in the month, e.g. 1–20 instead of 1–30 September after a break-off)
+        held = {_work_of(item) for item, _, _, live in changed if any(p.status not in CREDITABLE for p in live)}
+        for item, key, line, live in changed:
+            if _work_of(item) in held:
+                result.waiting_on_held.append(item)  # corrected by the first run after the release
                 continue
             for part in live:
                 result.to_credit[part.invoice_id].append((item, part))
-            if line is not None and amount != 0:
+            if line is not None and line.amount != 0:
                 result.catch_up[key].append(_catch_up_line(tenant, owed_period, line))
     return result
 
@@ -223,10 +240,10 @@ def owed_lines(tenant: Tenant, period: Period, own: dict[Key, list[PricedLine]])
     since = _look_back_start(period)
     earlier = billed_periods_before(period, since)
     billed = net_billed(tenant, since, period.end)
-    reconciled = reconcile(tenant, period, billed, earlier)
-    if reconciled.left_to_finance:
-        log.warning("catch-up of %s left to finance: billed on a held invoice",
-                    ", ".join(_describe(item) for item in reconciled.left_to_finance))
+    reconciled = reconcile(tenant, billed, earlier)
+    if reconciled.waiting_on_held:
+        log.warning("catch-up of %s waits: billed on a held invoice, corrected by the first run after its release",
+                    ", ".join(_describe(item) for item in reconciled.waiting_on_held))
     credit_what_is_no_longer_owed(tenant, reconciled.to_credit)
     lines: dict[Key, list[PricedLine]] = {}
     for key in {*own, *reconciled.catch_up}:

@@ -215,3 +215,12 @@ def test_a_report_row_is_person_linked_through_its_case():
 
     assert person_link(Report).target is Case
     assert isinstance(Report.__table__.c.goals.type, sa.JSON)
+
+
+def test_the_report_form_served_asks_for_each_goal_with_its_status(client, bergen):
+    schema = ok(get(client, bergen, "/forms/due/report"))
+    assert schema["x-form-version"] == 2
+    assert "goals" in schema["required"]
+    item = schema["properties"]["goals"]["items"]
+    assert set(item["required"]) == {"goal", "status"}
+    assert item["properties"]["status"]["enum"] == ["achieved", "in_progress", "not_started", "dropped"]

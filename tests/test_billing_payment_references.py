@@ -82,6 +82,7 @@ def test_an_odense_invoice_with_a_creditor_number_is_issued_with_a_71_line(app, 
     ({"bank_account": "NO93 8601 1117 948"}, "bank_account", "IBAN"),
     ({"fi_creditor_number": CREDITOR}, "fi_creditor_number", "Danish"),
     ({"fi_creditor_number": "123"}, "fi_creditor_number", "8 digits"),
+    ({"fi_creditor_number": "12345678"}, "fi_creditor_number", "the first an 8"),
 ])
 def test_a_norwegian_profile_refuses_what_cannot_be_paid_to(client, bergen, body, field, reason):
     url, finance = bergen.url("/billing-profile"), bergen.finance.headers

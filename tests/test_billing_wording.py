@@ -92,6 +92,7 @@ def test_the_kid_is_the_zero_padded_invoice_number_with_a_mod10_check_digit():
 
 def test_a_danish_fik_line_has_a_15_digit_payment_id_and_the_creditor_number():
     assert fik_payment_id(17) == "000000000000174" and luhn.is_valid(fik_payment_id(17))
+    assert fik_payment_id(1).lstrip("0") == "18" and fik_payment_id(2).lstrip("0") == "26"  # the FI examples
     assert fik_line(17, "85117924") == FIK == payment_reference(17, "DK", "85117924")
     assert payment_reference(17, "DK") == "17"  # no creditor number: the invoice number
 

@@ -182,7 +182,7 @@ class BillingProfileSchema(Strict):
         r"^[A-Z0-9 ]{8,34}$", error="An account number or IBAN: 8-34 digits or capital letters."))
     payment_terms_days = fields.Integer(validate=validate.Range(min=0, max=365))
     fi_creditor_number = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^\d{8}$", error="The FI creditor number (kreditornummer) has 8 digits."),
+        r"^8\d{7}$", error="The FI creditor number (kreditornummer) has 8 digits, the first an 8."),
         metadata={"description": "Danish tenants: prints a +71 FI payment line and uses its payment id"})
     sender_email = fields.Email(allow_none=True)
     address = fields.String(allow_none=True, validate=validate.Length(max=400))

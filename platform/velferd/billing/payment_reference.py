@@ -8,9 +8,10 @@ without anyone reading a free-text field.
   is fixed because the bank's OCR agreement states one length per account. The tenant's invoice
   numbers are per account already, so no other part is needed to make the KID unique.
 * **Denmark: FIK +71** (fælles indbetalingskort), when the tenant has an FI creditor number
-  (kreditornummer, 8 digits): a 15-digit payment id — the invoice number zero-padded to 14 digits
-  and a modulus-10 check digit, weights 1-2 from the left (for an even-length payload the same as
-  Luhn) — printed as the payment line ``+71<000000000000174+12345678<``. That whole line is what is
+  (kreditornummer, 8 digits, the first an 8): a 15-digit payment id — the invoice number
+  zero-padded to 14 digits and a modulus-10 check digit, weights 2-1 from the right (Luhn; the
+  printers' published examples: payment id 1 is written 18, 2 is written 26) — printed as the
+  payment line ``+71<000000000000174+85117924<``. That whole line is what is
   stored, so the payment request is self-contained whatever happens to the profile. Without a
   creditor number a Danish invoice is paid by bank transfer with the invoice number as text.
 

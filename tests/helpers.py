@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import random
@@ -76,6 +77,14 @@ def _make_municipality(slug, roles, plugins) -> Municipality:
             enablement.set_enabled(tenant, plugin, True, None)
         db.session.commit()
     return town
+
+
+def reloaded(app, town: Municipality) -> Municipality:
+    """`town` for a test of its own after `tests.databases.restore_snapshot`: the tenant read
+    afresh from the restored database, the staff copied (a test may add some)."""
+    with app.app_context():
+        tenant = db.session.get(Tenant, town.tenant.id)
+    return Municipality(tenant, {key: dataclasses.replace(staff) for key, staff in town.staff.items()})
 
 
 _births = itertools.count()

@@ -3,6 +3,7 @@ traceback — and a refused request leaves nothing half-written."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import random
@@ -14,7 +15,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.all_plugins import all_plugins_database, every_plugin_world  # noqa: F401  (fixtures)
-from tests.helpers import add_person, make_municipality, open_case, row_counts
+from tests.databases import restore_snapshot, seeded_snapshot
+from tests.helpers import add_person, make_municipality, open_case, reloaded, row_counts
+from tests.plugins.example import ExamplePlugin
 from velferd.db import db
 from velferd.identity import complete_norwegian_number, synthetic_national_id
 from velferd.models import (
@@ -179,8 +182,23 @@ CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def seeded_world(database, tmp_path_factory):
+    """`bad_input_world` seeded once for the module; each test gets it restored."""
+    with seeded_snapshot(database, tmp_path_factory.mktemp("seeded_world"), [ExamplePlugin()],
+                         bad_input_world) as seeded:
+        yield seeded
+
+
 @pytest.fixture
-def world(app, client):
+def world(app, seeded_world):
+    """`bad_input_world` in this test's own database: (Bergen, callers' headers, ids)."""
+    snapshot, (bergen, callers, ids) = seeded_world
+    restore_snapshot(snapshot, app)
+    return reloaded(app, bergen), copy.deepcopy(callers), dict(ids)
+
+
+def bad_input_world(app, client):
     """Bergen with a person, a case and a decision; Alta with a person and a case; tokens gone bad."""
     bergen = make_municipality(app, "bergen")
     alta = make_municipality(app, "alta", roles=("caseworker",))

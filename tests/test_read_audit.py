@@ -12,7 +12,9 @@ import re
 
 import pytest
 
-from tests.helpers import add_person, open_case, populated_municipality
+from tests.databases import restore_snapshot, seeded_snapshot
+from tests.helpers import add_person, open_case, populated_municipality, reloaded
+from tests.plugins.example import ExamplePlugin
 from tests.read_audit_checks import (
     audit_since,
     check_every_get_is_audited,
@@ -31,10 +33,20 @@ PERSON_LINKED = {"/persons", "/persons/{person_id}", "/persons/{person_id}/acces
                  "/x/example/cases/{case_id}/summary"}
 
 
+@pytest.fixture(scope="module")
+def seeded_bergen(database, tmp_path_factory):
+    """Bergen populated once for the module (`populated_municipality`); each test gets it restored."""
+    with seeded_snapshot(database, tmp_path_factory.mktemp("seeded_bergen"), [ExamplePlugin()],
+                         lambda app, client: populated_municipality(app, client, "bergen")) as seeded:
+        yield seeded
+
+
 @pytest.fixture
-def populated(app, client):
-    bergen, ids = populated_municipality(app, client, "bergen")
-    return bergen, ids
+def populated(app, seeded_bergen):
+    """Bergen with one record of every kind, in this test's own database; (town, ids)."""
+    snapshot, (bergen, ids) = seeded_bergen
+    restore_snapshot(snapshot, app)
+    return reloaded(app, bergen), dict(ids)
 
 
 def test_every_get_that_shows_a_person_is_audited(app, client, populated):

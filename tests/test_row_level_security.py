@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from tests.databases import restore_snapshot, seeded_snapshot
 from tests.helpers import populated_municipality
+from tests.plugins.example import ExamplePlugin
 from velferd.rls import APPEND_ONLY_TABLES
 from velferd.tenancy import RLS_SETTING
 
@@ -36,12 +38,27 @@ def app_role(database):
     engine.dispose()
 
 
-@pytest.fixture
-def seeded(app, client) -> tuple[int, int]:
+def seed_both_towns(app, client) -> tuple[int, int]:
     """Bergen and Alta, each with rows in every tenant table; returns their tenant ids."""
     bergen, _ = populated_municipality(app, client, "bergen")
     alta, _ = populated_municipality(app, client, "alta")
     return bergen.tenant.id, alta.tenant.id
+
+
+@pytest.fixture(scope="module")
+def seeded_towns(database, tmp_path_factory):
+    """Both towns seeded once for the module (`seed_both_towns`); each test gets them restored."""
+    with seeded_snapshot(database, tmp_path_factory.mktemp("seeded_towns"), [ExamplePlugin()],
+                         seed_both_towns) as seeded:
+        yield seeded
+
+
+@pytest.fixture
+def seeded(app, seeded_towns) -> tuple[int, int]:
+    """Bergen and Alta (`seed_both_towns`) in this test's own database; their tenant ids."""
+    snapshot, tenant_ids = seeded_towns
+    restore_snapshot(snapshot, app)
+    return tenant_ids
 
 
 def tenant_tables(owner) -> list[str]:

@@ -20,8 +20,8 @@ from typing import Any, NamedTuple
 import pytest
 import sqlalchemy as sa
 
-from tests.databases import clean_database_url, migrated_database, running_app
-from tests.helpers import Municipality, Staff, populated_municipality, synthetic_id
+from tests.databases import clean_database_url, migrated_database, restore_snapshot, running_app, seeded_snapshot
+from tests.helpers import Municipality, Staff, populated_municipality, reloaded, synthetic_id
 from tests.plugins.example import ExamplePlugin
 from velferd import create_app
 from velferd.db import Base, TenantOwned, db
@@ -273,9 +273,21 @@ def populated_towns(app, client) -> Towns:
     return Towns(bergen, alta, bergen_ids, alta_ids)
 
 
+@pytest.fixture(scope="module")
+def seeded_towns(database, tmp_path_factory):
+    """The two populated towns, seeded once for the module; each test gets them restored."""
+    with seeded_snapshot(database, tmp_path_factory.mktemp("seeded_towns"), [ExamplePlugin()],
+                         populated_towns) as seeded:
+        yield seeded
+
+
 @pytest.fixture
-def towns(app, client) -> Towns:
-    return populated_towns(app, client)
+def towns(app, seeded_towns) -> Towns:
+    """Bergen and Alta populated (`populated_towns`) in this test's own database, which it may change."""
+    snapshot, seeded = seeded_towns
+    restore_snapshot(snapshot, app)
+    return Towns(reloaded(app, seeded.bergen), reloaded(app, seeded.alta), dict(seeded.bergen_ids),
+                 dict(seeded.alta_ids))
 
 
 @pytest.fixture(scope="module")

@@ -111,8 +111,25 @@ def test_a_break_off_back_dated_into_billed_months_is_credited_and_the_days_owed
         (running, "2025-09-01", "2025-09-20"): days_of(20, 30)}
 
     invoice_run(client, priced_bergen, "2025-12")  # the next month changes nothing more
+    for reopened in ("2025-09", "2025-10"):  # credited in full, so reopened: their re-runs find nothing owed
+        invoice_run(client, priced_bergen, reopened)
     assert len([d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]) == 2
     assert invoices_for(client, priced_bergen, "2025-12") == []
+    assert net_billed(client, priced_bergen) == {(running, "2025-09-01", "2025-09-20"): days_of(20, 30)}
+
+
+def test_a_line_finance_credited_in_part_by_hand_is_left_as_finance_set_it(client, priced_bergen, running):
+    invoice_run(client, priced_bergen, "2025-09")
+    (september,) = invoices_for(client, priced_bergen, "2025-09")
+    ok(post(client, priced_bergen, f"/invoices/{september['id']}/credit", {
+        "reason": "Absent half the month, agreed with the payer.", "lines": [{"position": 1, "quantity": "0.5"}]},
+        role="finance"), 201)
+
+    invoice_run(client, priced_bergen, "2025-10")
+    assert len([d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]) == 1
+    (october,) = invoices_for(client, priced_bergen, "2025-10")
+    assert [line["period_start"] for line in october["lines"]] == ["2025-10-01"]
+    assert net_billed(client, priced_bergen)[(running, "2025-09-01", "2025-09-30")] == MONTHLY_2025 / 2
 
 
 def test_a_line_on_a_held_invoice_is_corrected_by_the_first_run_after_its_release(client, priced_bergen, units,

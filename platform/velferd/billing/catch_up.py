@@ -24,7 +24,8 @@ case (``case_id`` None) have no identity across runs and are not caught up.
   anew as a catch-up line. Crediting old in full and billing new is what a finance officer can
   follow on the documents; a credit note is an ordinary document (numbered, delivered,
   exported). Crediting is automatic — the issue's "credited" — because the over-billing is a
-  fact the caseworker registered, not a judgement.
+  fact the caseworker registered, not a judgement. A line finance credited *in part* by hand
+  is finance's judgement, though (an absence, a dispute): that item is left as finance set it.
 * an item whose billed line sits on a *held* invoice (no number, never sent) cannot be
   credited: it is left as it is — never billed again beside it — until finance releases that
   invoice; the first run after the release credits it like any other (logged meanwhile).
@@ -78,6 +79,8 @@ Key = tuple[str, int]  # (plugin, payer unit id): one invoice
 ZERO = Decimal("0.00")
 #: the word before the month a catch-up line is for, in the tenant's language
 CATCH_UP_PREFIX = {"nb": "Etterfakturering", "nn": "Etterfakturering", "da": "Efterfakturering", "en": "Catch-up"}
+#: how a catch-up's credit note's reason ends, which tells it from a credit finance made by hand
+NO_LONGER_OWED = "no longer owed as registered now"
 #: advisory lock space of the invoice runs (the second key is the tenant's id)
 RUN_LOCK_SPACE = 7301
 
@@ -95,6 +98,13 @@ class BilledPart:
     position: int
     amount: Decimal
     quantity: Decimal
+    credited_by_finance: bool  # partly credited by hand (not by a catch-up)
+
+    @property
+    def settled_by_finance(self) -> bool:
+        """Credited in part by hand and still live: a deliberate reduction, never billed again.
+        (An invoice credited in full by hand is ``credited``: its period is reopened to bill it anew.)"""
+        return self.credited_by_finance and self.status != "credited"
 
 
 @dataclass
@@ -129,7 +139,9 @@ _ITEM_COLUMNS = (Invoice.plugin, Invoice.payer_unit_id, InvoiceLine.case_id, Inv
 NET_BILLED = (
     sa.select(*_ITEM_COLUMNS, _ORIGINAL, sa.func.sum(_SIGN * InvoiceLine.amount),
               sa.func.sum(_SIGN * InvoiceLine.quantity),
-              sa.func.min(sa.case((Invoice.kind == "invoice", InvoiceLine.position))))
+              sa.func.min(sa.case((Invoice.kind == "invoice", InvoiceLine.position))),
+              sa.func.max(sa.case((sa.and_(Invoice.kind == "credit_note",
+                                           sa.not_(Invoice.credit_reason.endswith(NO_LONGER_OWED))), 1), else_=0)))
     .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
     .where(Invoice.tenant_id == sa.bindparam("tenant_id"), Invoice.period_start >= sa.bindparam("since"),
            InvoiceLine.case_id.is_not(None), InvoiceLine.period_start >= sa.bindparam("since"),
@@ -146,13 +158,13 @@ def net_billed(tenant: Tenant, since: dt.date, until: dt.date) -> dict[Item, Bil
     """{item: what is billed of it} for the items whose service period lies in `since`–`until`, on
     any invoice from `since` on (a late line is billed on a later month's invoice)."""
     billed: dict[Item, Billed] = defaultdict(Billed)
-    parts = [(tuple(row[:6]), row[6], row[7], row[8], row[9]) for row in db.session.execute(
+    parts = [(tuple(row[:6]), *row[6:]) for row in db.session.execute(
         NET_BILLED, {"tenant_id": tenant.id, "since": since, "until": until})]
     statuses = dict(db.session.execute(sa.select(Invoice.id, Invoice.status).where(
         Invoice.id.in_({original for _, original, *_ in parts}))).all()) if parts else {}
-    for item, original, amount, quantity, position in parts:
+    for item, original, amount, quantity, position, by_hand in parts:
         billed[item].parts.append(BilledPart(original, statuses[original], position, _exact(amount, ZERO),
-                                             _exact(quantity, QUANTITY_PLACES)))
+                                             _exact(quantity, QUANTITY_PLACES), bool(by_hand)))
     return billed
 
 
@@ -190,6 +202,8 @@ def _changed(period: Period, owed: dict[Item, tuple[Key, PricedLine]], billed: d
     for item in [*owed, *gone]:
         key, line = owed.get(item, (item[:2], None))
         billed_now = billed.get(item, Billed())
+        if any(part.settled_by_finance for part in billed_now.parts):
+            continue
         if billed_now.amount != (line.amount if line is not None else ZERO):
             changed.append((item, key, line, [part for part in billed_now.parts if part.amount != 0]))
     return changed
@@ -227,8 +241,8 @@ def credit_what_is_no_longer_owed(tenant: Tenant, to_credit: dict[int, list[tupl
     from velferd.billing.credit import credit_invoice  # billing.credit imports billing.run, which imports this
 
     for invoice_id, parts in sorted(to_credit.items()):
-        reason = "; ".join(_describe(item) for item, _ in parts) + ": no longer owed as registered now"
-        credit_invoice(tenant, db.session.get(Invoice, invoice_id), reason[:2000],
+        reason = "; ".join(_describe(item) for item, _ in parts)[:1900] + f": {NO_LONGER_OWED}"
+        credit_invoice(tenant, db.session.get(Invoice, invoice_id), reason,
                        lines=[{"position": part.position, "quantity": part.quantity} for _, part in parts])
         db.session.commit()
     return len(to_credit)

@@ -194,10 +194,12 @@ def _owed_items(tenant: Tenant, period: Period) -> dict[Item, tuple[Key, PricedL
             for line in lines if line.case_id is not None}
 
 
-def _changed(period: Period, owed: dict[Item, tuple[Key, PricedLine]], billed: dict[Item, Billed]):
+def _changed(period: Period, owed: dict[Item, tuple[Key, PricedLine]], billed: dict[Item, Billed],
+             billed_in: list[Item]):
     """[(item, (plugin, payer), line owed now or None, its billed parts)] whose net billed differs
-    from what is owed: owed and not billed, billed and no longer owed, or billed another amount."""
-    gone = [item for item in billed if item not in owed and item[3] >= period.start and item[4] <= period.end]
+    from what is owed: owed and not billed, billed and no longer owed, or billed another amount.
+    `billed_in`: the billed items whose service starts in `period`'s month."""
+    gone = [item for item in billed_in if item not in owed and item[4] <= period.end]
     changed = []
     for item in [*owed, *gone]:
         key, line = owed.get(item, (item[:2], None))
@@ -214,8 +216,11 @@ def reconcile(tenant: Tenant, billed: dict[Item, Billed], earlier: list[Period])
     from velferd.billing.credit import CREDITABLE  # billing.credit imports billing.run, which imports this
 
     result = Reconciled()
+    by_month: dict[dt.date, list[Item]] = defaultdict(list)
+    for item in billed:
+        by_month[item[3].replace(day=1)].append(item)
     for owed_period in earlier:
-        changed = _changed(owed_period, _owed_items(tenant, owed_period), billed)
+        changed = _changed(owed_period, _owed_items(tenant, owed_period), billed, by_month[owed_period.start])
         # what sits on a held invoice waits for its release, and so does what replaces it (the same
         # case and line key in the month, e.g. 1–20 instead of 1–30 September after a break-off)
         held = {_work_of(item) for item, _, _, live in changed if any(p.status not in CREDITABLE for p in live)}

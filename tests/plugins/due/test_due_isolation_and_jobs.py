@@ -30,11 +30,13 @@ from .flows import (
     X,
     add_unit,
     eligible_case,
+    file_report,
     get,
     meeting,
     move,
     ok,
     post,
+    report,
     start_meeting,
     through_intake,
 )
@@ -194,8 +196,9 @@ def test_the_price_table_shows_who_entered_which_figure(client, bergen):
 
 @pytest.mark.postgres
 def test_the_plugins_tables_force_row_level_security(client, bergen, alta, due_database):
-    bergens_records(client, bergen)
-    bergens_records(client, alta)
+    for town in (bergen, alta):
+        case_id = bergens_records(client, town)["case_id"]
+        ok(file_report(client, town, case_id, report("periodic", "2025-06-20", "achieved", "in_progress")), 201)
     owner, app_role = sa.create_engine(due_database.owner_url), sa.create_engine(due_database.app_url)
     try:
         with owner.connect() as conn:
@@ -206,7 +209,7 @@ def test_the_plugins_tables_force_row_level_security(client, bergen, alta, due_d
             policies = set(conn.scalars(sa.text("select tablename from pg_policies where tablename like 'due_%' "
                                                 "and qual like '%velferd.tenant_id%'")))
             seeded = {t: conn.scalar(sa.text(f"select count(distinct tenant_id) from {t}")) for t in tables}
-        assert len(tables) == len(velferd_due.models.Base.metadata.tables.keys() & set(tables)) == 10
+        assert len(tables) == len(velferd_due.models.Base.metadata.tables.keys() & set(tables)) == 11
         assert set(tables) == policies
         assert seeded == dict.fromkeys(tables, 2)
         with app_role.connect() as conn:

@@ -20,6 +20,13 @@ that batch again. The `InvoiceRun` row is unique per (tenant, period):
   invoice. The other's batch fails on it, is rolled back and written again invoice by invoice,
   each in its own transaction, skipping those the first run wrote.
 
+Each invoice also carries the *catch-up* of the earlier billed months (billing.catch_up): lines
+registered late are billed on it with their own service period, and what is no longer owed is
+credited before the first batch; the rule for every line, the period's own too, is "bill what is
+owed and not net billed", so a resumed run or a reopened period's re-run bills nothing twice.
+A tenant's runs take one lock (PostgreSQL) for their whole span, so two runs of different months
+cannot both catch up the same late line.
+
 What every invoice shares (issue date, seller, VAT, terms) and each payer's snapshot are worked
 out once per run, before the first batch, and the export is made from the lines in memory
 rather than read back. Every commit but the last skips waiting for the disk (see

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.engine import make_url
@@ -162,6 +163,19 @@ def seeded_snapshot(database: Database, folder: Path, plugins: Iterable[Any], se
         with engine.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {snapshot.copy} CASCADE")
         engine.dispose()
+
+
+def seeded_once(seed, *plugin_types):
+    """A module-scoped fixture: `seeded_snapshot` of ``seed(app, client)`` on the session's
+    database, the app built with one of each of `plugin_types`; yields (snapshot, seeded)."""
+
+    @pytest.fixture(scope="module")
+    def fixture(database, tmp_path_factory):
+        folder = tmp_path_factory.mktemp(f"seeded_{seed.__name__}")
+        with seeded_snapshot(database, folder, [kind() for kind in plugin_types], seed) as seeded:
+            yield seeded
+
+    return fixture
 
 
 def restore_snapshot(snapshot: Snapshot, app: Flask) -> None:

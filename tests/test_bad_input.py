@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.all_plugins import all_plugins_database, every_plugin_world  # noqa: F401  (fixtures)
-from tests.databases import restore_snapshot, seeded_snapshot
+from tests.databases import restore_snapshot, seeded_once
 from tests.helpers import add_person, make_municipality, open_case, reloaded, row_counts
 from tests.plugins.example import ExamplePlugin
 from velferd.db import db
@@ -182,14 +182,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def seeded_world(database, tmp_path_factory):
-    """`bad_input_world` seeded once for the module; each test gets it restored."""
-    with seeded_snapshot(database, tmp_path_factory.mktemp("seeded_world"), [ExamplePlugin()],
-                         bad_input_world) as seeded:
-        yield seeded
-
-
 @pytest.fixture
 def world(app, seeded_world):
     """`bad_input_world` in this test's own database: (Bergen, callers' headers, ids)."""
@@ -223,6 +215,9 @@ def bad_input_world(app, client):
     ids = {"person": person["id"], "case": case["id"], "decision": decision["id"], "alta_person": alta_person["id"],
            "alta_case": alta_case["id"], "new_id": synthetic_national_id(dt.date(2006, 7, 8), "NO", random.Random(2))}
     return bergen, callers, ids
+
+
+seeded_world = seeded_once(bad_input_world, ExamplePlugin)  # seeded once for the module
 
 
 def _fill(value, ids):

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.databases import restore_snapshot, seeded_snapshot
+from tests.databases import restore_snapshot, seeded_once
 from tests.helpers import add_person, open_case, populated_municipality, reloaded
 from tests.plugins.example import ExamplePlugin
 from tests.read_audit_checks import (
@@ -33,12 +33,11 @@ PERSON_LINKED = {"/persons", "/persons/{person_id}", "/persons/{person_id}/acces
                  "/x/example/cases/{case_id}/summary"}
 
 
-@pytest.fixture(scope="module")
-def seeded_bergen(database, tmp_path_factory):
-    """Bergen populated once for the module (`populated_municipality`); each test gets it restored."""
-    with seeded_snapshot(database, tmp_path_factory.mktemp("seeded_bergen"), [ExamplePlugin()],
-                         lambda app, client: populated_municipality(app, client, "bergen")) as seeded:
-        yield seeded
+def populated_bergen(app, client):
+    return populated_municipality(app, client, "bergen")
+
+
+seeded_bergen = seeded_once(populated_bergen, ExamplePlugin)  # seeded once for the module
 
 
 @pytest.fixture

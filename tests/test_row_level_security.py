@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from tests.databases import restore_snapshot, seeded_snapshot
+from tests.databases import restore_snapshot, seeded_once
 from tests.helpers import populated_municipality
 from tests.plugins.example import ExamplePlugin
 from velferd.rls import APPEND_ONLY_TABLES
@@ -45,12 +45,7 @@ def seed_both_towns(app, client) -> tuple[int, int]:
     return bergen.tenant.id, alta.tenant.id
 
 
-@pytest.fixture(scope="module")
-def seeded_towns(database, tmp_path_factory):
-    """Both towns seeded once for the module (`seed_both_towns`); each test gets them restored."""
-    with seeded_snapshot(database, tmp_path_factory.mktemp("seeded_towns"), [ExamplePlugin()],
-                         seed_both_towns) as seeded:
-        yield seeded
+seeded_towns = seeded_once(seed_both_towns, ExamplePlugin)  # seeded once for the module
 
 
 @pytest.fixture

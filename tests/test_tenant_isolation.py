@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import pytest
 import sqlalchemy as sa
 
-from tests.databases import clean_database_url, migrated_database, restore_snapshot, running_app, seeded_snapshot
+from tests.databases import clean_database_url, migrated_database, restore_snapshot, running_app, seeded_once
 from tests.helpers import Municipality, Staff, populated_municipality, reloaded, synthetic_id
 from tests.plugins.example import ExamplePlugin
 from velferd import create_app
@@ -273,12 +273,7 @@ def populated_towns(app, client) -> Towns:
     return Towns(bergen, alta, bergen_ids, alta_ids)
 
 
-@pytest.fixture(scope="module")
-def seeded_towns(database, tmp_path_factory):
-    """The two populated towns, seeded once for the module; each test gets them restored."""
-    with seeded_snapshot(database, tmp_path_factory.mktemp("seeded_towns"), [ExamplePlugin()],
-                         populated_towns) as seeded:
-        yield seeded
+seeded_towns = seeded_once(populated_towns, ExamplePlugin)  # the two towns, seeded once for the module
 
 
 @pytest.fixture

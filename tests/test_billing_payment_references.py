@@ -117,3 +117,13 @@ def test_a_danish_profile_saved_with_the_old_exempt_wording_issues_outside_the_v
     detail = client.get(setup.url(f"/invoices/{row['id']}"), headers=setup.finance).json
     assert (detail["vat_category"], detail["vat_exemption_reason"]) == ("O", "Uden for momsområdet – kommunal opgave")
     assert "Momsfritaget" not in pdf_of(client, setup, row["id"])
+
+
+def test_a_vat_registered_profile_billing_category_o_issues_with_mva(app, client, bergen):
+    setup = billing_town(client, bergen, payers=(CHILD_WELFARE,))
+    r = client.put(setup.url("/billing-profile"), json={"vat_registered": True}, headers=setup.finance)
+    assert r.status_code == 200 and (r.json["vat_registered"], r.json["vat_category"]) == (True, "O"), r.json
+    assert run_period(client, setup).status_code == 202
+    (row,) = invoices(client, setup)
+    client.put(setup.url("/billing-profile"), json={"vat_registered": False}, headers=setup.finance)
+    assert "Org.nr. 964 338 531 MVA" in pdf_of(client, setup, row["id"])  # frozen at issue

@@ -147,6 +147,14 @@ def test_a_vat_registered_norwegian_seller_prints_mva_and_the_rate():
                     "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID") == ["NO964338531MVA"]
 
 
+def test_a_vat_registered_seller_billing_outside_the_scope_prints_mva_but_no_vat_identifier_in_ehf():
+    doc = bergen_invoice(vat_registered=True)  # category O
+    assert "Org.nr. 964 338 531 MVA" in pdf_text(doc) and "Org.nr. 944 588 132 MVA" not in pdf_text(doc)
+    assert ehf_text(doc, "cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID") == []  # BR-O-02
+    xml = ubl_xml(doc)
+    assert validate_xsd(xml)[0] and [str(finding) for finding in check_rules(xml)] == []
+
+
 def test_a_seller_outside_the_vat_register_has_no_mva_and_the_buyer_never_has():
     content = pdf_text(bergen_invoice())
     assert "Org.nr. 964 338 531\n" in content and "MVA" not in content

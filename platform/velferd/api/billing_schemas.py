@@ -178,6 +178,9 @@ class BillingProfileSchema(Strict):
                                  metadata={"description": "O outside the scope of VAT, E exempt, S standard"})
     vat_exemption_reason = fields.String(allow_none=True, validate=validate.Length(max=500))
     vat_rate = fields.Decimal(as_string=True, places=2, validate=validate.Range(min=0, max=100))
+    vat_registered = fields.Boolean(metadata={
+        "description": "in the VAT register (Merverdiavgiftsregisteret / momsregistret), even when billing "
+                       "category O: the organisation number is printed with MVA; implied by categories S and E"})
     bank_account = fields.String(allow_none=True, validate=validate.Regexp(
         r"^[A-Z0-9 ]{8,34}$", error="An account number or IBAN: 8-34 digits or capital letters."))
     payment_terms_days = fields.Integer(validate=validate.Range(min=0, max=365))

@@ -54,12 +54,12 @@ def default_exemption_reason(country: str, category: str = OUTSIDE_SCOPE) -> str
     return VAT_EXEMPTION_WORDING.get((category, country), VAT_EXEMPTION_WORDING[(category, "NO")])
 
 
-def is_vat_registered(vat_category: str) -> bool:
-    """Whether the seller is in the VAT register (Merverdiavgiftsregisteret / momsregistret),
-    derived from the category it bills: S (standard rate) and E (zero-rated, "fritatt") are only
-    open to a registered seller — and EN 16931 asks their seller VAT identifier (BR-S-02,
-    BR-E-02) — while O is what an unregistered municipality bills."""
-    return vat_category in (STANDARD, EXEMPT)
+def is_vat_registered(vat_category: str, registered: bool | None = None) -> bool:
+    """Whether the seller is in the VAT register (Merverdiavgiftsregisteret / momsregistret): as
+    its billing profile says (a registered municipality may still bill category O), and always when
+    it bills S (standard rate) or E (zero-rated, "fritatt"), which only a registered seller can —
+    EN 16931 asks their seller VAT identifier (BR-S-02, BR-E-02)."""
+    return bool(registered) or vat_category in (STANDARD, EXEMPT)
 
 
 def round_money(amount: Decimal) -> Decimal:
@@ -124,6 +124,7 @@ class InvoiceDocument:
     credit_reason: str | None = None
     note: str | None = None
     payment_reference: str | None = None  # velferd.billing.payment_reference, frozen at issue
+    vat_registered: bool | None = None  # the seller's profile at issue; None on invoices issued before
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -146,7 +147,7 @@ class InvoiceDocument:
 
     @property
     def seller_vat_registered(self) -> bool:
-        return is_vat_registered(self.vat_category)
+        return is_vat_registered(self.vat_category, self.vat_registered)
 
     @property
     def reference_to_pay(self) -> str | None:

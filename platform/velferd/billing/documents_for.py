@@ -50,6 +50,7 @@ def document_for(invoice: Invoice) -> InvoiceDocument:
         credited_issue_date=credited.issue_date if credited else None,
         credit_reason=invoice.credit_reason,
         payment_reference=invoice.payment_reference,
+        vat_registered=(invoice.seller_snapshot or {}).get("vat_registered"),
     )
 
 

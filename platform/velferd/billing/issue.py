@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from velferd.billing.accounting import accounting_for
+from velferd.billing.document import is_vat_registered
 from velferd.billing.documents_for import due_date
 from velferd.billing.holds import hold_reason
 from velferd.billing.numbering import take_number
@@ -34,8 +35,10 @@ def issue_terms(tenant: Tenant, profile: BillingProfile, today: dt.date,
     return {
         "issue_date": issue_date or today,
         "due_date": due_date(today, profile.payment_terms_days),
-        # the FI creditor number rides on the seller: issued_fields makes the +71 line of it
-        "seller_snapshot": {**seller_snapshot(tenant, profile), "fi_creditor_number": profile.fi_creditor_number},
+        # the FI creditor number rides on the seller (issued_fields makes the +71 line of it), and
+        # whether it is VAT-registered (its organisation number printed with "MVA")
+        "seller_snapshot": {**seller_snapshot(tenant, profile), "fi_creditor_number": profile.fi_creditor_number,
+                            "vat_registered": is_vat_registered(profile.vat_category, profile.vat_registered)},
         "vat_category": profile.vat_category,
         "vat_rate": profile.vat_rate,
         "vat_exemption_reason": exemption_reason_for(profile, tenant.country),

@@ -27,7 +27,7 @@ _STOCK_REASONS = frozenset(VAT_EXEMPTION_WORDING.values()) | {"Momsfritaget – 
 def _defaults(tenant: Tenant) -> dict[str, Any]:
     return {"vat_category": "O", "vat_rate": Decimal("0"), "payment_terms_days": 30,
             "vat_exemption_reason": default_exemption_reason(tenant.country), "catch_up_issue_date": "run_day",
-            "dimensions_by_plugin": {}}
+            "dimensions_by_plugin": {}, "vat_registered": False}
 
 
 def profile_for(tenant: Tenant) -> BillingProfile:
@@ -93,7 +93,8 @@ def save_profile(tenant: Tenant, data: Mapping[str, Any]) -> BillingProfile:
 
 EDITABLE = ("vat_category", "vat_exemption_reason", "vat_rate", "bank_account", "payment_terms_days",
             "sender_email", "address", "postal_code", "city", "catch_up_issue_date",
-            "ledger_account", "cost_centre", "service_code", "dimensions_by_plugin", "fi_creditor_number")
+            "ledger_account", "cost_centre", "service_code", "dimensions_by_plugin", "fi_creditor_number",
+            "vat_registered")
 
 
 def _check_dimensions(tenant: Tenant, data: Mapping[str, Any]) -> None:

@@ -55,6 +55,8 @@ class BillingProfile(Base, TenantOwned, Timestamped):
     dimensions_by_plugin: Mapped[dict] = mapped_column(default=dict)
     # Danish tenants: the FI creditor number (kreditornummer, 8 digits) that makes a +71 payment line
     fi_creditor_number: Mapped[str | None] = mapped_column(sa.String(8))
+    # in the VAT register even when billing category O: the organisation number is printed with "MVA"
+    vat_registered: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

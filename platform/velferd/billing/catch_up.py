@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from flask import current_app
 
 from velferd.billing.lines import DESCRIPTION_LIMIT, QUANTITY_PLACES, PricedLine, lines_by_payer
@@ -124,29 +125,34 @@ def _look_back_start(period: Period) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+# the statements, built once (building one costs more than running it here, as in billing.run)
+BILLED_PERIODS = sa.select(InvoiceRun.period_start, InvoiceRun.period_end).where(
+    InvoiceRun.state.in_(("completed", "reopened")), InvoiceRun.period_start >= sa.bindparam("since"),
+    InvoiceRun.period_end < sa.bindparam("before")).order_by(InvoiceRun.period_start)
+
+
 def billed_periods_before(period: Period, since: dt.date) -> list[Period]:
     """The earlier periods from `since` whose run completed (or was reopened by a full credit)."""
-    rows = db.session.execute(sa.select(InvoiceRun.period_start, InvoiceRun.period_end).where(
-        InvoiceRun.state.in_(("completed", "reopened")), InvoiceRun.period_start >= since,
-        InvoiceRun.period_end < period.start).order_by(InvoiceRun.period_start))
-    return [Period(start, end) for start, end in rows]
+    return [Period(start, end) for start, end in db.session.execute(
+        BILLED_PERIODS, {"since": since, "before": period.start})]
 
 
 _SIGN = sa.case((Invoice.kind == "invoice", 1), else_=-1)
-_ORIGINAL = sa.func.coalesce(Invoice.credits_invoice_id, Invoice.id)
+_ORIGINAL_INVOICE = aliased(Invoice)
 _ITEM_COLUMNS = (Invoice.plugin, Invoice.payer_unit_id, InvoiceLine.case_id, InvoiceLine.period_start,
                  InvoiceLine.period_end, InvoiceLine.line_key)
 NET_BILLED = (
-    sa.select(*_ITEM_COLUMNS, _ORIGINAL, sa.func.sum(_SIGN * InvoiceLine.amount),
+    sa.select(*_ITEM_COLUMNS, _ORIGINAL_INVOICE.id, _ORIGINAL_INVOICE.status, sa.func.sum(_SIGN * InvoiceLine.amount),
               sa.func.sum(_SIGN * InvoiceLine.quantity),
               sa.func.min(sa.case((Invoice.kind == "invoice", InvoiceLine.position))),
               sa.func.max(sa.case((sa.and_(Invoice.kind == "credit_note",
                                            sa.not_(Invoice.credit_reason.endswith(NO_LONGER_OWED))), 1), else_=0)))
     .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+    .join(_ORIGINAL_INVOICE, _ORIGINAL_INVOICE.id == sa.func.coalesce(Invoice.credits_invoice_id, Invoice.id))
     .where(Invoice.tenant_id == sa.bindparam("tenant_id"), Invoice.period_start >= sa.bindparam("since"),
            InvoiceLine.case_id.is_not(None), InvoiceLine.period_start >= sa.bindparam("since"),
            InvoiceLine.period_end <= sa.bindparam("until"))
-    .group_by(*_ITEM_COLUMNS, _ORIGINAL))
+    .group_by(*_ITEM_COLUMNS, _ORIGINAL_INVOICE.id, _ORIGINAL_INVOICE.status))
 
 
 def _exact(value, places: Decimal) -> Decimal:
@@ -158,13 +164,10 @@ def net_billed(tenant: Tenant, since: dt.date, until: dt.date) -> dict[Item, Bil
     """{item: what is billed of it} for the items whose service period lies in `since`–`until`, on
     any invoice from `since` on (a late line is billed on a later month's invoice)."""
     billed: dict[Item, Billed] = defaultdict(Billed)
-    parts = [(tuple(row[:6]), *row[6:]) for row in db.session.execute(
-        NET_BILLED, {"tenant_id": tenant.id, "since": since, "until": until})]
-    statuses = dict(db.session.execute(sa.select(Invoice.id, Invoice.status).where(
-        Invoice.id.in_({original for _, original, *_ in parts}))).all()) if parts else {}
-    for item, original, amount, quantity, position, by_hand in parts:
-        billed[item].parts.append(BilledPart(original, statuses[original], position, _exact(amount, ZERO),
-                                             _exact(quantity, QUANTITY_PLACES), bool(by_hand)))
+    for row in db.session.execute(NET_BILLED, {"tenant_id": tenant.id, "since": since, "until": until}):
+        original, status, amount, quantity, position, by_hand = row[6:]
+        billed[tuple(row[:6])].parts.append(BilledPart(original, status, position, _exact(amount, ZERO),
+                                                       _exact(quantity, QUANTITY_PLACES), bool(by_hand)))
     return billed
 
 

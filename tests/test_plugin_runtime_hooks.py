@@ -85,27 +85,21 @@ def test_events_about_an_example_case_do_not_reach_another_enabled_plugin(client
 
 
 def test_events_about_the_other_programmes_case_reach_only_that_programme(client, bergen, example_plugin, bystander):
-    person = add_person(client, bergen)
-    r = client.post(bergen.url("/cases"), json={"person_id": person["id"], "plugin": "bystander"},
-                    headers=bergen.caseworker.headers)
-    assert r.status_code == 201, r.json
-    moved = client.post(bergen.url(f"/cases/{r.json['id']}/transitions"), json={"transition": "finish"},
+    case = open_case(client, bergen, add_person(client, bergen)["id"], plugin="bystander")
+    moved = client.post(bergen.url(f"/cases/{case['id']}/transitions"), json={"transition": "finish"},
                         headers=bergen.caseworker.headers)
     assert moved.status_code == 200, moved.json
-    assert bystander.calls == [("case_opened", r.json["id"]), ("case_transitioned", r.json["id"])]
+    assert bystander.calls == [("case_opened", case["id"]), ("case_transitioned", case["id"])]
     assert example_plugin.calls == []
 
 
 def test_an_owner_that_the_tenant_switched_off_is_not_told(app, client, bergen, bystander):
-    person = add_person(client, bergen)
-    r = client.post(bergen.url("/cases"), json={"person_id": person["id"], "plugin": "bystander"},
-                    headers=bergen.caseworker.headers)
-    assert r.status_code == 201, r.json
+    opened = open_case(client, bergen, add_person(client, bergen)["id"], plugin="bystander")
     assert client.delete(bergen.url("/plugins/bystander/enabled"),
                          headers=bergen.tenant_admin.headers).status_code == 200
     bystander.calls.clear()
     with app.app_context(), tenant_scope(bergen.tenant):
-        case = db.session.get(Case, r.json["id"])
+        case = db.session.get(Case, opened["id"])
         call_owner_hook("velferd_case_opened", bergen.tenant, case=case, actor=None)
     assert bystander.calls == []
 

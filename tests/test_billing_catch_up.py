@@ -202,10 +202,11 @@ def test_two_runs_of_different_months_at_once_bill_a_late_line_once(app, client,
     September line); November's run started meanwhile must wait for it, not bill that line too."""
     invoice_run(client, priced_bergen, "2025-09")
     late = late_start(client, priced_bergen, units, "2025-09-15")
-    october_may_write, real_write = threading.Event(), billing_run._write_batch
+    october_is_writing, october_may_write, real_write = threading.Event(), threading.Event(), billing_run._write_batch
 
     def october_waits(batch, **kwargs):
         if threading.current_thread().name == "october":
+            october_is_writing.set()
             assert october_may_write.wait(30)
         return real_write(batch, **kwargs)
 
@@ -222,6 +223,7 @@ def test_two_runs_of_different_months_at_once_bill_a_late_line_once(app, client,
     october = threading.Thread(target=run, args=("2025-10",), name="october")
     november = threading.Thread(target=run, args=("2025-11",), name="november")
     october.start()
+    assert october_is_writing.wait(30)  # October has worked out its catch-up and holds the tenant's lock
     november.start()
     november.join(2)
     assert november.is_alive(), "November's run did not wait for October's"

@@ -151,6 +151,24 @@ def test_the_export_lists_and_serves_every_file_of_the_run(app, client, town):
                                               f"finance-export-{period}-run{run['id']}.zip"]
 
 
+def test_a_finance_export_payers_credit_note_is_delivered_by_its_runs_next_file_alone(app, client, town):
+    """Its delivery job and its export job do the same thing — write the run's next file — so the
+    note is in one file, delivered once, and no file of its own is written."""
+    setup = town
+    original = by_payer(invoices(client, setup))[CHILD_WELFARE["name"]]
+    note = credit(client, setup, original["id"], lines=[{"position": 1}])
+    run = run_of(client, setup)
+    detail = client.get(setup.url(f"/invoices/{note['id']}"), headers=setup.finance).json
+    assert detail["status"] == "sent"
+    assert [(a["channel"], a["outcome"]) for a in detail["delivery_attempts"]] == [("finance_export", "sent")]
+    files = zip_files(client, setup, run["id"])
+    assert sorted(files) == [f"invoices-{last_month()}-run{run['id']}-{n}.csv" for n in (1, 2)]
+    assert [(row["invoice_number"], row["kind"]) for row in read_csv(files[sorted(files)[1]])] == [
+        (str(note["number"]), "credit_note")]
+    folder = Path(app.instance_path, "tenants", str(setup.town.tenant.id), "finance-export")
+    assert sorted(path.name for path in folder.iterdir()) == sorted(files)
+
+
 def test_a_run_that_exported_nothing_has_no_zip(app, client, bergen, smtp_server):
     app.config.update(smtp_server.config)
     setup = billing_town(client, bergen, payers=(CHILD_WELFARE,), cases_per_payer=[1])

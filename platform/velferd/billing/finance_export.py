@@ -15,20 +15,19 @@ The format is what Norwegian and Danish finance systems import without a mapping
 * Dates as ISO 8601 (``2025-03-31``).
 * One row per invoice line. Credit-note rows are negative (quantity and amount; the unit price
   stays positive), so the amount column adds up to what was billed net of credits.
-
 * Per document (repeated on each of its rows, negative for a credit note like the amounts): its
   VAT amount and gross total (``document_vat_amount``, ``document_gross_total``), so a ledger can
   post the receivable and the VAT without adding lines up; the payer's own reference
   (``customer_reference``, the buyer reference of the EHF invoice) to match it to the payer.
 * The accounting dimensions the tenant configures (billing profile, per plugin if it says so),
   frozen on the document when it was issued: ``ledger_account``, ``cost_centre``,
-  ``service_code``. These follow the dimension sets the municipal ledgers post on, not any one
-  vendor's file layout (their import formats are proprietary and not reproduced here; the
-  finance system's generic CSV/"fri fil" import maps these columns once): in Norway the KOSTRA
-  string of Visma Enterprise Økonomi and Unit4 ERP (Agresso) — *art/konto*, *ansvar* and
-  *tjeneste* (KOSTRA *funksjon*); in Denmark the Autoriseret Kontoplan used by KMD Opus and
-  Fujitsu Prisme — *art* (the account), *omkostningssted* (cost centre) and *funktion* (the
-  service code). A project dimension (*prosjekt*) is not carried: no plugin bills per project.
+  ``service_code``, so each row carries its whole posting. They follow the dimension sets the
+  municipal ledgers post on — in Norway the KOSTRA-based string of Visma Enterprise Økonomi and
+  Unit4 ERP (Agresso): *konto* (KOSTRA *art*), *ansvar* and *tjeneste* (KOSTRA *funksjon*); in
+  Denmark KMD Opus and Fujitsu Prisme: the *art* and *funktion* of the Autoriseret Kontoplan and
+  the municipality's *omkostningssted*. The file is not any vendor's own import layout (those are
+  proprietary and not reproduced here): the ledger's generic CSV import is set up once for these
+  columns. A project dimension (*prosjekt*) is not carried: no plugin bills per project.
 
 The columns, in this order, are stable: a new column is only ever added at the end.
 """

@@ -114,10 +114,15 @@ def emptying_sql(database: Database) -> str:
     off for the transaction (the owner is a superuser), so no order of tables is needed."""
     statements = ["SET LOCAL session_replication_role = replica"]
     statements += [f"DELETE FROM {table}" for table in database.tables]
-    if database.sequences:
-        statements.append("SELECT " + ", ".join(f"setval('{name}', {start}, false)"
-                                                for name, start in database.sequences.items()))
+    statements += _positioning_sql({name: (start, False) for name, start in database.sequences.items()})
     return "; ".join(statements)
+
+
+def _positioning_sql(sequences: dict[str, tuple[int, bool]]) -> list[str]:
+    """The statement that puts each sequence at (last_value, is_called), if there are any."""
+    if not sequences:
+        return []
+    return ["SELECT " + ", ".join(f"setval('{name}', {last}, {called})" for name, (last, called) in sequences.items())]
 
 
 @dataclass
@@ -191,9 +196,7 @@ def restore_snapshot(snapshot: Snapshot, app: Flask) -> None:
         return
     statements = [emptying_sql(snapshot.database)]
     statements += [f"INSERT INTO public.{table} SELECT * FROM {snapshot.copy}.{table}" for table in snapshot.tables]
-    if snapshot.sequences:
-        statements.append("SELECT " + ", ".join(f"setval('{name}', {last}, {called})"
-                                                for name, (last, called) in snapshot.sequences.items()))
+    statements += _positioning_sql(snapshot.sequences)
     engine = sa.create_engine(snapshot.database.owner_url)
     with engine.begin() as conn:
         conn.exec_driver_sql("; ".join(statements))

@@ -102,7 +102,10 @@ def test_a_break_off_back_dated_into_billed_months_is_credited_and_the_days_owed
     invoice_run(client, priced_bergen, "2025-11")
     notes = [d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]
     assert sorted((n["period"], n["total"]) for n in notes) == [("2025-09", "23515.00"), ("2025-10", "23515.00")]
-    assert all("no longer owed as registered now" in n["credit_reason"] for n in notes)
+    assert {n["credit_origin"] for n in notes} == {"catch_up"}  # finance tells them from its own credits
+    assert sorted(n["credit_reason"] for n in notes) == [  # in Bergen's language
+        f"due sak {running}, monthly 01.09.2025–30.09.2025: ikke lenger skyldig etter det som nå er registrert",
+        f"due sak {running}, monthly 01.10.2025–31.10.2025: ikke lenger skyldig etter det som nå er registrert"]
     (november,) = invoices_for(client, priced_bergen, "2025-11")
     assert [(line["period_start"], line["period_end"], line["amount"]) for line in november["lines"]] == [
         ("2025-09-01", "2025-09-20", f"{days_of(20, 30):.2f}")]
@@ -129,6 +132,24 @@ def test_a_line_finance_credited_in_part_by_hand_is_left_as_finance_set_it(clien
     assert len([d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]) == 1
     (october,) = invoices_for(client, priced_bergen, "2025-10")
     assert [line["period_start"] for line in october["lines"]] == ["2025-10-01"]
+    assert net_billed(client, priced_bergen)[(running, "2025-09-01", "2025-09-30")] == MONTHLY_2025 / 2
+
+
+def test_finance_credit_is_known_by_its_origin_not_by_the_words_of_its_reason(client, priced_bergen, running):
+    """A finance officer's partial credit whose reason happens to read like a catch-up's is still
+    finance's judgement: the catch-up leaves it as finance set it (it used to go by the text)."""
+    invoice_run(client, priced_bergen, "2025-09")
+    (september,) = invoices_for(client, priced_bergen, "2025-09")
+    note = ok(post(client, priced_bergen, f"/invoices/{september['id']}/credit", {
+        "reason": "Half the month no longer owed as registered now", "lines": [{"position": 1, "quantity": "0.5"}]},
+        role="finance"), 201)
+    assert ok(get(client, priced_bergen, f"/invoices/{note['id']}", role="finance"))["credit_origin"] == "finance"
+
+    invoice_run(client, priced_bergen, "2025-10")
+    assert len([d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]) == 1
+    (october,) = invoices_for(client, priced_bergen, "2025-10")
+    assert [line["period_start"] for line in october["lines"]] == ["2025-10-01"]
+    assert october["credit_origin"] is None
     assert net_billed(client, priced_bergen)[(running, "2025-09-01", "2025-09-30")] == MONTHLY_2025 / 2
 
 

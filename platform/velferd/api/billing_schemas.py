@@ -57,6 +57,9 @@ class InvoiceSchema(ma.Schema):
     due_date = fields.Date(allow_none=True)
     credits_invoice_id = fields.Integer(allow_none=True)
     credit_reason = fields.String(allow_none=True)
+    credit_origin = fields.String(allow_none=True, metadata={
+        "description": "a credit note's maker: finance (by hand) or catch_up (a run's credit of a line no longer "
+                       "owed as registered now); null for an invoice"})
     run_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     issued_at = fields.DateTime(allow_none=True)

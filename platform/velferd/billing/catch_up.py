@@ -19,8 +19,9 @@ case (``case_id`` None) have no identity across runs and are not caught up.
   period (the line's period_start/end) and the plugin's text, prefixed with the month it is
   for in the tenant's language;
 * net billed but no longer owed, or owed with another amount → the live billed line is
-  credited (a credit note per original invoice, by line position and quantity, the reason
-  naming the item and "no longer owed as registered now"), and a changed amount is then billed
+  credited (a credit note per original invoice, by line position and quantity, its
+  ``credit_origin`` "catch_up", the reason naming the item and "no longer owed as registered
+  now" in the tenant's language), and a changed amount is then billed
   anew as a catch-up line. Crediting old in full and billing new is what a finance officer can
   follow on the documents; a credit note is an ordinary document (numbered, delivered,
   exported). Crediting is automatic — the issue's "credited" — because the over-billing is a
@@ -68,6 +69,7 @@ from flask import current_app
 
 from velferd.billing.lines import DESCRIPTION_LIMIT, QUANTITY_PLACES, PricedLine, lines_by_payer
 from velferd.billing.periods import Period
+from velferd.billing.wording import catch_up_line_text, no_longer_owed_text
 from velferd.db import db
 from velferd.models import Invoice, InvoiceLine, InvoiceRun, Tenant
 from velferd.redaction import redacting_logger
@@ -78,10 +80,6 @@ log = redacting_logger(__name__)
 Item = tuple[str, int, int, dt.date, dt.date, str | None]
 Key = tuple[str, int]  # (plugin, payer unit id): one invoice
 ZERO = Decimal("0.00")
-#: the word before the month a catch-up line is for, in the tenant's language
-CATCH_UP_PREFIX = {"nb": "Etterfakturering", "nn": "Etterfakturering", "da": "Efterfakturering", "en": "Catch-up"}
-#: how a catch-up's credit note's reason ends, which tells it from a credit finance made by hand
-NO_LONGER_OWED = "no longer owed as registered now"
 #: advisory lock space of the invoice runs (the second key is the tenant's id)
 RUN_LOCK_SPACE = 7301
 
@@ -99,7 +97,7 @@ class BilledPart:
     position: int
     amount: Decimal
     quantity: Decimal
-    credited_by_finance: bool  # partly credited by hand (not by a catch-up)
+    credited_by_finance: bool  # partly credited by hand (credit_origin "finance", not a catch-up)
 
     @property
     def settled_by_finance(self) -> bool:
@@ -145,8 +143,7 @@ NET_BILLED = (
     sa.select(*_ITEM_COLUMNS, _ORIGINAL_INVOICE.id, _ORIGINAL_INVOICE.status, sa.func.sum(_SIGN * InvoiceLine.amount),
               sa.func.sum(_SIGN * InvoiceLine.quantity),
               sa.func.min(sa.case((Invoice.kind == "invoice", InvoiceLine.position))),
-              sa.func.max(sa.case((sa.and_(Invoice.kind == "credit_note",
-                                           sa.not_(Invoice.credit_reason.endswith(NO_LONGER_OWED))), 1), else_=0)))
+              sa.func.max(sa.case((Invoice.credit_origin == "finance", 1), else_=0)))
     .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
     .join(_ORIGINAL_INVOICE, _ORIGINAL_INVOICE.id == sa.func.coalesce(Invoice.credits_invoice_id, Invoice.id))
     .where(Invoice.tenant_id == sa.bindparam("tenant_id"), Invoice.period_start >= sa.bindparam("since"),
@@ -187,8 +184,8 @@ def _work_of(item: Item) -> tuple:
 
 
 def _catch_up_line(tenant: Tenant, period: Period, line: PricedLine) -> PricedLine:
-    prefix = f"{CATCH_UP_PREFIX.get(tenant.locale, CATCH_UP_PREFIX['en'])} {period.start:%m.%Y}: "
-    return line._replace(description=(prefix + line.description)[:DESCRIPTION_LIMIT])
+    return line._replace(description=catch_up_line_text(period.start, line.description, tenant.locale)[
+        :DESCRIPTION_LIMIT])
 
 
 def _owed_items(tenant: Tenant, period: Period) -> dict[Item, tuple[Key, PricedLine]]:
@@ -249,8 +246,9 @@ def credit_what_is_no_longer_owed(tenant: Tenant, to_credit: dict[int, list[tupl
     from velferd.billing.credit import credit_invoice  # billing.credit imports billing.run, which imports this
 
     for invoice_id, parts in sorted(to_credit.items()):
-        reason = "; ".join(_describe(item) for item, _ in parts)[:1900] + f": {NO_LONGER_OWED}"
-        credit_invoice(tenant, db.session.get(Invoice, invoice_id), reason,
+        reason = no_longer_owed_text([(plugin, case_id, line_key or "line", start, end)
+                                      for (plugin, _, case_id, start, end, line_key), _ in parts], tenant.locale)
+        credit_invoice(tenant, db.session.get(Invoice, invoice_id), reason, origin="catch_up",
                        lines=[{"position": part.position, "quantity": part.quantity} for _, part in parts])
         db.session.commit()
     return len(to_credit)

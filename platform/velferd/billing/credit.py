@@ -27,6 +27,7 @@ from velferd.db import db, utcnow
 from velferd.decisions import tenant_today
 from velferd.errors import Conflict, ValidationFailed
 from velferd.models import Invoice, InvoiceLine, Tenant, User
+from velferd.models.billing import CREDIT_ORIGINS
 
 CREDITABLE = ("issued", "sent", "failed")
 
@@ -59,8 +60,12 @@ def _credit_lines(invoice: Invoice, requested: Iterable[Mapping[str, Any]] | Non
 
 
 def credit_invoice(tenant: Tenant, invoice: Invoice, reason: str,
-                   lines: Iterable[Mapping[str, Any]] | None = None, actor: User | None = None) -> Invoice:
-    """Issue a credit note for all of `invoice` (or the given lines) and request its delivery."""
+                   lines: Iterable[Mapping[str, Any]] | None = None, actor: User | None = None,
+                   origin: str = "finance") -> Invoice:
+    """Issue a credit note for all of `invoice` (or the given lines) and request its delivery.
+    `origin`: who credits (`CREDIT_ORIGINS`) — finance by hand, or a run's catch-up."""
+    if origin not in CREDIT_ORIGINS:
+        raise ValueError(f"origin must be one of {CREDIT_ORIGINS}, not {origin!r}")
     invoice = _locked(invoice)
     if invoice.kind != "invoice":
         raise Conflict(f"{invoice.number} is a credit note; only invoices can be credited", {"kind": ["Not an invoice."]})
@@ -78,7 +83,7 @@ def credit_invoice(tenant: Tenant, invoice: Invoice, reason: str,
         kind="credit_note", plugin=invoice.plugin, payer_unit_id=invoice.payer_unit_id,
         period_start=invoice.period_start, period_end=invoice.period_end, currency=invoice.currency,
         status="issued", number=take_number(), issue_date=today, due_date=today, issued_at=utcnow(),
-        credits_invoice_id=invoice.id, credit_reason=reason, total=total,
+        credits_invoice_id=invoice.id, credit_reason=reason, credit_origin=origin, total=total,
         payer_snapshot=invoice.payer_snapshot, seller_snapshot=invoice.seller_snapshot,
         vat_category=invoice.vat_category, vat_rate=invoice.vat_rate,
         vat_exemption_reason=invoice.vat_exemption_reason, bank_account=invoice.bank_account,
@@ -97,7 +102,8 @@ def credit_invoice(tenant: Tenant, invoice: Invoice, reason: str,
         reopen_period(invoice)
     db.session.flush()
     audit.record("invoice.credited", "invoice", invoice.id,
-                 details={"credit_note_id": note.id, "number": note.number, "amount": str(total), "reason": reason})
+                 details={"credit_note_id": note.id, "number": note.number, "amount": str(total), "reason": reason,
+                          "origin": origin})
     request_delivery(note.id, tenant, actor)
     request_export(note.run_id, tenant, actor)
     return note

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
+from babel.dates import format_skeleton
 from babel.numbers import format_currency, format_decimal
 from babel.numbers import format_percent as _babel_percent
 
@@ -32,25 +33,35 @@ LOCALES = tuple(BABEL_LOCALES)
 _INVISIBLE_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
 # The stock phrases of billing texts, per locale. ``{amount}`` is a formatted amount with its
-# currency; ``{days}``/``{total}`` count calendar days.
+# currency; ``{days}``/``{total}`` count calendar days. The catch-up's (billing.catch_up): the
+# prefix of a line billed late for an earlier month, and the reason of its credit notes.
 PHRASES = {
     "nb": {
         "per_month": "{amount} per måned",
         "part_of_month": "{days} av {total} dager × {amount} per måned",
         "monthly_price": "månedspris {year}",
         "payment_terms": "Netto {days} dager",
+        "catch_up_line": "Etterfakturering {month}: {text}",
+        "credited_item": "{plugin} sak {case}, {line} {period}",
+        "no_longer_owed": "ikke lenger skyldig etter det som nå er registrert",
     },
     "da": {
         "per_month": "{amount} pr. måned",
         "part_of_month": "{days} af {total} dage × {amount} pr. måned",
         "monthly_price": "månedspris {year}",
         "payment_terms": "Netto {days} dage",
+        "catch_up_line": "Efterfakturering {month}: {text}",
+        "credited_item": "{plugin} sag {case}, {line} {period}",
+        "no_longer_owed": "ikke længere skyldig efter det, der nu er registreret",
     },
     "en": {
         "per_month": "{amount} a month",
         "part_of_month": "{days} of {total} days × {amount} a month",
         "monthly_price": "monthly price {year}",
         "payment_terms": "Net {days} days",
+        "catch_up_line": "Catch-up {month}: {text}",
+        "credited_item": "{plugin} case {case}, {line} {period}",
+        "no_longer_owed": "no longer owed as registered now",
     },
 }
 
@@ -140,3 +151,22 @@ def monthly_price_text(year: int, locale: str) -> str:
 def payment_terms_text(days: int, locale: str) -> str:
     """``Netto 30 dager``."""
     return phrase("payment_terms", locale, days=days)
+
+
+def format_month(day: dt.date, locale: str) -> str:
+    """The month of ``day`` as the locale writes it in figures: ``09.2025`` (nb, da), ``09/2025`` (en)."""
+    return format_skeleton("yMM", day, locale=babel_locale(locale))
+
+
+def catch_up_line_text(month: dt.date, text: str, locale: str) -> str:
+    """A line billed late for an earlier month: ``Etterfakturering 09.2025: <the plugin's text>``."""
+    return phrase("catch_up_line", locale, month=format_month(month, locale), text=text)
+
+
+def no_longer_owed_text(items: list[tuple[str, int, str, dt.date, dt.date]], locale: str) -> str:
+    """The reason of a catch-up's credit note: each (plugin, case id, line key, service start,
+    end) credited, then why: ``due sak 12, monthly 01.09.2025–30.09.2025: ikke lenger skyldig ...``."""
+    credited = "; ".join(phrase("credited_item", locale, plugin=plugin, case=case_id, line=line_key,
+                                period=format_period(start, end, locale))
+                         for plugin, case_id, line_key, start, end in items)
+    return f"{credited}: {phrase('no_longer_owed', locale)}"

@@ -23,6 +23,8 @@ INVOICE_STATUSES = ("draft", "held", "issued", "sent", "failed", "credited")
 RUN_STATES = ("running", "completed", "failed", "reopened")
 DELIVERY_OUTCOMES = ("sent", "temporary_failure", "permanent_failure", "held")
 VAT_CATEGORIES = ("O", "E", "S")
+#: who made a credit note: finance by hand, or a run's catch-up (a line no longer owed)
+CREDIT_ORIGINS = ("finance", "catch_up")
 
 Quantity = sa.Numeric(12, 4, asdecimal=True)
 Rate = sa.Numeric(5, 2, asdecimal=True)
@@ -123,6 +125,9 @@ class Invoice(Base, TenantOwned, Timestamped):
     due_date: Mapped[dt.date | None]
     credits_invoice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoice.id"), index=True)
     credit_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # a credit note's maker (CREDIT_ORIGINS), null for an invoice: the catch-up leaves a line
+    # finance credited in part as finance set it, and finance can tell an automatic credit apart
+    credit_origin: Mapped[str | None] = mapped_column(sa.String(12))
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     credited_total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     payer_snapshot: Mapped[dict | None] = mapped_column(Json)
@@ -152,6 +157,8 @@ class Invoice(Base, TenantOwned, Timestamped):
         sa.CheckConstraint(f"kind in {INVOICE_KINDS!r}", name="kind"),
         sa.CheckConstraint(f"status in {INVOICE_STATUSES!r}", name="status"),
         sa.CheckConstraint("kind = 'invoice' or credits_invoice_id is not null", name="credit_note_credits"),
+        sa.CheckConstraint("(kind = 'invoice' and credit_origin is null) or "
+                           f"(kind = 'credit_note' and credit_origin in {CREDIT_ORIGINS!r})", name="credit_origin"),
         # The "bill once" guarantee: one live invoice per (tenant, plugin, payer, period).
         sa.Index(
             "uq_invoice_once_per_payer_and_period",

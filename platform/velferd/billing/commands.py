@@ -16,7 +16,7 @@ from velferd.billing.credit import credit_invoice
 from velferd.billing.periods import billable_period, parse_period
 from velferd.billing.release import release_invoice
 from velferd.billing.run import run_period
-from velferd.cli import _fail_clearly, _tenant, tenant_option
+from velferd.command_helpers import fail_clearly, tenant_by_slug, tenant_option
 from velferd.db import db
 from velferd.models import Invoice
 from velferd.tenancy import require_owned, tenant_scope
@@ -42,10 +42,10 @@ def _line(invoice: Invoice) -> str:
 @tenant_option
 @click.option("--period", required=True, help="the month to bill, YYYY-MM")
 @with_appcontext
-@_fail_clearly
+@fail_clearly
 def invoices_run(slug, period):
     """Bill a period now, in this process (a completed period is not billed again)."""
-    tenant = _tenant(slug)
+    tenant = tenant_by_slug(slug)
     with tenant_scope(tenant):
         outcome = run_period(tenant, billable_period(tenant, period))
     click.echo(json.dumps(outcome.as_json()))
@@ -56,10 +56,10 @@ def invoices_run(slug, period):
 @click.option("--period", help="YYYY-MM")
 @click.option("--status", help="only invoices in this state, e.g. held, issued, sent")
 @with_appcontext
-@_fail_clearly
+@fail_clearly
 def invoices_list(slug, period, status):
     """id, number, kind, status, period, plugin, payer, total, hold reason — tab-separated."""
-    tenant = _tenant(slug)
+    tenant = tenant_by_slug(slug)
     with tenant_scope(tenant):
         stmt = sa.select(Invoice).order_by(Invoice.id)
         if period:
@@ -78,12 +78,12 @@ def invoices_list(slug, period, status):
 @click.argument("invoice_id", type=int)
 @tenant_option
 @with_appcontext
-@_fail_clearly
+@fail_clearly
 def invoices_show(invoice_id, slug):
     """The invoice, its lines and delivery attempts, as JSON."""
     from velferd.api.billing_schemas import InvoiceDetailSchema
 
-    tenant = _tenant(slug)
+    tenant = tenant_by_slug(slug)
     with tenant_scope(tenant):
         invoice = _invoice(invoice_id)
         audit.record("invoice.read", "invoice", invoice.id)
@@ -99,10 +99,10 @@ def invoices_show(invoice_id, slug):
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True,
               help="the file to write")
 @with_appcontext
-@_fail_clearly
+@fail_clearly
 def invoices_download(invoice_id, slug, kind, out):
     """Write the invoice's PDF or EHF XML to a file."""
-    tenant = _tenant(slug)
+    tenant = tenant_by_slug(slug)
     with tenant_scope(tenant):
         invoice = _invoice(invoice_id)
         render = downloads.pdf_file if kind == "pdf" else downloads.xml_file
@@ -119,10 +119,10 @@ def invoices_download(invoice_id, slug, kind, out):
 @click.option("--reason", required=True, help="why the invoice is credited (printed on the credit note)")
 @click.option("--line", "positions", multiple=True, type=int, help="credit only this line (repeatable)")
 @with_appcontext
-@_fail_clearly
+@fail_clearly
 def invoices_credit(invoice_id, slug, reason, positions):
     """Credit an invoice in full (or the given lines) with a credit note, delivered like the invoice."""
-    tenant = _tenant(slug)
+    tenant = tenant_by_slug(slug)
     with tenant_scope(tenant):
         lines = [{"position": p} for p in positions] or None
         note = credit_invoice(tenant, _invoice(invoice_id), reason, lines)
@@ -134,10 +134,10 @@ def invoices_credit(invoice_id, slug, reason, positions):
 @click.argument("invoice_id", type=int)
 @tenant_option
 @with_appcontext
-@_fail_clearly
+@fail_clearly
 def invoices_release(invoice_id, slug):
     """Issue and deliver a held invoice after fixing its payer, or deliver a failed one again."""
-    tenant = _tenant(slug)
+    tenant = tenant_by_slug(slug)
     with tenant_scope(tenant):
         invoice = release_invoice(tenant, _invoice(invoice_id))
         db.session.commit()

@@ -11,7 +11,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from velferd.cli import _fail_clearly, _tenant, tenant_option
+from velferd.command_helpers import fail_clearly, tenant_by_slug, tenant_option
 from velferd.db import db
 from velferd.jobs import admin
 from velferd.models.jobs import JOB_STATES
@@ -35,7 +35,7 @@ def _when(value) -> str:
 @with_appcontext
 def jobs_list(slug, state, task, limit):
     """The tenant's jobs, newest first: id, task, state, attempts, finished, error."""
-    tenant = _tenant(slug)
+    tenant = tenant_by_slug(slug)
     with tenant_scope(tenant):
         for job in admin.list_jobs(state=state, task=task, limit=limit):
             click.echo(f"{job.id}\t{job.task}\t{job.state}\t{job.attempts}/{job.max_attempts}\t"
@@ -47,10 +47,10 @@ def jobs_list(slug, state, task, limit):
 @click.argument("job_id", type=click.IntRange(1, 2**31 - 1))
 @tenant_option
 @with_appcontext
-@_fail_clearly
+@fail_clearly
 def jobs_retry(job_id, slug):
     """Run a failed job again (a new job pointing at the failed one)."""
-    tenant = _tenant(slug)
+    tenant = tenant_by_slug(slug)
     with tenant_scope(tenant):
         retry = admin.retry_job(tenant, job_id, None)
         db.session.commit()

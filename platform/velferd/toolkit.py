@@ -12,6 +12,10 @@ behind it (the CKAN toolkit idea). A plugin module looks like::
 and is registered in its distribution's ``velferd.plugins`` entry-point group.
 """
 
+import marshmallow as ma
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
 from velferd import audit
 from velferd.api.fields import column_limits
 from velferd.billing.blocked import CannotBill
@@ -99,4 +103,6 @@ __all__ = [
     # billing texts in the tenant's language (velferd.billing.wording)
     "format_amount", "format_date", "format_money", "format_period", "monthly_price_text", "part_of_month_text",
     "per_month_text",
+    # routes and schemas: a plugin needs no import of flask-smorest or marshmallow of its own
+    "Blueprint", "abort", "ma", "Schema", "ValidationError", "fields", "post_load", "validate", "validates_schema",
 ]

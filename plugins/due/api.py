@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_smorest import Blueprint
 
 from velferd.toolkit import (
+    Blueprint,
     Case,
     NotFound,
     audit,

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-
-from velferd.toolkit import Manifest
+from velferd.toolkit import Manifest, Schema, ValidationError, fields, validate, validates_schema
 
 PLUGIN_ID = "due"
 

@@ -6,10 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-import marshmallow as ma
-from marshmallow import fields, validate
-
-from velferd.toolkit import column_limits
+from velferd.toolkit import column_limits, fields, ma, validate
 
 from .coordination import WEEKDAYS
 from .models import Absence, CoordinatorAssignment, Deflator, ExtraResource, Transfer, Vedtak

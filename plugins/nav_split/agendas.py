@@ -16,22 +16,24 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from marshmallow import Schema, fields, validate
 
 from velferd.toolkit import (
     BeatEntry,
     Conflict,
     Outcome,
     RuleContext,
+    Schema,
     TaskContext,
     TaskSpec,
     Tenant,
     ValidationFailed,
     add_or_find,
     db,
+    fields,
     get_owned,
     tenant_scope,
     tenant_today,
+    validate,
 )
 
 from .allocation import COOPERATION, FORUM, LEADER, LIVSMESTRING, NAV

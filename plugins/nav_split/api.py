@@ -4,9 +4,8 @@ has not enabled it). A flask-smorest Blueprint, so every route is in /api/openap
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_smorest import Blueprint
 
-from velferd.toolkit import NotFound, current_tenant, db, get_owned, requires, tenant_today
+from velferd.toolkit import Blueprint, NotFound, current_tenant, db, get_owned, requires, tenant_today
 
 from . import agendas, followup, signatures
 from .decisions import effective_decision

@@ -6,7 +6,7 @@ the allocation rule, so a decision always shows the very answers it was made fro
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from velferd.toolkit import Schema, ValidationError, fields, validate, validates_schema
 
 WORK_LINE = ("yes", "no", "unclear")
 PURPOSES = ("improve_quality_of_life", "prevent", "maintain_quality_of_life", "motivation_for_treatment")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
-from marshmallow import ValidationError, fields, post_load, validate, validates_schema
-
-from velferd.toolkit import column_limits
+from velferd.toolkit import ValidationError, column_limits, fields, ma, post_load, validate, validates_schema
 
 from .allocation import LIVSMESTRING, NAV
 from .models import Appointment, Complaint, ForumDecision

@@ -9,42 +9,26 @@ does is looked up in the registry by the job's task name.
 The scheduler is celery-redbeat's (made to survive Redis outages, `velferd.jobs.beat`): its
 schedule lives in Redis and a beat holds a Redis lock while it runs, so a second beat started by
 mistake waits for the lock instead of firing twice.
-Beat's clock is Europe/Oslo, which has had the same offset and daylight-saving rules as
-Europe/Copenhagen since 1980, so one crontab means the same wall-clock time in both countries.
+Beat's clock, and the crontabs' syntax, are `velferd.jobs.schedules`'.
 """
 
 from __future__ import annotations
 
-
 from celery import Celery, Task
-from celery.schedules import crontab
 from celery.signals import worker_ready
 from flask import Flask
 
 from velferd.jobs.dispatch import RUN_IDEMPOTENT_JOB, RUN_JOB
 from velferd.jobs.registry import beat_entries
+from velferd.jobs.schedules import SCHEDULE_TIME_ZONE, parse_crontab
 from velferd.redaction import redacting_logger
 
 log = redacting_logger(__name__)
 
 FAN_OUT = "velferd.fan_out"
 SWEEP = "velferd.sweep_outbox"
-BEAT_TIME_ZONE = "Europe/Oslo"
 SWEEP_ENTRY = "velferd-sweep-outbox"
 BEAT_SCHEDULER = "velferd.jobs.beat:ResilientRedBeatScheduler"  # redbeat's, surviving Redis outages
-
-
-def parse_crontab(schedule: str) -> crontab:
-    """A 5-field crontab string ("minute hour day-of-month month day-of-week")."""
-    fields = schedule.split()
-    if len(fields) != 5:
-        raise ValueError(f"crontab {schedule!r} must have 5 fields: minute hour day-of-month month day-of-week")
-    minute, hour, day_of_month, month_of_year, day_of_week = fields
-    try:
-        return crontab(minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year,
-                       day_of_week=day_of_week)
-    except Exception as error:  # celery's ParseException and ValueError
-        raise ValueError(f"crontab {schedule!r} is invalid: {error}") from None
 
 
 def beat_schedule(app: Flask) -> dict:
@@ -75,7 +59,7 @@ def make_celery(app: Flask) -> Celery:
         result_backend=app.config["CELERY_RESULT_BACKEND"],
         task_ignore_result=True,
         task_default_queue=app.config["CELERY_QUEUE"],
-        timezone=BEAT_TIME_ZONE,
+        timezone=SCHEDULE_TIME_ZONE,
         enable_utc=True,
         task_serializer="json",
         accept_content=["json"],

@@ -9,21 +9,21 @@ fired twice, a manual re-run) finds the first job and creates nothing.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from velferd.clock import tenant_zone
 from velferd.db import db, utcnow
 from velferd.jobs.dispatch import job_tenant
 from velferd.jobs.outbox import enqueue
 from velferd.jobs.registry import RegisteredBeatEntry, beat_entries
+from velferd.jobs.schedules import SCHEDULE_ZONE, latest_scheduled_time
 from velferd.models import JobRun, Tenant
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.tenancy import tenant_scope
 from velferd.redaction import redacting_logger
 
 log = redacting_logger(__name__)
-SCHEDULE_ZONE = ZoneInfo("Europe/Oslo")  # beat's clock; see velferd.jobs.celery_app
 SLOT_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -48,7 +48,7 @@ def fan_out(entry_name: str, slot: str | None = None, now: dt.datetime | None = 
                 if not _runs_for(tenant, registered):
                     db.session.commit()
                     continue
-                local_slot = scheduled.astimezone(ZoneInfo(tenant.time_zone)).strftime(SLOT_FORMAT)
+                local_slot = scheduled.astimezone(tenant_zone(tenant)).strftime(SLOT_FORMAT)
                 job = enqueue(registered.entry.task, tenant=tenant, kwargs=dict(registered.entry.kwargs),
                               idempotency_key=f"{entry_name}:{local_slot}")
                 db.session.commit()  # one tenant at a time: its job is sent after its own commit
@@ -61,23 +61,3 @@ def fan_out(entry_name: str, slot: str | None = None, now: dt.datetime | None = 
 
 def _runs_for(tenant: Tenant, registered: RegisteredBeatEntry) -> bool:
     return registered.plugin is None or registered.plugin in enabled_plugin_ids(tenant)
-
-
-def latest_scheduled_time(schedule: str, now: dt.datetime) -> dt.datetime:
-    """The latest minute at or before `now` that the 5-field crontab `schedule` names, in
-    Europe/Oslo. Searched day by day, then hour and minute (at most a year back)."""
-    from velferd.jobs.celery_app import parse_crontab
-
-    cron = parse_crontab(schedule)
-    local = now.astimezone(SCHEDULE_ZONE).replace(second=0, microsecond=0)
-    for days_back in range(0, 367):
-        day = (local - dt.timedelta(days=days_back)).date()
-        if not (day.month in cron.month_of_year and day.day in cron.day_of_month
-                and day.isoweekday() % 7 in cron.day_of_week):
-            continue
-        for hour in sorted(cron.hour, reverse=True):
-            for minute in sorted(cron.minute, reverse=True):
-                candidate = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SCHEDULE_ZONE)
-                if candidate <= local:
-                    return candidate
-    raise ValueError(f"crontab {schedule!r} names no time in the past year")

@@ -20,6 +20,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from velferd.jobs.schedules import parse_crontab
 from velferd.plugins.manager import PluginError, registry
 from velferd.plugins.specs import BeatEntry, TaskSpec
 
@@ -115,8 +116,6 @@ def beat_entries() -> dict[str, RegisteredBeatEntry]:
 def check_beat_entries() -> None:
     """A periodic entry must name a task of its own owner (a plugin cannot schedule another
     plugin's task, a core entry only core tasks) and a valid 5-field crontab."""
-    from velferd.jobs.celery_app import parse_crontab
-
     for name, registered in beat_entries().items():
         task = find_task(registered.entry.task)
         if task is None or task.plugin != registered.plugin:

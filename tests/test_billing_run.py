@@ -303,7 +303,7 @@ def test_the_catch_up_issue_date_setting_is_validated(client, bergen):
 
 
 def tenant_today_of(app, town) -> dt.date:
-    from velferd.decisions import tenant_today
+    from velferd.clock import tenant_today
 
     with app.app_context(), tenant_scope(town.tenant):
         return tenant_today(db.session.merge(town.tenant))

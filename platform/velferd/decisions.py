@@ -6,14 +6,13 @@ inputs it saw, the rule version that judged them, and reasons a citizen could re
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Mapping
-from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 
 from velferd import audit
 from velferd.auth import current_user, require_permission
+from velferd.clock import tenant_today
 from velferd.db import db
 from velferd.errors import NotFound, ValidationFailed
 from velferd.models import Case, Decision, Tenant
@@ -21,11 +20,6 @@ from velferd.plugins.enablement import call_owner_hook, require_enabled, setting
 from velferd.plugins.manager import registry
 from velferd.plugins.specs import RuleContext, RuleSpec
 from velferd.tenancy import get_owned, require_owned
-
-
-def tenant_today(tenant: Tenant) -> dt.date:
-    """Today's date where the municipality is (a decision at 00:30 in Oslo is not yesterday)."""
-    return dt.datetime.now(ZoneInfo(tenant.time_zone)).date()
 
 
 def rule_spec(tenant: Tenant, plugin: str, name: str) -> RuleSpec:

@@ -31,9 +31,9 @@ from velferd.billing.wording import (
 )
 from velferd.auth import acting_as, current_user, require_permission, requires
 from velferd.cases import open_case, transition_case
+from velferd.clock import tenant_today
 from velferd.db import Base, Money, TenantOwned, Timestamped, add_or_find, db, utcnow
 from velferd.decisions import evaluate as evaluate_rule
-from velferd.decisions import tenant_today
 from velferd.errors import (
     BadRequest,
     Conflict,

@@ -23,8 +23,8 @@ from velferd.billing.issue import request_delivery
 from velferd.billing.lines import QUANTITY_PLACES
 from velferd.billing.numbering import take_number
 from velferd.billing.run import reopen_period
+from velferd.clock import tenant_today
 from velferd.db import db, utcnow
-from velferd.decisions import tenant_today
 from velferd.errors import Conflict, ValidationFailed
 from velferd.models import Invoice, InvoiceLine, Tenant, User
 from velferd.models.billing import CREDIT_ORIGINS

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from velferd.decisions import tenant_today
+from velferd.clock import tenant_today
 from velferd.errors import ValidationFailed
 from velferd.models import Tenant
 

@@ -13,8 +13,8 @@ from velferd.billing.holds import hold_reason
 from velferd.billing.issue import issue_or_hold, request_delivery
 from velferd.billing.profiles import profile_for
 from velferd.billing.run import recount_run
+from velferd.clock import tenant_today
 from velferd.db import db
-from velferd.decisions import tenant_today
 from velferd.errors import Conflict
 from velferd.models import Invoice, InvoiceRun, Tenant, Unit, User
 from velferd.tenancy import get_owned

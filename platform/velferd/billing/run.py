@@ -56,8 +56,8 @@ from velferd.billing.numbering import take_numbers
 from velferd.billing.parties import payer_snapshot
 from velferd.billing.periods import Period
 from velferd.billing.profiles import profile_for
+from velferd.clock import tenant_today
 from velferd.db import db, utcnow
-from velferd.decisions import tenant_today
 from velferd.errors import VelferdError
 from velferd.models import Invoice, InvoiceRun, Tenant, Unit, User
 from velferd.redaction import describe_error, redact, redacting_logger

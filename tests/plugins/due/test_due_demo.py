@@ -12,8 +12,8 @@ from velferd_due import prices
 from velferd_due.demo import ASSUMED_DEFLATOR, complete_deflator_table
 
 from velferd import demo
+from velferd.clock import tenant_today
 from velferd.db import db
-from velferd.decisions import tenant_today
 from velferd.models import Case, Decision, Invoice, Tenant, User
 from velferd.plugins.enablement import settings_for
 from velferd.tenancy import tenant_scope

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from velferd.api.schemas import Id, Strict
+from velferd.billing.bank_accounts import written_account
 from velferd.billing.issue_dates import CATCH_UP_ISSUE_DATES
+from velferd.billing.payment_means import compact_account
 from velferd.models.billing import INVOICE_KINDS, INVOICE_STATUSES, VAT_CATEGORIES
+from velferd.tenancy import current_tenant
 
 Money = lambda **kw: fields.Decimal(as_string=True, places=2, **kw)  # noqa: E731
 PERIOD_HELP = {"description": "a month, YYYY-MM"}
@@ -173,6 +178,23 @@ class AccountingDimensionsSchema(Strict):
     service_code = _dimension(description="the service code (tjeneste or KOSTRA funksjon / funktion)")
 
 
+class BankAccount(fields.String):
+    """An account as people type it, stored in one form (billing.bank_accounts.written_account, by
+    the tenant's country); its check digits are checked when the profile is saved."""
+
+    _SHAPE = re.compile(r"^[A-Z0-9]{8,34}$")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        account = compact_account(super()._deserialize(value, attr, data, **kwargs))
+        if not account:
+            return None
+        if not self._SHAPE.match(account):
+            raise ValidationError("An account number or IBAN: 8-34 digits or letters; spaces, dots and dashes "
+                                  "between them are fine.")
+        tenant = current_tenant()
+        return written_account(account, tenant.country) if tenant is not None else account
+
+
 class BillingProfileSchema(Strict):
     """Every field is optional on PUT: the given ones are changed, the rest kept."""
 
@@ -184,8 +206,9 @@ class BillingProfileSchema(Strict):
     vat_registered = fields.Boolean(metadata={
         "description": "in the VAT register (Merverdiavgiftsregisteret / momsregistret), even when billing "
                        "category O: the organisation number is printed with MVA; implied by categories S and E"})
-    bank_account = fields.String(allow_none=True, validate=validate.Regexp(
-        r"^[A-Z0-9 ]{8,34}$", error="An account number or IBAN: 8-34 digits or capital letters."))
+    bank_account = BankAccount(allow_none=True, metadata={
+        "description": "an account number or IBAN; spaces, dots and dashes between the digits are fine "
+                       "(1503.12.34562); stored as the country writes it (1503 12 34562), an IBAN compact"})
     payment_terms_days = fields.Integer(validate=validate.Range(min=0, max=365))
     fi_creditor_number = fields.String(allow_none=True, validate=validate.Regexp(
         r"^8\d{7}$", error="The FI creditor number (kreditornummer) has 8 digits, the first an 8."),

@@ -8,6 +8,11 @@
   check digit common to Danish banks — each bank has its own modulus rule, or none, and they are
   not published as one list — so only the format is checked; an IBAN is checked fully.
 
+People write an account with spaces, dots or dashes (``1503.12.34562``, ``1503 12 34562``);
+`written_account` stores one form of it: a domestic account as the country writes it, grouped by
+spaces (that string is what the PDF and the e-mail print), an IBAN in its electronic format
+(ISO 13616: no spaces, capitals — it always fits the 34 characters the column holds).
+
 Stored profiles and issued invoices are not re-checked: an issued invoice is a legal document
 and stays as it was sent.
 """
@@ -54,3 +59,19 @@ def check_bank_account(bank_account: str | None, country: str) -> None:
                                  "or an IBAN.")
         return
     raise InvalidAccount("Give the account as an IBAN.")
+
+
+def written_account(bank_account: str | None, country: str) -> str | None:
+    """The one stored form of an account however it was typed (None when blank): a Norwegian
+    kontonummer ``1503 12 34562``, a Danish reg.nr and account ``0040 0440116243``, an IBAN
+    compact. A value of no known shape is returned compact, for `check_bank_account` to refuse."""
+    account = compact_account(bank_account)
+    if not account:
+        return None
+    if not account.isdigit():
+        return account
+    if country == "NO" and len(account) == 11:
+        return f"{account[:4]} {account[4:6]} {account[6:]}"
+    if country == "DK" and _DANISH_DOMESTIC.match(account):
+        return f"{account[:4]} {account[4:]}"
+    return account

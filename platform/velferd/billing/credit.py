@@ -22,7 +22,7 @@ from velferd.billing.exports import request_export
 from velferd.billing.issue import request_delivery
 from velferd.billing.lines import QUANTITY_PLACES
 from velferd.billing.numbering import take_number
-from velferd.billing.run import reopen_period
+from velferd.billing.run_counts import reopen_period
 from velferd.clock import tenant_today
 from velferd.db import db, utcnow
 from velferd.errors import Conflict, ValidationFailed

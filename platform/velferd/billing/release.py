@@ -12,7 +12,7 @@ from velferd.billing.exports import request_export
 from velferd.billing.holds import hold_reason
 from velferd.billing.issue import issue_or_hold, request_delivery
 from velferd.billing.profiles import profile_for
-from velferd.billing.run import recount_run
+from velferd.billing.run_counts import recount_run
 from velferd.clock import tenant_today
 from velferd.db import db
 from velferd.errors import Conflict

@@ -56,6 +56,7 @@ from velferd.billing.numbering import take_numbers
 from velferd.billing.parties import payer_snapshot
 from velferd.billing.periods import Period
 from velferd.billing.profiles import profile_for
+from velferd.billing.run_counts import recount_run
 from velferd.clock import tenant_today
 from velferd.db import db, utcnow
 from velferd.errors import VelferdError
@@ -124,10 +125,6 @@ FIND_RUN = sa.select(InvoiceRun).where(InvoiceRun.period_start == sa.bindparam("
 BILLED_KEYS = sa.select(Invoice.plugin, Invoice.payer_unit_id).where(
     Invoice.kind == "invoice", Invoice.status != "credited",
     Invoice.period_start == sa.bindparam("start"), Invoice.period_end == sa.bindparam("end"))
-# invoices only: a run's credit notes belong to it (for its export) but are not what it billed
-COUNTS_BY_STATUS = (sa.select(Invoice.status, sa.func.count())
-                    .where(Invoice.run_id == sa.bindparam("run_id"), Invoice.kind == "invoice")
-                    .group_by(Invoice.status))
 
 
 def find_run_for(period: Period) -> InvoiceRun | None:
@@ -263,15 +260,6 @@ def _complete(run: InvoiceRun, plugins: list[str]) -> None:
     db.session.commit()
 
 
-def recount_run(run: InvoiceRun) -> None:
-    """Set the run's counts from its invoices as they are now: ``held_count`` the held ones,
-    ``invoice_count`` the rest. Called when the run completes and whenever one of its invoices
-    leaves the held state (`release_invoice`), so the counts never report a hold that is gone."""
-    counts = dict(db.session.execute(COUNTS_BY_STATUS, {"run_id": run.id}).all())
-    run.held_count = counts.pop("held", 0)
-    run.invoice_count = sum(counts.values())
-
-
 def _record_failure(run: InvoiceRun, error: Exception) -> None:
     run = db.session.get(InvoiceRun, run.id)
     run.state, run.finished_at = "failed", utcnow()
@@ -279,13 +267,3 @@ def _record_failure(run: InvoiceRun, error: Exception) -> None:
     run.error = (redact(error.message) if isinstance(error, CannotBill) else describe_error(error))[:2000]
     run.fixed_by_role = blocking_role(error)
     db.session.commit()
-
-
-def reopen_period(invoice: Invoice) -> None:
-    """An invoice of a completed run was credited in full: the next run of its period bills its
-    replacement (the credit note alone would leave the period unbilled)."""
-    if invoice.run_id is None:
-        return
-    run = db.session.get(InvoiceRun, invoice.run_id)
-    if run is not None and run.state == "completed":
-        run.state = "reopened"

@@ -39,7 +39,8 @@ def check_heartbeat_settings(config) -> None:
 
 def init_app(app: Flask) -> None:
     """Load the core's tasks, check that every periodic entry names a task its owner declares,
-    and, with a broker configured, build the Celery app (``app.extensions["celery"]``)."""
+    and, with a broker configured, build the Celery app (``app.extensions["celery"]``); without
+    one, jobs run in this process (``app.extensions[RUN_HERE]``)."""
     from velferd.jobs.registry import check_beat_entries, load_core_modules
 
     check_heartbeat_settings(app.config)
@@ -49,6 +50,10 @@ def init_app(app: Flask) -> None:
     from velferd.jobs.cli import jobs_group
 
     app.cli.add_command(jobs_group)
+    from velferd.jobs.dispatch import RUN_HERE
+    from velferd.jobs.runner import run_job
+
+    app.extensions[RUN_HERE] = run_job  # what runs a job without a broker (velferd.jobs.dispatch)
     if app.config["CELERY_BROKER_URL"]:
         from velferd.jobs.celery_app import make_celery
 

@@ -26,6 +26,11 @@ log = redacting_logger(__name__)
 RUN_JOB = "velferd.run_job"
 RUN_IDEMPOTENT_JOB = "velferd.run_idempotent_job"
 SENDABLE_STATES = ("pending", "queued", "retrying")
+#: ``app.extensions`` key of the function that runs a job in this process, the embedded default's
+#: broker: `velferd.jobs.init_app` puts the runner's `run_job` there, as it hands the same
+#: function to Celery for the broker. Looked up rather than imported, because the runner sends
+#: its retries through the outbox, which dispatches here: an import would close a circle.
+RUN_HERE = "velferd.jobs.run_here"
 
 
 @dataclass(frozen=True)
@@ -64,10 +69,9 @@ def dispatch(app: Flask, item: Dispatch) -> bool:
         return send(app, item)
     if item.countdown > 0:
         return False
-    from velferd.jobs.runner import run_job
-
+    run_here = app.extensions[RUN_HERE]
     with app.app_context():
-        return run_job(item.tenant_id, item.job_id) != "skipped"
+        return run_here(item.tenant_id, item.job_id) != "skipped"
 
 
 def send(app: Flask, item: Dispatch) -> bool:

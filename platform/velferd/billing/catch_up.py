@@ -67,6 +67,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from flask import current_app
 
+from velferd.billing.credit import CREDITABLE, credit_invoice
 from velferd.billing.lines import DESCRIPTION_LIMIT, QUANTITY_PLACES, PricedLine, lines_by_payer
 from velferd.billing.periods import Period
 from velferd.billing.wording import catch_up_line_text, no_longer_owed_text
@@ -213,8 +214,6 @@ def _changed(period: Period, owed: dict[Item, tuple[Key, PricedLine]], billed: d
 
 def reconcile(tenant: Tenant, billed: dict[Item, Billed], earlier: list[Period]) -> Reconciled:
     """Compare what each earlier billed period owes now with what is net billed for it."""
-    from velferd.billing.credit import CREDITABLE  # billing.credit imports billing.run, which imports this
-
     result = Reconciled()
     by_month: dict[dt.date, list[Item]] = defaultdict(list)
     for item in billed:
@@ -243,8 +242,6 @@ def _describe(item: Item) -> str:
 def credit_what_is_no_longer_owed(tenant: Tenant, to_credit: dict[int, list[tuple[Item, BilledPart]]]) -> int:
     """One credit note per original invoice for its lines no longer owed, each committed at once
     (so a crash after it leaves it done, and the rerun sees those items net 0). Credit notes made."""
-    from velferd.billing.credit import credit_invoice  # billing.credit imports billing.run, which imports this
-
     for invoice_id, parts in sorted(to_credit.items()):
         reason = no_longer_owed_text([(plugin, case_id, line_key or "line", start, end)
                                       for (plugin, _, case_id, start, end, line_key), _ in parts], tenant.locale)

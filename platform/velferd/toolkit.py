@@ -18,6 +18,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from velferd import audit
 from velferd.api.fields import column_limits
+from velferd.api.schemas import PARTICIPANT_ROLES, ParticipantSchema
 from velferd.billing.blocked import CannotBill
 from velferd.billing.periods import Period, parse_period
 from velferd.billing.wording import (
@@ -105,4 +106,6 @@ __all__ = [
     "per_month_text",
     # routes and schemas: a plugin needs no import of flask-smorest or marshmallow of its own
     "Blueprint", "abort", "ma", "Schema", "ValidationError", "fields", "post_load", "validate", "validates_schema",
+    # who takes part in a meeting: the core's vocabulary, so a plugin's meetings speak the same roles
+    "PARTICIPANT_ROLES", "ParticipantSchema",
 ]

@@ -135,7 +135,11 @@ def _start(tenant, staff, person: Person, unit: Unit, start_on: dt.date, criteri
             "responsibility_group": {"members": ["the youth", "coordinator", "the referring caseworker"],
                                      "frequency": "every six weeks", "place": "Utekontakten i Bergen"},
             "tasks": [{"task": "Apply for a municipal flat", "responsible": "coordinator"}],
-            "first_group_meeting_on": (start_on + dt.timedelta(days=28)).isoformat()}, None)
+            "first_group_meeting_on": (start_on + dt.timedelta(days=28)).isoformat(),
+            # who took part (guideline 4.3): the youth, DUE's coordinator and the referring unit
+            "participants": [{"role": "youth"},
+                             {"role": "coordinator", "name": staff["coordinator"].name, "unit": "DUE"},
+                             {"role": "referring_unit", "name": staff["caseworker"].name, "unit": unit.name}]}, None)
     with acting_as(staff["leader"]) as leader:
         coordination.assign(case, AssignmentCreateSchema().load({
             "user_id": staff["coordinator"].id, "assigned_on": start_on.isoformat()}), leader)

@@ -103,7 +103,7 @@ def start(tenant: Tenant, case: Case, data: Mapping[str, Any]) -> Placement:
         minutes += f"; not present: {data['absence_reason'].strip()}"
     db.session.add(Meeting(case_id=case.id, kind="start_meeting", held=True, place=group["place"],
                            starts_at=dt.datetime.combine(placement.start_on, dt.time(9), ZoneInfo(tenant.time_zone)),
-                           minutes=minutes, participants=list(data["participants"] or [])))
+                           minutes=minutes, participants=list(data["participants"])))
     vedtak = latest_vedtak(case.id)
     db.session.add(PayerPeriod(case_id=case.id, unit_id=vedtak.unit_id, starts_on=placement.start_on, reason="vedtak"))
     case.referring_unit_id = vedtak.unit_id

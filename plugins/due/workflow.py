@@ -22,6 +22,7 @@ from velferd.toolkit import (
     FormSubmission,
     GuardContext,
     Meeting,
+    ParticipantSchema,
     Transition,
     ValidationFailed,
     Workflow,
@@ -74,21 +75,10 @@ class TaskSchema(Payload):
     due_on = fields.Date(load_default=None, allow_none=True)
 
 
-#: The roles of the core's meeting participants (``participants`` on /cases/<id>/meetings), which
-#: DUE's own meetings record too; a plugin sees the core's schema only through the toolkit, which
-#: does not export it yet, so the vocabulary is repeated here and the core's test keeps them equal.
-PARTICIPANT_ROLES = ("youth", "guardian", "coordinator", "caseworker", "referring_unit", "other_unit", "leader",
-                     "other")
 #: «Tiltaket starter med et oppstartsmøte hvor ungdom, DUE, innsøkende instans og eventuelt andre
 #: interessenter deltar» (guideline 4.3): the youth, DUE (the coordinator) and the referring unit.
 START_MEETING_ROLES = {"youth": "the youth", "coordinator": "DUE (the coordinator)",
                        "referring_unit": "the referring unit (innsøkende instans)"}
-
-
-class ParticipantPayload(Payload):
-    role = fields.String(required=True, validate=validate.OneOf(PARTICIPANT_ROLES))
-    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
-    unit = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
 
 
 class StartMeetingPayload(Payload):
@@ -107,7 +97,8 @@ class StartMeetingPayload(Payload):
     responsibility_group = fields.Nested(GroupSchema, required=True)
     tasks = fields.List(fields.Nested(TaskSchema), required=True, validate=validate.Length(min=1, max=50))
     first_group_meeting_on = fields.Date(required=True)
-    participants = fields.List(fields.Nested(ParticipantPayload), load_default=None, allow_none=True,
+    # the core's participant schema (velferd.toolkit), so a start meeting reads like any case meeting
+    participants = fields.List(fields.Nested(ParticipantSchema), required=True,
                                validate=validate.Length(min=1, max=50), metadata={
                                    "description": "Who took part: the youth, the coordinator and the referring unit "
                                                   "(guideline 4.3), and any others"})
@@ -127,9 +118,7 @@ def plan_goals(goals: list[str], field: str = "goals") -> list[str]:
 
 def check_start_meeting_participants(data: Mapping[str, Any]) -> None:
     """The youth, DUE and the referring unit take part in the start meeting (4.3); one who did
-    not needs a reason. Participants left out are not recorded (callers from before they were)."""
-    if data["participants"] is None:
-        return
+    not needs a reason."""
     present = {participant["role"] for participant in data["participants"]}
     missing = [words for role, words in START_MEETING_ROLES.items() if role not in present]
     if missing and not (data["absence_reason"] or "").strip():

@@ -14,7 +14,7 @@ from velferd_due.demo import ASSUMED_DEFLATOR, complete_deflator_table
 from velferd import demo
 from velferd.clock import tenant_today
 from velferd.db import db
-from velferd.models import Case, Decision, Invoice, Tenant, User
+from velferd.models import Case, Decision, Invoice, Meeting, Tenant, Unit, User
 from velferd.plugins.enablement import settings_for
 from velferd.tenancy import tenant_scope
 
@@ -43,6 +43,20 @@ def test_demo_seeds_started_and_referred_youths_once(app):
     assert all(case.referring_unit_id for case in cases)
     assert outcomes == ["eligible"] * 5
     assert any("(due)" in line for line in lines)
+
+
+def test_the_demos_start_meetings_record_the_youth_the_coordinator_and_the_referring_unit(app):
+    """Guideline 4.3: the start meeting is held with the youth, DUE and the referring unit."""
+    with app.app_context():
+        tenant = seeded_bergen(app)
+        with tenant_scope(tenant):
+            meetings = db.session.scalars(sa.select(Meeting).where(Meeting.kind == "start_meeting")).all()
+            referring = {case.id: db.session.get(Unit, case.referring_unit_id).name
+                         for case in db.session.scalars(sa.select(Case).where(Case.state == "started"))}
+    assert len(meetings) == 2
+    for meeting in meetings:
+        assert [p["role"] for p in meeting.participants] == ["youth", "coordinator", "referring_unit"]
+        assert meeting.participants[2]["unit"] == referring[meeting.case_id]
 
 
 def test_the_deflator_table_covers_every_year_up_to_this_one_with_sources(app):

@@ -172,6 +172,18 @@ def test_a_start_meeting_without_the_referring_unit_needs_a_reason(client, berge
     assert "The caseworker was ill" in start["minutes"]
 
 
+def test_a_start_meeting_without_its_participants_is_422_naming_them(client, bergen, units):
+    """Who took part is part of the start meeting's record (4.3): leaving it out is refused."""
+    case_id = _awaiting_start(client, bergen, units)
+    without = {key: value for key, value in start_meeting("2025-03-01", "2025-03-20").items()
+               if key != "participants"}
+    for data in (without, {**without, "participants": None},
+                 {**without, "absence_reason": "Nobody could come."}):
+        r = move(client, bergen, case_id, "hold_start_meeting", data)
+        assert r.status_code == 422 and "participants" in r.json["fields"], r.json
+    assert ok(get(client, bergen, f"/cases/{case_id}"))["state"] == "awaiting_vedtak"
+
+
 def test_a_start_meeting_plan_with_a_goal_twice_is_422(client, bergen, units):
     case_id = _awaiting_start(client, bergen, units)
     r = move(client, bergen, case_id, "hold_start_meeting",
@@ -198,14 +210,6 @@ def test_the_transfer_shows_who_took_part_in_its_transfer_meeting(client, bergen
     shown = ok(get(client, bergen, f"{X}/transfers/{transfer['id']}"))
     assert [(p["role"], p["unit"]) for p in shown["meeting_participants"]] == [
         ("coordinator", "DUE"), ("referring_unit", "Barneverntjenesten Bergenhus"), ("other_unit", "NAV Fana")]
-
-
-def test_dues_meetings_use_the_cores_participant_roles():
-    from velferd_due.workflow import PARTICIPANT_ROLES as dues
-
-    from velferd.api.schemas import PARTICIPANT_ROLES
-
-    assert dues == PARTICIPANT_ROLES
 
 
 def test_a_report_row_is_person_linked_through_its_case():

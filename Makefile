@@ -34,7 +34,8 @@ test-faults: $(BIN)/velferd
 	VELFERD_TEST_DATABASE_URL=$(PG_URL) VELFERD_TEST_REDIS_URL=$(REDIS_URL) VELFERD_REQUIRE_SERVICES=1 \
 		$(BIN)/python -m pytest -m faults
 
-## make lint: the import contract that the core never imports a plugin (plugin-to-plugin comes with the plugins)
+## make lint: the import contracts (pyproject.toml): the core never imports a plugin, each plugin only the toolkit,
+## the core's layers hold and no import circle anywhere in the core (plugin-to-plugin comes with the plugins)
 lint: $(BIN)/velferd
 	$(BIN)/lint-imports
 

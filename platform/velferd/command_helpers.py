@@ -1,7 +1,7 @@
 """What every ``velferd`` command group shares: the ``--tenant`` option, the tenant it names,
 and domain errors as one line.
 
-The core's groups (`velferd.commands`), ``velferd invoices`` (`velferd.billing.commands`) and
+The core's groups (`velferd.commands`), ``velferd invoices`` (`velferd.invoice_commands`) and
 ``velferd jobs`` (`velferd.jobs.cli`) all import these from here, so no command group has to
 import another one — nor the ``velferd`` command itself (`velferd.cli`), which builds the app.
 """

@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 
 from velferd import accounts, migrate, tenants
 from velferd.auth import issue_token
-from velferd.billing.commands import invoices_group
+from velferd.invoice_commands import invoices_group
 from velferd.command_helpers import fail_clearly, tenant_by_slug, tenant_option
 from velferd.credentials import set_new_password
 from velferd.db import db

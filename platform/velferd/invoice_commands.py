@@ -1,5 +1,8 @@
 """``velferd invoices …``: the invoice run, listing, reading, downloading, crediting and
-releasing from the command line, each inside the tenant's scope like a request."""
+releasing from the command line, each inside the tenant's scope like a request.
+
+An interface like the API, not a part of billing: ``show`` prints an invoice as the API does
+(its schema), and billing never imports the API (the layers contract in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from velferd import audit
+from velferd.api.billing_schemas import InvoiceDetailSchema
 from velferd.billing import downloads
 from velferd.billing.credit import credit_invoice
 from velferd.billing.periods import billable_period, parse_period
@@ -81,8 +85,6 @@ def invoices_list(slug, period, status):
 @fail_clearly
 def invoices_show(invoice_id, slug):
     """The invoice, its lines and delivery attempts, as JSON."""
-    from velferd.api.billing_schemas import InvoiceDetailSchema
-
     tenant = tenant_by_slug(slug)
     with tenant_scope(tenant):
         invoice = _invoice(invoice_id)

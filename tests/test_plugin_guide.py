@@ -21,6 +21,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+import velferd_due
 
 import velferd.toolkit
 from velferd import testing
@@ -111,3 +113,14 @@ def test_every_name_the_guide_lists_for_import_is_in_the_toolkit():
     assert not missing, f"docs/plugins.md lists names velferd.toolkit does not export: {missing}"
     mentioned = set(re.findall(r"`toolkit\.(\w+)", guide))
     assert mentioned <= set(velferd.toolkit.__all__), sorted(mentioned - set(velferd.toolkit.__all__))
+
+
+def test_the_shipped_database_has_a_plugins_own_tables(tmp_path):
+    """`migrated_sqlite` runs the plugin's Alembic branch too: DUE's referrals and placements are there."""
+    template = testing.migrated_sqlite(tmp_path, [velferd_due])
+    engine = sa.create_engine(f"sqlite:///{template}")
+    try:
+        tables = set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert {"case_file", "due_referral", "due_placement"} <= tables, sorted(tables)

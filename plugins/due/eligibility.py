@@ -21,9 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from marshmallow import Schema, fields, validate
-
-from velferd.toolkit import Decision, Outcome, RuleContext, RuleSpec, ValidationFailed, db
+from velferd.toolkit import Decision, Outcome, RuleContext, RuleSpec, Schema, ValidationFailed, db, fields, validate
 
 from .calendar import age_on
 from .forms import CRITERIA

@@ -5,9 +5,7 @@ unit. The core stores each submission with its version; `velferd_form_submitted`
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-
-from velferd.toolkit import FormSpec
+from velferd.toolkit import FormSpec, Schema, ValidationError, fields, validate, validates_schema
 
 from .manifest import INTAKE
 

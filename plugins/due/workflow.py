@@ -14,9 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import marshmallow as ma
 import sqlalchemy as sa
-from marshmallow import fields, validate
 
 from velferd.toolkit import (
     FormSubmission,
@@ -27,7 +25,10 @@ from velferd.toolkit import (
     ValidationFailed,
     Workflow,
     db,
+    fields,
+    ma,
     tenant_today,
+    validate,
 )
 
 from .eligibility import ELIGIBLE, effective_eligibility

@@ -195,7 +195,7 @@ class Plugin:
 
     ``workflow`` is the single case lifecycle (None: the plugin opens no cases). ``blueprints``
     stays lazy — ``"velferd_due.api:blp"`` or a function — because importing routes pulls in
-    flask-smorest and the plugin's whole API; the core imports it only when it builds the app.
+    the plugin's whole API (its schemas and services); the core imports it only when it builds the app.
     Sequences may be lists or tuples. New optional parts (a templates folder, translations) are
     added as fields with empty defaults, so a plugin written today keeps working."""
 

@@ -103,9 +103,12 @@ def test_a_break_off_back_dated_into_billed_months_is_credited_and_the_days_owed
     notes = [d for d in documents(client, priced_bergen) if d["kind"] == "credit_note"]
     assert sorted((n["period"], n["total"]) for n in notes) == [("2025-09", "23515.00"), ("2025-10", "23515.00")]
     assert {n["credit_origin"] for n in notes} == {"catch_up"}  # finance tells them from its own credits
-    assert sorted(n["credit_reason"] for n in notes) == [  # in Bergen's language
-        f"due sak {running}, monthly 01.09.2025–30.09.2025: ikke lenger skyldig etter det som nå er registrert",
-        f"due sak {running}, monthly 01.10.2025–31.10.2025: ikke lenger skyldig etter det som nå er registrert"]
+    position = {period: next(line["position"] for invoice in invoices_for(client, priced_bergen, period)
+                             for line in invoice["lines"] if line["case_id"] == running)
+                for period in ("2025-09", "2025-10")}
+    assert sorted(n["credit_reason"] for n in notes) == [  # in Bergen's language, naming the credited line
+        f"linje {position['2025-09']} (01.09.2025–30.09.2025): ikke lenger skyldig etter det som nå er registrert",
+        f"linje {position['2025-10']} (01.10.2025–31.10.2025): ikke lenger skyldig etter det som nå er registrert"]
     (november,) = invoices_for(client, priced_bergen, "2025-11")
     assert [(line["period_start"], line["period_end"], line["amount"]) for line in november["lines"]] == [
         ("2025-09-01", "2025-09-20", f"{days_of(20, 30):.2f}")]

@@ -10,8 +10,7 @@ import pytest
 from velferd.billing.wording import catch_up_line_text, no_longer_owed_text
 
 SEPTEMBER = dt.date(2025, 9, 1)
-ITEMS = [("due", 12, "monthly", dt.date(2025, 9, 1), dt.date(2025, 9, 30)),
-         ("due", 12, "extra:3", dt.date(2025, 10, 1), dt.date(2025, 10, 31))]
+ITEMS = [(1, dt.date(2025, 9, 1), dt.date(2025, 9, 30)), (4, dt.date(2025, 10, 1), dt.date(2025, 10, 31))]
 
 
 @pytest.mark.parametrize("locale, expected", [
@@ -24,11 +23,11 @@ def test_a_catch_up_line_names_its_month_in_the_tenants_language(locale, expecte
 
 
 @pytest.mark.parametrize("locale, expected", [
-    ("nb", "due sak 12, monthly 01.09.2025–30.09.2025; due sak 12, extra:3 01.10.2025–31.10.2025: "
+    ("nb", "linje 1 (01.09.2025–30.09.2025); linje 4 (01.10.2025–31.10.2025): "
            "ikke lenger skyldig etter det som nå er registrert"),
-    ("da", "due sag 12, monthly 01.09.2025–30.09.2025; due sag 12, extra:3 01.10.2025–31.10.2025: "
+    ("da", "linje 1 (01.09.2025–30.09.2025); linje 4 (01.10.2025–31.10.2025): "
            "ikke længere skyldig efter det, der nu er registreret"),
-    ("en", "due case 12, monthly 01/09/2025–30/09/2025; due case 12, extra:3 01/10/2025–31/10/2025: "
+    ("en", "line 1 (01/09/2025–30/09/2025); line 4 (01/10/2025–31/10/2025): "
            "no longer owed as registered now"),
 ])
 def test_a_catch_up_credit_reason_names_each_item_and_why_in_the_tenants_language(locale, expected):

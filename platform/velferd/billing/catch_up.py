@@ -243,8 +243,8 @@ def credit_what_is_no_longer_owed(tenant: Tenant, to_credit: dict[int, list[tupl
     """One credit note per original invoice for its lines no longer owed, each committed at once
     (so a crash after it leaves it done, and the rerun sees those items net 0). Credit notes made."""
     for invoice_id, parts in sorted(to_credit.items()):
-        reason = no_longer_owed_text([(plugin, case_id, line_key or "line", start, end)
-                                      for (plugin, _, case_id, start, end, line_key), _ in parts], tenant.locale)
+        reason = no_longer_owed_text([(part.position, start, end) for (_, _, _, start, end, _), part in parts],
+                                     tenant.locale)
         credit_invoice(tenant, db.session.get(Invoice, invoice_id), reason, origin="catch_up",
                        lines=[{"position": part.position, "quantity": part.quantity} for _, part in parts])
         db.session.commit()

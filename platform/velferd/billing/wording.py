@@ -42,7 +42,7 @@ PHRASES = {
         "monthly_price": "månedspris {year}",
         "payment_terms": "Netto {days} dager",
         "catch_up_line": "Etterfakturering {month}: {text}",
-        "credited_item": "{plugin} sak {case}, {line} {period}",
+        "credited_item": "linje {position} ({period})",
         "no_longer_owed": "ikke lenger skyldig etter det som nå er registrert",
     },
     "da": {
@@ -51,7 +51,7 @@ PHRASES = {
         "monthly_price": "månedspris {year}",
         "payment_terms": "Netto {days} dage",
         "catch_up_line": "Efterfakturering {month}: {text}",
-        "credited_item": "{plugin} sag {case}, {line} {period}",
+        "credited_item": "linje {position} ({period})",
         "no_longer_owed": "ikke længere skyldig efter det, der nu er registreret",
     },
     "en": {
@@ -60,7 +60,7 @@ PHRASES = {
         "monthly_price": "monthly price {year}",
         "payment_terms": "Net {days} days",
         "catch_up_line": "Catch-up {month}: {text}",
-        "credited_item": "{plugin} case {case}, {line} {period}",
+        "credited_item": "line {position} ({period})",
         "no_longer_owed": "no longer owed as registered now",
     },
 }
@@ -163,10 +163,11 @@ def catch_up_line_text(month: dt.date, text: str, locale: str) -> str:
     return phrase("catch_up_line", locale, month=format_month(month, locale), text=text)
 
 
-def no_longer_owed_text(items: list[tuple[str, int, str, dt.date, dt.date]], locale: str) -> str:
-    """The reason of a catch-up's credit note: each (plugin, case id, line key, service start,
-    end) credited, then why: ``due sak 12, monthly 01.09.2025–30.09.2025: ikke lenger skyldig ...``."""
-    credited = "; ".join(phrase("credited_item", locale, plugin=plugin, case=case_id, line=line_key,
-                                period=format_period(start, end, locale))
-                         for plugin, case_id, line_key, start, end in items)
+def no_longer_owed_text(items: list[tuple[int, dt.date, dt.date]], locale: str) -> str:
+    """The reason of a catch-up's credit note: the credited invoice's lines (position, service
+    start, end) and why, in words finance reads beside the invoice it credits — ``linje 3
+    (01.09.2025–30.09.2025): ikke lenger skyldig ...``; the credit note's own lines repeat what
+    each one billed."""
+    credited = "; ".join(phrase("credited_item", locale, position=position, period=format_period(start, end, locale))
+                         for position, start, end in items)
     return f"{credited}: {phrase('no_longer_owed', locale)}"

@@ -55,7 +55,7 @@ def database(tmp_path_factory):
 
 @pytest.fixture
 def db_url(database, tmp_path):
-    """A clean database for one test: a copy of the migrated SQLite file, or truncated PostgreSQL."""
+    """A clean database for one test: a copy of the migrated SQLite file, or emptied PostgreSQL."""
     return clean_database_url(database, tmp_path)
 
 

@@ -95,7 +95,7 @@ def migrated_database(folder: Path, name: str, plugins: Iterable[Any] = ()) -> I
 
 
 def clean_database_url(database: Database, folder: Path) -> str:
-    """A clean database for one test: a copy of the migrated SQLite file, or truncated PostgreSQL."""
+    """A clean database for one test: a copy of the migrated SQLite file, or PostgreSQL emptied (`emptying_sql`)."""
     if database.backend == "sqlite":
         path = folder / "velferd.sqlite3"
         shutil.copy(database.template, path)

@@ -163,7 +163,8 @@ def seeded_snapshot(database: Database, folder: Path, plugins: Iterable[Any], se
                     conn.exec_driver_sql(f"CREATE TABLE {snapshot.copy}.{table} AS TABLE public.{table}")
                     snapshot.tables.append(table)
             for name in database.sequences:
-                snapshot.sequences[name] = tuple(conn.execute(sa.text(f"select last_value, is_called from {name}")).one())
+                position = conn.execute(sa.text(f"select last_value, is_called from {name}")).one()
+                snapshot.sequences[name] = tuple(position)
         yield snapshot, seeded
     finally:
         with engine.begin() as conn:

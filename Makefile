@@ -6,7 +6,7 @@ PG_URL    ?= postgresql+psycopg://root@127.0.0.1:5432/postgres
 REDIS_URL ?= redis://127.0.0.1:6379/15
 SMOKE_POSTGRES_URL ?=
 
-.PHONY: demo test test-services test-faults lint smoke-install bench clean
+.PHONY: demo test test-services test-faults test-browser lint smoke-install bench clean
 
 $(BIN)/velferd: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,19 +20,24 @@ demo: $(BIN)/velferd
 	$(BIN)/velferd demo seed
 	$(BIN)/velferd run --host 127.0.0.1 --port 5000
 
-## make test: the whole suite on the embedded default (SQLite, jobs in-process); fault tests aside
+## make test: the whole suite on the embedded default (SQLite, jobs in-process); fault and browser tests aside
 test: $(BIN)/velferd
-	$(BIN)/python -m pytest -m "not faults"
+	$(BIN)/python -m pytest -m "not faults and not browser"
 
 ## make test-services: the same suite on PostgreSQL (with row-level security) and Redis; skips fail
 test-services: $(BIN)/velferd
 	VELFERD_TEST_DATABASE_URL=$(PG_URL) VELFERD_TEST_REDIS_URL=$(REDIS_URL) VELFERD_REQUIRE_SERVICES=1 \
-		$(BIN)/python -m pytest -m "not faults"
+		$(BIN)/python -m pytest -m "not faults and not browser"
 
 ## make test-faults: the fault tests (@pytest.mark.faults): services of their own killed, restarted, crashed
 test-faults: $(BIN)/velferd
 	VELFERD_TEST_DATABASE_URL=$(PG_URL) VELFERD_TEST_REDIS_URL=$(REDIS_URL) VELFERD_REQUIRE_SERVICES=1 \
 		$(BIN)/python -m pytest -m faults
+
+## make test-browser: the pages in Debian's chromium (/usr/bin/chromium, never a downloaded browser), each
+## page screenshotted under test-artifacts/screenshots/ and checked by axe-core (@pytest.mark.browser)
+test-browser: $(BIN)/velferd
+	$(BIN)/python -m pytest -m browser tests/web
 
 ## make lint: the import contracts (pyproject.toml): the core never imports a plugin, each plugin only the toolkit,
 ## the core's layers hold and no import circle anywhere in the core (plugin-to-plugin comes with the plugins)

@@ -9,6 +9,7 @@ from flask import Flask
 
 from velferd import api, audit, column_checks, commands, config, health, jobs, tenancy  # noqa: F401  (audit, column_checks, tenancy: session listeners)
 from velferd import fork_safety, origin_check, passwords, proxies, read_audit, security_headers, throttle
+from velferd import web
 from velferd.db import db
 from velferd.plugins.manager import build_registry
 
@@ -32,5 +33,6 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Itera
     app.register_blueprint(health.blp)
     api.init_app(app, registry)
     read_audit.init_app(app)
+    web.init_app(app)
     commands.init_app(app)
     return app

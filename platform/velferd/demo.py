@@ -154,6 +154,7 @@ def seed(municipalities: Iterable[DemoTenant] = TENANTS) -> Iterator[str]:
     for spec in municipalities:
         yield from _seed_tenant(spec, rng)
     yield f"every demo login has the password {DEMO_PASSWORD!r}; operator: {OPERATOR_EMAIL}"
+    yield f"the web pages: http://127.0.0.1:5000/ (log in as {staff_email('bergen', 'caseworker')}, for example)"
     last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
     yield f"bill last month's programmes: velferd invoices run --tenant bergen --period {last_month:%Y-%m}"
     yield "staff e-mails are <role>@<tenant>.demo, roles: " + ", ".join(r.replace("_", "-") for r in ROLES) + (

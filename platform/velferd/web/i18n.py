@@ -1,0 +1,96 @@
+"""Language and formats of the pages: Flask-Babel with the catalogues in ``web/translations``.
+
+The language is the user's choice (kept in the session, `LANGUAGE_KEY`), else the tenant's
+locale, else Norwegian bokmål. Dates and times are shown in the tenant's time zone
+(velferd.clock), with the CLDR locales the invoices use (velferd.billing.wording).
+
+The compiled catalogues (``.mo``) are committed beside the ``.po`` files, so a wheel built from
+any checkout ships them (pyproject's package-data) with no build step of our own;
+tests/web/test_translations.py fails when one no longer matches its ``.po``. At app start
+`compile_catalogues` rewrites one that is missing or older than its ``.po`` (a translator's
+edit in a source checkout shows without a manual step).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, session
+from flask_babel import Babel
+
+from velferd.billing.wording import BABEL_LOCALES, babel_locale
+from velferd.clock import tenant_zone
+from velferd.tenancy import current_tenant
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+LANGUAGES = tuple(BABEL_LOCALES)  # nb, da, en: the tenant locales
+DEFAULT_LANGUAGE = "nb"
+LANGUAGE_KEY = "lang"
+
+
+def catalogue_files(language: str) -> tuple[Path, Path]:
+    folder = TRANSLATIONS / language / "LC_MESSAGES"
+    return folder / "messages.po", folder / "messages.mo"
+
+
+def compile_catalogues() -> None:
+    """Write each language's ``.mo`` from its ``.po`` when it is missing or out of date."""
+    for language in LANGUAGES:
+        po_path, mo_path = catalogue_files(language)
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as source:
+            catalogue = read_po(source, locale=language)
+        try:
+            with mo_path.open("wb") as target:
+                write_mo(target, catalogue)
+        except OSError:  # an installed, read-only package: the wheel's own .mo is used
+            continue
+
+
+def page_language() -> str:
+    """The user's choice, else the tenant's locale, else nb."""
+    chosen = session.get(LANGUAGE_KEY)
+    if chosen in LANGUAGES:
+        return chosen
+    tenant = current_tenant()
+    if tenant is not None and tenant.locale in LANGUAGES:
+        return tenant.locale
+    return DEFAULT_LANGUAGE
+
+
+def _page_zone() -> str:
+    tenant = current_tenant()
+    return tenant.time_zone if tenant is not None else "Europe/Oslo"
+
+
+def local_date(day: dt.date | dt.datetime) -> str:
+    """A date in the page's language; a point in time first moved to the tenant's zone."""
+    if isinstance(day, dt.datetime):
+        day = local_time(day).date()
+    return format_date(day, format="medium", locale=babel_locale(page_language()))
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """A stored (UTC) point in time in the tenant's zone."""
+    tenant = current_tenant()
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    return aware.astimezone(tenant_zone(tenant)) if tenant is not None else aware
+
+
+def local_datetime(moment: dt.datetime) -> str:
+    """A point in time in the tenant's zone and the page's language: ``2. mars 2026, 14:05``."""
+    local = local_time(moment)
+    return format_datetime(local, format="medium", locale=babel_locale(page_language()), tzinfo=local.tzinfo)
+
+
+def init_app(app: Flask) -> None:
+    compile_catalogues()
+    Babel(app, locale_selector=page_language, timezone_selector=_page_zone,
+          default_translation_directories=str(TRANSLATIONS))
+    app.jinja_env.filters.update(local_date=local_date, local_datetime=local_datetime)
+    app.jinja_env.globals.update(page_language=page_language, languages=LANGUAGES)

@@ -1,0 +1,211 @@
+"""The pages: log in and out, the language, the municipality, the caseload and a case.
+
+Every rule is the API's: the password check and its throttle (velferd.login), server-side
+sessions (velferd.sessions), the login form's fields (the API's `LoginSchema`), the tenant from
+the URL and the caller's membership (velferd.api.context, velferd.auth), the permission check
+(`require_permission`) and the audited case read (`cases.read_case`). Forms post to the same
+origin, which velferd.origin_check lets through; each POST answers with a redirect (PRG).
+
+A municipality the user is not a member of answers 404, as a case of another municipality
+does: a page never says whether a municipality or a record exists elsewhere.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy.orm import contains_eager
+
+from velferd import cases, sessions
+from velferd.api.context import tenant
+from velferd.api.schemas import LoginSchema
+from velferd.auth import require_permission
+from velferd.clock import tenant_today
+from velferd.db import db
+from velferd.errors import Forbidden, NotFound, Unauthorized
+from velferd.login import check_password
+from velferd.models import Case, Deadline, Meeting, Person
+from velferd.plugins.enablement import enabled_plugin_ids
+from velferd.throttle import TooManyAttempts
+from velferd.web.caseload_audit import audit_cases_listed
+from velferd.web.i18n import LANGUAGE_KEY, LANGUAGES
+from velferd.web.municipalities import municipalities_of
+
+blp = Blueprint("web", __name__, static_folder="static", static_url_path="/static/web")
+CASELOAD_LIMIT = 200
+
+
+def _local_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site (``/t/bergen/cases``), else None: a redirect
+    never leads to another site (``//evil.example``, ``https://…``)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return None
+
+
+@blp.after_request
+def _keep_pages_out_of_caches(response: Response) -> Response:
+    """Pages show personal data: no browser or proxy cache keeps them (as under /api)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blp.app_context_processor
+def _page_context():
+    user = g.get("velferd_user") if g.get("velferd_membership") is not None else None
+    return {"signed_in_user": user or g.get("velferd_web_user"), "municipality": g.get("velferd_tenant"),
+            "languages": LANGUAGES}
+
+
+# --- errors: pages, not JSON ----------------------------------------------------------------------
+
+@blp.errorhandler(Unauthorized)
+def _log_in_first(error: Unauthorized):
+    db.session.rollback()
+    return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+
+
+@blp.errorhandler(Forbidden)
+def _forbidden(error: Forbidden):
+    db.session.rollback()
+    if g.get("velferd_membership") is None:  # not a member of the URL's municipality
+        return _not_found(NotFound("no such page"))
+    return render_template("web/error.html", title=_("You may not see this page"),
+                           message=_("Your role does not give you access to this page.")), 403
+
+
+@blp.errorhandler(NotFound)
+def _not_found(error: NotFound):
+    db.session.rollback()
+    return render_template("web/error.html", title=_("Page not found"),
+                           message=_("There is no such page, or you do not have access to it.")), 404
+
+
+# --- signing in and out ---------------------------------------------------------------------------
+
+@blp.get("/")
+def index():
+    """Home: the login, the one municipality, or the choice of municipality."""
+    user = sessions.current_user()
+    if user is None:
+        return redirect(url_for("web.login"))
+    return redirect(url_for("web.municipalities"))
+
+
+@blp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        return render_template("web/login.html", title=_("Log in"), email="", errors={})
+    email = request.form.get("email", "")
+    try:
+        credentials = LoginSchema().load({"email": email, "password": request.form.get("password", "")})
+    except ValidationError as error:
+        return _login_again(email, {name: _field_problem(name) for name in error.messages}, 422)
+    language = session.get(LANGUAGE_KEY)
+    try:
+        user = check_password(credentials["email"], credentials["password"])
+    except Unauthorized:
+        return _login_again(email, {"email": _("The e-mail address or the password is wrong.")}, 401)
+    except TooManyAttempts as error:
+        db.session.rollback()
+        response = _login_again(email, {"email": _("Too many failed attempts. Try again in %(minutes)s minutes.",
+                                                    minutes=max(1, -(-error.retry_after // 60)))}, 429)
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    sessions.start(user)
+    if language in LANGUAGES:
+        session[LANGUAGE_KEY] = language  # the choice made before logging in survives it
+    db.session.commit()
+    return redirect(_local_path(request.form.get("next")) or url_for("web.municipalities"))
+
+
+def _field_problem(name: str) -> str:
+    return {"email": _("Enter your e-mail address, like name@kommune.no."),
+            "password": _("Enter your password.")}.get(name, _("This field is not valid."))
+
+
+def _login_again(email: str, errors: dict[str, str], status: int) -> Response:
+    """The form again, with an error summary; the e-mail as typed, never the password."""
+    page = render_template("web/login.html", title=_("Log in"), email=email, errors=errors,
+                           next=_local_path(request.form.get("next")))
+    return Response(page, status=status)
+
+
+@blp.post("/logout")
+def logout():
+    sessions.end_current()
+    db.session.commit()
+    return redirect(url_for("web.login"))
+
+
+@blp.post("/language")
+def choose_language():
+    """Keep the user's language in the session; back to the page the choice was made on."""
+    language = request.form.get("lang")
+    if language not in LANGUAGES:
+        return render_template("web/error.html", title=_("Unknown language"),
+                               message=_("Choose one of the languages in the list (lang).")), 422
+    session[LANGUAGE_KEY] = language
+    return redirect(_local_path(request.form.get("next")) or url_for("web.index"))
+
+
+@blp.get("/municipalities")
+def municipalities():
+    """The municipalities the user works in; with only one, straight to it."""
+    user = sessions.current_user()
+    if user is None:
+        raise Unauthorized("log in")
+    g.velferd_web_user = user
+    mine = municipalities_of(user)
+    if len(mine) == 1:
+        return redirect(url_for("web.tenant_home", tenant=mine[0].slug))
+    return render_template("web/municipalities.html", title=_("Choose a municipality"), municipalities=mine)
+
+
+# --- a municipality's pages -----------------------------------------------------------------------
+
+@blp.get("/t/<tenant>/")
+def tenant_home():
+    return redirect(url_for("web.caseload", tenant=tenant().slug))
+
+
+@blp.get("/t/<tenant>/cases")
+def caseload():
+    """The cases the user may see, newest first, filtered by programme, state and assignment."""
+    require_permission("cases:read")
+    town = tenant()
+    programmes = sorted(enabled_plugin_ids(town))
+    chosen = {"programme": request.args.get("programme", ""), "state": request.args.get("state", "").strip(),
+              "mine": request.args.get("mine") == "1"}
+    stmt = (sa.select(Case).join(Case.person).options(contains_eager(Case.person))
+            .order_by(Case.id.desc()).limit(CASELOAD_LIMIT))
+    if chosen["programme"]:
+        stmt = stmt.where(Case.plugin == chosen["programme"])
+    if chosen["state"]:
+        stmt = stmt.where(Case.state == chosen["state"])
+    if chosen["mine"]:
+        stmt = stmt.where(Case.assigned_to_id == g.velferd_user.id)
+    shown = db.session.scalars(stmt).all()
+    audit_cases_listed(shown)
+    db.session.commit()
+    return render_template("web/caseload.html", title=_("Caseload"), cases=shown, programmes=programmes,
+                           chosen=chosen, limit=CASELOAD_LIMIT)
+
+
+@blp.get("/t/<tenant>/cases/<int:case_id>")
+def case_page(case_id: int):
+    """One case: its state, the journal as a dated timeline, meetings and deadlines."""
+    require_permission("cases:read")
+    case = cases.read_case(case_id)  # audited: case.read
+    person = db.session.get(Person, case.person_id)
+    meetings = db.session.scalars(sa.select(Meeting).where(Meeting.case_id == case.id)
+                                  .order_by(Meeting.starts_at)).all()
+    deadlines = db.session.scalars(sa.select(Deadline).where(Deadline.case_id == case.id)
+                                   .order_by(Deadline.due_on)).all()
+    journal = cases.journal(case)
+    today = tenant_today(tenant())
+    db.session.commit()
+    return render_template("web/case.html", title=_("Case %(id)s", id=case.id), case=case, person=person,
+                           journal=journal, meetings=meetings, deadlines=deadlines, today=today)

@@ -1,0 +1,135 @@
+"""The pages in a real browser: Debian's chromium, driven by Playwright, against the app served
+by a real HTTP server on a loopback port. A caseworker logs in (after one wrong password),
+switches to Danish, opens the caseload and a case, tries another municipality's case (404) and
+logs out. Every page is screenshotted under test-artifacts/screenshots/ and checked by axe-core
+(WCAG 2.1 A and AA) with no violation allowed.
+
+`make test-browser` runs these (they are outside `make test`); without /usr/bin/chromium they
+are skipped, except in CI (``CI=true``), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.helpers import add_person, open_case
+from velferd.testing import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+              "resultTypes": ["violations"]}
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium to run the browser tests")
+    return str(CHROMIUM)
+
+
+@pytest.fixture
+def served(app):
+    """The app behind a real HTTP server on a free loopback port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(chromium_path, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=chromium_path, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900})
+        try:
+            yield context.pages[0] if context.pages else context.new_page()
+        finally:
+            context.close()
+
+
+class Checked:
+    """Each page seen: saved as a screenshot and checked by axe-core."""
+
+    def __init__(self, page):
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.page, self.axe, self.names = page, Axe(), []
+
+    def __call__(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        results = self.axe.run(self.page, options=WCAG_21_AA)
+        assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+        self.names.append(name)
+
+
+def test_a_caseworker_works_through_the_pages_in_a_browser(client, bergen, alta, served, page):
+    person = add_person(client, bergen, given_name="Kari", family_name="Bergensen")
+    case = open_case(client, bergen, person["id"])
+    r = client.post(bergen.url(f"/cases/{case['id']}/deadlines"), headers=bergen.caseworker.headers,
+                    json={"kind": "follow-up call", "due_on": (dt.date.today() - dt.timedelta(days=3)).isoformat()})
+    assert r.status_code == 201, r.json
+    theirs = open_case(client, alta, add_person(client, alta, family_name="Altason")["id"])
+    check = Checked(page)
+
+    page.goto(f"{served}/")
+    assert page.url == f"{served}/login"
+    check("login-nb")
+
+    page.fill("#email", bergen.caseworker.email)
+    page.fill("#password", "not the password")
+    page.click("button[type=submit]:text('Logg inn')")
+    assert page.locator(".error-summary").is_visible()
+    assert "E-postadressen eller passordet er feil." in page.inner_text(".error-summary")
+    check("login-wrong-password")
+
+    page.select_option("#lang", "da")
+    page.click("text=Bytt språk")
+    assert page.locator("h1").inner_text() == "Log ind"
+    check("login-da")
+
+    page.fill("#email", bergen.caseworker.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]:text('Log ind')")
+    assert page.url == f"{served}/t/bergen/cases"
+    assert page.locator("h1").inner_text() == "Sagsliste"
+    assert "Kari Bergensen" in page.inner_text("main") and "Altason" not in page.inner_text("main")
+    check("caseload-da")
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    check("caseload-320px")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.click(f"a[href='/t/bergen/cases/{case['id']}']")
+    assert page.locator("h1").inner_text() == f"Sag {case['id']}"
+    assert "Overskredet" in page.inner_text(".deadlines .overdue")
+    check("case-da")
+
+    page.goto(f"{served}/t/alta/cases/{theirs['id']}")
+    assert page.locator("h1").inner_text() == "Siden blev ikke fundet"
+    check("other-municipality-404")
+
+    page.goto(f"{served}/t/bergen/cases")
+    page.click("text=Log ud")
+    assert page.url == f"{served}/login"
+    page.goto(f"{served}/t/bergen/cases")
+    assert page.url.startswith(f"{served}/login")
+    assert len(check.names) == 7

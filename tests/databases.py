@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from velferd import create_app
 from velferd.db import db
 from velferd.migrate import upgrade
+from velferd.testing import app_with_plugins, test_config
 
 PG_URL = os.environ.get("VELFERD_TEST_DATABASE_URL")
 APP_ROLE = "velferd_app_test"
@@ -41,16 +42,9 @@ class Database:
 
 
 def app_config(app_url: str, owner_url: str | None = None, **extra) -> dict:
-    return {
-        "TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": app_url,
-        "MIGRATION_DATABASE_URL": owner_url, "DB_APP_ROLE": APP_ROLE,
-        "LOAD_PLUGIN_ENTRY_POINTS": False,
-        # no background sweeps under tests that sweep by hand (tests/test_embedded_retries.py turns it on)
-        "JOBS_EMBEDDED_SWEEP_INTERVAL_SECONDS": 0,
-        # still argon2id, at the lowest cost: production cost would take ~0.1 s per staff member
-        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1,
-        **extra,
-    }
+    """The shipped test configuration (velferd.testing), with the suite's two database roles:
+    the app connects as the unprivileged role, migrations run as the owner."""
+    return test_config(app_url, MIGRATION_DATABASE_URL=owner_url, DB_APP_ROLE=APP_ROLE, **extra)
 
 
 def _migrate(owner_url: str, app_url: str, plugins: Iterable[Any]) -> None:
@@ -210,11 +204,6 @@ def running_app(database: Database, url: str, plugins: Iterable[Any], instance: 
     """An app on `url` with exactly `plugins`, its instance folder (invoice files, exports) the
     test's own and inherited by worker processes; its connections closed afterwards. No app
     context is left pushed, so every test request gets its own context, `g` and session."""
-    os.environ["VELFERD_INSTANCE_PATH"] = str(instance)
-    app = create_app(app_config(url, database.owner_url or url, **config), plugins=list(plugins))
-    try:
+    roles = {"MIGRATION_DATABASE_URL": database.owner_url or url, "DB_APP_ROLE": APP_ROLE}
+    with app_with_plugins(url, plugins, instance, **{**roles, **config}) as app:  # a test may override either
         yield app
-    finally:
-        os.environ.pop("VELFERD_INSTANCE_PATH", None)
-        with app.app_context():
-            db.engine.dispose()

@@ -114,7 +114,8 @@ def test_a_caseworker_works_through_the_pages_in_a_browser(client, bergen, alta,
     assert "Kari Bergensen" in page.inner_text("main") and "Altason" not in page.inner_text("main")
     check("caseload-da")
 
-    page.set_viewport_size({"width": 320, "height": 800})
+    page.set_viewport_size({"width": 320, "height": 800})  # also what 200 % zoom of 640 px shows
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # reflows: no sideways scrolling
     check("caseload-320px")
     page.set_viewport_size({"width": 1280, "height": 900})
 

@@ -61,6 +61,23 @@ def test_the_login_returns_to_the_page_asked_for_but_never_to_another_site(clien
     assert log_in(client, bergen.caseworker.email, next="//evil.example/").headers["Location"] == "/municipalities"
 
 
+def test_too_many_wrong_passwords_are_refused_with_the_wait(client, bergen):
+    for _ in range(10):
+        assert log_in(client, bergen.caseworker.email, "guess").status_code == 401
+    r = log_in(client, bergen.caseworker.email)  # even the right password, now
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+    assert "For mange mislykkede forsøk" in r.get_data(as_text=True)
+    assert client.get("/t/bergen/cases").status_code == 302
+
+
+def test_a_form_posted_from_another_site_is_refused(client, bergen):
+    log_in(client, bergen.caseworker.email)
+    r = client.post("/logout", headers={"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+    assert r.status_code == 403
+    assert client.get("/t/bergen/cases").status_code == 200  # still logged in
+    assert client.post("/logout", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 302
+
+
 def test_logout_ends_the_session_also_for_a_copied_cookie(client, bergen):
     log_in(client, bergen.caseworker.email)
     cookie = client.get_cookie("session")
@@ -76,6 +93,9 @@ def test_the_language_switch_shows_danish_and_survives_the_login(client, bergen)
     log_in(client, bergen.caseworker.email)
     page = client.get("/t/bergen/cases").get_data(as_text=True)
     assert '<html lang="da">' in page and "<h1>Sagsliste</h1>" in page and "Log ud" in page
+    client.post("/logout")
+    assert "Log ind" in client.get("/login").get_data(as_text=True)  # the choice outlives the session
+    log_in(client, bergen.caseworker.email)
     client.post("/language", data={"lang": "en"})
     assert "<h1>Caseload</h1>" in client.get("/t/bergen/cases").get_data(as_text=True)
 
@@ -145,7 +165,7 @@ def test_the_case_page_marks_an_overdue_deadline_in_words(client, bergen):
     page = client.get(f"/t/bergen/cases/{case['id']}").get_data(as_text=True)
     overdue = page.split("follow-up call")[1].split("</li>")[0]
     later = page.split("next review")[1].split("</li>")[0]
-    assert "Forfalt" in overdue and "15. jan. 2020" in overdue
+    assert "Forfalt" in overdue and "15.01.2020" in overdue
     assert "Forfalt" not in later
     assert "Sak opprettet med status" in page  # the journal's first entry
 

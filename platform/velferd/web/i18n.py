@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, session
 from flask_babel import Babel
 
+from velferd.billing import wording
 from velferd.billing.wording import BABEL_LOCALES, babel_locale
 from velferd.clock import tenant_zone
 from velferd.tenancy import current_tenant
@@ -69,10 +70,11 @@ def _page_zone() -> str:
 
 
 def local_date(day: dt.date | dt.datetime) -> str:
-    """A date in the page's language; a point in time first moved to the tenant's zone."""
+    """A date as the invoices write it (``15.01.2020``), in the page's language; a point in time
+    is first moved to the tenant's zone, so a case opened at 00:30 in Oslo is dated that day."""
     if isinstance(day, dt.datetime):
         day = local_time(day).date()
-    return format_date(day, format="medium", locale=babel_locale(page_language()))
+    return wording.format_date(day, page_language())
 
 
 def local_time(moment: dt.datetime) -> dt.datetime:

@@ -12,9 +12,12 @@ does: a page never says whether a municipality or a record exists elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from marshmallow import ValidationError
 from sqlalchemy.orm import contains_eager
 
@@ -103,22 +106,30 @@ def login():
         credentials = LoginSchema().load({"email": email, "password": request.form.get("password", "")})
     except ValidationError as error:
         return _login_again(email, {name: _field_problem(name) for name in error.messages}, 422)
-    language = session.get(LANGUAGE_KEY)
     try:
         user = check_password(credentials["email"], credentials["password"])
     except Unauthorized:
         return _login_again(email, {"email": _("The e-mail address or the password is wrong.")}, 401)
     except TooManyAttempts as error:
         db.session.rollback()
-        response = _login_again(email, {"email": _("Too many failed attempts. Try again in %(minutes)s minutes.",
-                                                    minutes=max(1, -(-error.retry_after // 60)))}, 429)
+        minutes = max(1, -(-error.retry_after // 60))
+        response = _login_again(email, {"email": ngettext("Too many failed attempts. Try again in %(num)d minute.",
+                                                          "Too many failed attempts. Try again in %(num)d minutes.",
+                                                          minutes)}, 429)
         response.headers["Retry-After"] = str(error.retry_after)
         return response
-    sessions.start(user)
-    if language in LANGUAGES:
-        session[LANGUAGE_KEY] = language  # the choice made before logging in survives it
+    _keeping_the_language(lambda: sessions.start(user))
     db.session.commit()
     return redirect(_local_path(request.form.get("next")) or url_for("web.municipalities"))
+
+
+def _keeping_the_language(start_or_end: Callable[[], None]) -> None:
+    """A login or logout empties the session (a fresh one, never the old); the language the
+    user chose is not part of what it protects, so it stays."""
+    language = session.get(LANGUAGE_KEY)
+    start_or_end()
+    if language in LANGUAGES:
+        session[LANGUAGE_KEY] = language
 
 
 def _field_problem(name: str) -> str:
@@ -135,7 +146,7 @@ def _login_again(email: str, errors: dict[str, str], status: int) -> Response:
 
 @blp.post("/logout")
 def logout():
-    sessions.end_current()
+    _keeping_the_language(sessions.end_current)
     db.session.commit()
     return redirect(url_for("web.login"))
 

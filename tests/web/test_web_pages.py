@@ -5,6 +5,7 @@ language, the municipality, the caseload and a case page — and what they must 
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -12,7 +13,7 @@ from tests.helpers import add_person, open_case
 from tests.web.pages import log_in
 from velferd import tenants
 from velferd.db import db
-from velferd.models import AuditEvent, User
+from velferd.models import AuditEvent, CaseEvent, User
 from velferd.tenancy import tenant_scope
 
 
@@ -114,7 +115,7 @@ def test_the_caseload_lists_the_municipalitys_cases_only(client, bergen, alta):
     page = client.get("/t/bergen/cases").get_data(as_text=True)
     assert "Kari Bergensen" in page and f'href="/t/bergen/cases/{bergen_case["id"]}"' in page
     assert "Altason" not in page
-    assert "1 sak" in page and "example" in page
+    assert "1 sak" in page and "<td>Example programme</td>" in page  # the manifest's title
 
 
 def test_the_caseload_filters_by_programme_state_and_assignment(client, bergen):
@@ -168,6 +169,17 @@ def test_the_case_page_marks_an_overdue_deadline_in_words(client, bergen):
     assert "Forfalt" in overdue and "15.01.2020" in overdue
     assert "Forfalt" not in later
     assert "Sak opprettet med status" in page  # the journal's first entry
+
+
+def test_the_journal_is_dated_in_the_municipalitys_time_zone(app, client, bergen):
+    case = open_case(client, bergen, add_person(client, bergen)["id"])
+    with app.app_context(), tenant_scope(bergen.tenant):
+        opened_at = db.session.scalar(sa.select(CaseEvent.at).where(CaseEvent.case_id == case["id"]))
+    stored = opened_at if opened_at.tzinfo else opened_at.replace(tzinfo=dt.timezone.utc)  # SQLite: naive UTC
+    in_oslo = stored.astimezone(ZoneInfo("Europe/Oslo"))
+    log_in(client, bergen.caseworker.email)
+    page = client.get(f"/t/bergen/cases/{case['id']}").get_data(as_text=True)
+    assert f">{in_oslo:%d.%m.%Y %H:%M}</time>" in page  # Oslo's wall clock, not UTC's
 
 
 def test_pages_load_their_own_css_under_the_strict_policy(client, bergen):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from babel.dates import format_datetime
+from babel.dates import format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, session
@@ -85,9 +85,10 @@ def local_time(moment: dt.datetime) -> dt.datetime:
 
 
 def local_datetime(moment: dt.datetime) -> str:
-    """A point in time in the tenant's zone and the page's language: ``2. mars 2026, 14:05``."""
+    """A point in time in the tenant's zone, the date as `local_date` writes it and the time in
+    hours and minutes: ``02.03.2026 14:05`` (nb, da), ``02/03/2026 14:05`` (en)."""
     local = local_time(moment)
-    return format_datetime(local, format="medium", locale=babel_locale(page_language()), tzinfo=local.tzinfo)
+    return f"{local_date(local)} {format_time(local, format='short', locale=babel_locale(page_language()))}"
 
 
 def init_app(app: Flask) -> None:

@@ -31,6 +31,7 @@ from velferd.errors import Forbidden, NotFound, Unauthorized
 from velferd.login import check_password
 from velferd.models import Case, Deadline, Meeting, Person
 from velferd.plugins.enablement import enabled_plugin_ids
+from velferd.plugins.manager import registry
 from velferd.throttle import TooManyAttempts
 from velferd.web.caseload_audit import audit_cases_listed
 from velferd.web.i18n import LANGUAGE_KEY, LANGUAGES
@@ -55,11 +56,17 @@ def _keep_pages_out_of_caches(response: Response) -> Response:
     return response
 
 
+def programme_title(plugin_id: str) -> str:
+    """The title a programme's plugin declares (its manifest), or its id when it is not installed."""
+    manifest = registry().manifest(plugin_id)
+    return manifest.title if manifest is not None else plugin_id
+
+
 @blp.app_context_processor
 def _page_context():
     user = g.get("velferd_user") if g.get("velferd_membership") is not None else None
     return {"signed_in_user": user or g.get("velferd_web_user"), "municipality": g.get("velferd_tenant"),
-            "languages": LANGUAGES}
+            "languages": LANGUAGES, "programme_title": programme_title}
 
 
 # --- errors: pages, not JSON ----------------------------------------------------------------------

@@ -130,7 +130,9 @@ def test_the_caseload_filters_by_programme_state_and_assignment(client, bergen):
 def test_another_municipalitys_case_page_is_not_found(client, bergen, alta):
     theirs = open_case(client, alta, add_person(client, alta)["id"])
     log_in(client, bergen.caseworker.email)
-    assert client.get(f"/t/alta/cases/{theirs['id']}").status_code == 404  # not a member there
+    r = client.get(f"/t/alta/cases/{theirs['id']}")  # not a member there
+    assert r.status_code == 404 and "Alta" not in r.get_data(as_text=True)  # nor its name
+    assert "Logget inn som caseworker bergen" in r.get_data(as_text=True)
     assert client.get("/t/alta/cases").status_code == 404
     r = client.get(f"/t/bergen/cases/{theirs['id']}")  # Alta's id under Bergen's URL
     assert r.status_code == 404 and "Fant ikke siden" in r.get_data(as_text=True)

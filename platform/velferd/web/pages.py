@@ -64,8 +64,11 @@ def programme_title(plugin_id: str) -> str:
 
 @blp.app_context_processor
 def _page_context():
-    user = g.get("velferd_user") if g.get("velferd_membership") is not None else None
-    return {"signed_in_user": user or g.get("velferd_web_user"), "municipality": g.get("velferd_tenant"),
+    """The user and municipality the header shows: a municipality only to its members (the URL's
+    tenant is in scope before the membership check, and its name must not tell a stranger)."""
+    member = g.get("velferd_membership") is not None
+    return {"signed_in_user": g.get("velferd_user") if member else g.get("velferd_web_user"),
+            "municipality": g.get("velferd_tenant") if member else None,
             "languages": LANGUAGES, "programme_title": programme_title}
 
 
@@ -81,6 +84,7 @@ def _log_in_first(error: Unauthorized):
 def _forbidden(error: Forbidden):
     db.session.rollback()
     if g.get("velferd_membership") is None:  # not a member of the URL's municipality
+        g.velferd_web_user = sessions.current_user()
         return _not_found(NotFound("no such page"))
     return render_template("web/error.html", title=_("You may not see this page"),
                            message=_("Your role does not give you access to this page.")), 403

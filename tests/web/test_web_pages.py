@@ -177,7 +177,7 @@ def test_the_journal_is_dated_in_the_municipalitys_time_zone(app, client, bergen
     case = open_case(client, bergen, add_person(client, bergen)["id"])
     with app.app_context(), tenant_scope(bergen.tenant):
         opened_at = db.session.scalar(sa.select(CaseEvent.at).where(CaseEvent.case_id == case["id"]))
-    stored = opened_at if opened_at.tzinfo else opened_at.replace(tzinfo=dt.timezone.utc)  # SQLite: naive UTC
+    stored = opened_at if opened_at.tzinfo else opened_at.replace(tzinfo=dt.UTC)  # SQLite: naive UTC
     in_oslo = stored.astimezone(ZoneInfo("Europe/Oslo"))
     log_in(client, bergen.caseworker.email)
     page = client.get(f"/t/bergen/cases/{case['id']}").get_data(as_text=True)

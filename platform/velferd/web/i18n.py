@@ -80,7 +80,7 @@ def local_date(day: dt.date | dt.datetime) -> str:
 def local_time(moment: dt.datetime) -> dt.datetime:
     """A stored (UTC) point in time in the tenant's zone."""
     tenant = current_tenant()
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     return aware.astimezone(tenant_zone(tenant)) if tenant is not None else aware
 
 

@@ -191,3 +191,16 @@ def test_pages_load_their_own_css_under_the_strict_policy(client, bergen):
     assert 'href="/static/web/velferd.css"' in page.get_data(as_text=True)
     css = client.get("/static/web/velferd.css")
     assert css.status_code == 200 and css.mimetype == "text/css" and ":focus-visible" in css.get_data(as_text=True)
+
+
+def test_a_client_that_does_not_ask_for_html_gets_the_apis_error_shape(app, bergen):
+    script = app.test_client()  # Accept: */*, like curl
+    r = script.get("/t/bergen/cases", headers=bergen.caseworker.headers)
+    assert r.status_code == 200 and r.mimetype == "text/html"  # a page is a page
+    r = script.get("/t/bergen/cases/4711", headers=bergen.caseworker.headers)
+    assert r.status_code == 404 and r.json["status"] == 404 and r.json["message"]
+    r = script.post("/login", data={"email": bergen.caseworker.email, "password": "wrong"})
+    assert r.status_code == 401 and r.json["fields"] == {"email": ["E-postadressen eller passordet er feil."]}
+    r = script.post("/language", data={"lang": "xx"})
+    assert r.status_code == 422 and list(r.json["fields"]) == ["lang"]
+    assert script.get("/t/bergen/cases").status_code == 401

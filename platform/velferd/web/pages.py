@@ -23,6 +23,7 @@ from sqlalchemy.orm import contains_eager
 
 from velferd import cases, sessions
 from velferd.api.context import tenant
+from velferd.api.errors import error_response
 from velferd.api.schemas import LoginSchema
 from velferd.auth import require_permission
 from velferd.clock import tenant_today
@@ -72,11 +73,26 @@ def _page_context():
             "languages": LANGUAGES, "programme_title": programme_title}
 
 
-# --- errors: pages, not JSON ----------------------------------------------------------------------
+# --- errors: a page for a browser, the API's JSON for anything else ---------------------------------
+
+def _wants_html() -> bool:
+    """A browser asks for ``text/html`` by name; a script, curl or a test client sending
+    ``*/*`` gets an error in the API's JSON shape (velferd.api.errors), which it can read."""
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def error_page(status: int, title: str, message: str, fields: dict[str, list[str]] | None = None) -> Response:
+    """`status` as a page with `title` and `message`, or as the API's error body."""
+    if not _wants_html():
+        return error_response(status, message, fields)
+    return Response(render_template("web/error.html", title=title, message=message), status=status)
+
 
 @blp.errorhandler(Unauthorized)
 def _log_in_first(error: Unauthorized):
     db.session.rollback()
+    if not _wants_html():
+        return error_response(401, _("Log in first."))
     return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
 
 
@@ -86,15 +102,13 @@ def _forbidden(error: Forbidden):
     if g.get("velferd_membership") is None:  # not a member of the URL's municipality
         g.velferd_web_user = sessions.current_user()
         return _not_found(NotFound("no such page"))
-    return render_template("web/error.html", title=_("You may not see this page"),
-                           message=_("Your role does not give you access to this page.")), 403
+    return error_page(403, _("You may not see this page"), _("Your role does not give you access to this page."))
 
 
 @blp.errorhandler(NotFound)
 def _not_found(error: NotFound):
     db.session.rollback()
-    return render_template("web/error.html", title=_("Page not found"),
-                           message=_("There is no such page, or you do not have access to it.")), 404
+    return error_page(404, _("Page not found"), _("There is no such page, or you do not have access to it."))
 
 
 # --- signing in and out ---------------------------------------------------------------------------
@@ -150,6 +164,8 @@ def _field_problem(name: str) -> str:
 
 def _login_again(email: str, errors: dict[str, str], status: int) -> Response:
     """The form again, with an error summary; the e-mail as typed, never the password."""
+    if not _wants_html():
+        return error_response(status, next(iter(errors.values())), {name: [text] for name, text in errors.items()})
     page = render_template("web/login.html", title=_("Log in"), email=email, errors=errors,
                            next=_local_path(request.form.get("next")))
     return Response(page, status=status)
@@ -167,8 +183,8 @@ def choose_language():
     """Keep the user's language in the session; back to the page the choice was made on."""
     language = request.form.get("lang")
     if language not in LANGUAGES:
-        return render_template("web/error.html", title=_("Unknown language"),
-                               message=_("Choose one of the languages in the list (lang).")), 422
+        problem = _("Choose one of the languages in the list (lang).")
+        return error_page(422, _("Unknown language"), problem, {"lang": [problem]})
     session[LANGUAGE_KEY] = language
     return redirect(_local_path(request.form.get("next")) or url_for("web.index"))
 

@@ -14,6 +14,7 @@ edit in a source checkout shows without a manual step).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from babel.dates import format_time
@@ -46,11 +47,13 @@ def compile_catalogues() -> None:
             continue
         with po_path.open("rb") as source:
             catalogue = read_po(source, locale=language)
+        partial = mo_path.with_name(f"{mo_path.name}.{os.getpid()}.tmp")
         try:
-            with mo_path.open("wb") as target:
+            with partial.open("wb") as target:
                 write_mo(target, catalogue)
+            os.replace(partial, mo_path)  # whole or not at all: another process may be reading it
         except OSError:  # an installed, read-only package: the wheel's own .mo is used
-            continue
+            partial.unlink(missing_ok=True)
 
 
 def page_language() -> str:

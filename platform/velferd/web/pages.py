@@ -19,7 +19,6 @@ from flask import Blueprint, Response, g, redirect, render_template, request, se
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from marshmallow import ValidationError
-from sqlalchemy.orm import contains_eager
 
 from velferd import cases, sessions
 from velferd.api.context import tenant
@@ -30,7 +29,7 @@ from velferd.clock import tenant_today
 from velferd.db import db
 from velferd.errors import Forbidden, NotFound, Unauthorized
 from velferd.login import check_password
-from velferd.models import Case, Deadline, Meeting, Person
+from velferd.models import Deadline, Meeting, Person
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.plugins.manager import registry
 from velferd.throttle import TooManyAttempts
@@ -217,15 +216,8 @@ def caseload():
     programmes = sorted(enabled_plugin_ids(town))
     chosen = {"programme": request.args.get("programme", ""), "state": request.args.get("state", "").strip(),
               "mine": request.args.get("mine") == "1"}
-    stmt = (sa.select(Case).join(Case.person).options(contains_eager(Case.person))
-            .order_by(Case.id.desc()).limit(CASELOAD_LIMIT))
-    if chosen["programme"]:
-        stmt = stmt.where(Case.plugin == chosen["programme"])
-    if chosen["state"]:
-        stmt = stmt.where(Case.state == chosen["state"])
-    if chosen["mine"]:
-        stmt = stmt.where(Case.assigned_to_id == g.velferd_user.id)
-    shown = db.session.scalars(stmt).all()
+    shown = cases.list_cases(limit=CASELOAD_LIMIT, newest_first=True, plugin=chosen["programme"] or None,
+                             state=chosen["state"] or None, assigned_to_id=g.velferd_user.id if chosen["mine"] else None)
     audit_cases_listed(shown)
     db.session.commit()
     return render_template("web/caseload.html", title=_("Caseload"), cases=shown, programmes=programmes,

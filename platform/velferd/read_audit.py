@@ -6,7 +6,7 @@ complaint's ``forum_decision_id`` …), found by following the foreign keys, so 
 table is covered the day it is added. A model can say otherwise with
 ``__audit_person_link__ = "<column>"`` (the key to follow) or ``None`` (not person-linked).
 
-During a GET (or HEAD) under ``/api/t/<tenant>/…`` the ORM's ``load`` event collects each
+During a GET (or HEAD) under ``/api/t/<tenant>/…`` or a page under ``/t/<tenant>/…`` the ORM's ``load`` event collects each
 person-linked row the request loads. When the response is ready, the rows are traced to their
 persons (one query per step, e.g. meeting → case → person) and one audit row is written **per
 person shown**: ``<record>.read`` for one record, ``<record>.listed`` for a list, with the view
@@ -41,7 +41,8 @@ from velferd.tenancy import current_tenant
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 REFUSED_STATUSES = frozenset({403, 404})
-TENANT_PATH = "/api/t/"
+#: the API's tenant routes and the web pages' (velferd.web): the same reads, the same rule
+TENANT_PATHS = ("/api/t/", "/t/")
 _UNSET = object()
 
 
@@ -95,7 +96,7 @@ class _Reads:
 
 
 def _collecting() -> _Reads | None:
-    if not has_request_context() or request.method not in READ_METHODS or not request.path.startswith(TENANT_PATH):
+    if not has_request_context() or request.method not in READ_METHODS or not request.path.startswith(TENANT_PATHS):
         return None
     reads = g.get("velferd_reads")
     if reads is None:
@@ -148,8 +149,12 @@ def persons_shown(rows: dict[type, dict[int, Any]]) -> dict[int, dict[type, list
 
 
 def _view() -> str:
+    """The route that showed the records, without its tenant part: ``GET /cases/<int:case_id>``
+    for the API, ``GET /cases/<int:case_id> (web)`` for a page."""
     rule = request.url_rule.rule if request.url_rule is not None else request.path
-    return f"{request.method} {rule.removeprefix('/api/t/<tenant>')}"
+    if rule.startswith("/api/t/<tenant>"):
+        return f"{request.method} {rule.removeprefix('/api/t/<tenant>')}"
+    return f"{request.method} {rule.removeprefix('/t/<tenant>')} (web)"
 
 
 def _names_one_record() -> bool:
@@ -195,7 +200,7 @@ def _record_refusal(status: int) -> None:
 
 
 def _audit_what_the_response_showed(response: Response) -> Response:
-    if current_tenant() is None or not request.path.startswith(TENANT_PATH):
+    if current_tenant() is None or not request.path.startswith(TENANT_PATHS):
         return response
     if response.status_code in REFUSED_STATUSES:
         _record_refusal(response.status_code)

@@ -158,6 +158,26 @@ def test_a_case_read_writes_the_audit_row(app, client, bergen):
     assert ("case.listed", str(case["id"]), bergen.caseworker.user_id) in seen
 
 
+def test_the_pages_audit_what_they_show_as_the_api_does_and_a_refusal_in_the_town_asked(app, client, bergen, alta):
+    """The caseload and the case page are audited by the same rule as the API (velferd.read_audit):
+    one row per person shown, the view named as a page's; another town's case asked for through
+    the pages is an ``access.refused`` in that town, naming the person whose case it was."""
+    ours = add_person(client, bergen)
+    open_case(client, bergen, ours["id"])
+    theirs = add_person(client, alta)
+    their_case = open_case(client, alta, theirs["id"])
+    log_in(client, bergen.caseworker.email)
+    assert client.get("/t/bergen/cases").status_code == 200
+    assert client.get(f"/t/alta/cases/{their_case['id']}").status_code == 404
+    with app.app_context(), tenant_scope(bergen.tenant):
+        listed = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.person_id == ours["id"],
+                                                               AuditEvent.action == "case.listed")).all()
+    assert [row.details["view"] for row in listed] == ["GET /cases (web)"]
+    with app.app_context(), tenant_scope(alta.tenant):
+        refused = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "access.refused")).all()
+    assert [(row.person_id, row.details["status"]) for row in refused] == [(theirs["id"], 404)]
+
+
 def test_the_case_page_marks_an_overdue_deadline_in_words(client, bergen):
     case = open_case(client, bergen, add_person(client, bergen)["id"])
     for kind, due in (("follow-up call", dt.date(2020, 1, 15)), ("next review", dt.date(2999, 1, 1))):

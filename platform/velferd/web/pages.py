@@ -33,7 +33,6 @@ from velferd.models import Deadline, Meeting, Person
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.plugins.manager import registry
 from velferd.throttle import TooManyAttempts
-from velferd.web.caseload_audit import audit_cases_listed
 from velferd.web.i18n import LANGUAGE_KEY, LANGUAGES
 from velferd.web.municipalities import municipalities_of
 
@@ -218,8 +217,7 @@ def caseload():
               "mine": request.args.get("mine") == "1"}
     shown = cases.list_cases(limit=CASELOAD_LIMIT, newest_first=True, plugin=chosen["programme"] or None,
                              state=chosen["state"] or None, assigned_to_id=g.velferd_user.id if chosen["mine"] else None)
-    audit_cases_listed(shown)
-    db.session.commit()
+    # the persons shown are audited when the response is ready (velferd.read_audit), as the API's list is
     return render_template("web/caseload.html", title=_("Caseload"), cases=shown, programmes=programmes,
                            chosen=chosen, limit=CASELOAD_LIMIT)
 

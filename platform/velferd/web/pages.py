@@ -12,10 +12,11 @@ does: a page never says whether a municipality or a record exists elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from marshmallow import ValidationError
@@ -23,16 +24,19 @@ from marshmallow import ValidationError
 from velferd import cases, sessions
 from velferd.api.context import tenant
 from velferd.api.errors import error_response
-from velferd.api.schemas import LoginSchema
+from velferd.api.schemas import LoginSchema, NoteSchema, TransitionSchema
 from velferd.auth import require_permission
 from velferd.clock import tenant_today
 from velferd.db import db
-from velferd.errors import Forbidden, NotFound, Unauthorized
+from velferd.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed, VelferdError
 from velferd.login import check_password
-from velferd.models import Deadline, Meeting, Person
+from velferd.models import Case, Deadline, Meeting, Person
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.plugins.manager import registry
+from velferd.plugins.specs import Transition
 from velferd.throttle import TooManyAttempts
+from velferd.workflows import available_transitions, workflow_of
+from velferd.web.form_fields import FormField, error_summary, errors_by_input, form_fields, submitted_data
 from velferd.web.i18n import LANGUAGE_KEY, LANGUAGES
 from velferd.web.municipalities import municipalities_of
 
@@ -224,7 +228,47 @@ def caseload():
 
 @blp.get("/t/<tenant>/cases/<int:case_id>")
 def case_page(case_id: int):
-    """One case: its state, the journal as a dated timeline, meetings and deadlines."""
+    """One case: its state, the moves the user may make now, the journal as a dated timeline,
+    meetings and deadlines."""
+    return _case_page(case_id)
+
+
+@dataclass(frozen=True)
+class Move:
+    """A transition the case can take now, with the fields of its payload schema."""
+
+    transition: Transition
+    fields: list[FormField]
+
+    @property
+    def form_id(self) -> str:
+        return f"move-{self.transition.name}"
+
+
+@dataclass(frozen=True)
+class FailedForm:
+    """A form posted with a problem, shown again: its values as typed and its errors."""
+
+    form_id: str
+    values: Mapping[str, str]
+    errors: dict[str, list[str]]
+    summary: list[tuple[str, str]]
+
+
+def moves_of(case: Case) -> list[Move]:
+    """The transitions the API's read_case lists (`available_transitions`), each only for a
+    user with its permission."""
+    available = set(available_transitions(case))
+    allowed = g.get("velferd_permissions", frozenset())
+    return [Move(t, form_fields(t.payload)) for t in workflow_of(case).transitions
+            if t.name in available and t.permission in allowed]
+
+
+def _note_fields() -> list[FormField]:
+    return form_fields(NoteSchema, {"text": _("Note")})
+
+
+def _case_page(case_id: int, status: int = 200, failed: FailedForm | None = None) -> Response:
     require_permission("cases:read")
     case = cases.read_case(case_id)  # audited: case.read
     person = db.session.get(Person, case.person_id)
@@ -235,5 +279,63 @@ def case_page(case_id: int):
     journal = cases.journal(case)
     today = tenant_today(tenant())
     db.session.commit()
-    return render_template("web/case.html", title=_("Case %(id)s", id=case.id), case=case, person=person,
-                           journal=journal, meetings=meetings, deadlines=deadlines, today=today)
+    page = render_template("web/case.html", title=_("Case %(id)s", id=case.id), case=case, person=person,
+                           journal=journal, meetings=meetings, deadlines=deadlines, today=today,
+                           moves=moves_of(case), note_fields=_note_fields(), failed=failed)
+    return Response(page, status=status)
+
+
+def _refused(case_id: int, error: VelferdError, form_id: str, described: list[FormField]) -> Response:
+    """A 409 (the guard's reason) or 422 (the fields' messages): the case page again with the
+    error summary at the top and the form's values as typed; the API's error body for a script."""
+    db.session.rollback()
+    if not _wants_html():
+        return error_response(error.status, error.message, error.fields or None)
+    errors = errors_by_input(described, error.fields) if error.status == 422 else {"": [error.message]}
+    return _case_page(case_id, error.status, FailedForm(form_id, request.form, errors,
+                                                        error_summary(described, errors, form_id)))
+
+
+def _back_to_the_case(case_id: int, confirmation: str) -> Response:
+    flash(confirmation)
+    return redirect(url_for("web.case_page", tenant=tenant().slug, case_id=case_id, _anchor="confirmation"))
+
+
+@blp.post("/t/<tenant>/cases/<int:case_id>/moves/<name>")
+def make_move(case_id: int, name: str):
+    """Take transition `name` with the form's payload, through the API's schema and service."""
+    require_permission("cases:write")
+    case = cases.find_case(case_id)
+    transition = workflow_of(case).transition(name)
+    if transition is None:
+        raise NotFound(f"no move {name}")
+    require_permission(transition.permission)
+    described = form_fields(transition.payload)
+    form_id = Move(transition, described).form_id
+    try:
+        move = TransitionSchema().load({"transition": name, "note": request.form.get("move-note", "").strip() or None,
+                                        "data": submitted_data(transition.payload, request.form)})
+        cases.transition_case(tenant(), case, name, move["data"], move["note"])
+    except ValidationError as error:
+        messages = error.normalized_messages()
+        return _refused(case_id, ValidationFailed("the move's data is invalid", messages.get("data", messages)),
+                        form_id, described)
+    except (ValidationFailed, Conflict) as error:
+        return _refused(case_id, error, form_id, described)
+    db.session.commit()
+    return _back_to_the_case(case_id, _("The case moved: %(move)s.", move=transition.title or name))
+
+
+@blp.post("/t/<tenant>/cases/<int:case_id>/notes")
+def add_note(case_id: int):
+    """A note in the case's journal, through the API's `NoteSchema` and `cases.add_note`."""
+    require_permission("cases:write")
+    case = cases.find_case(case_id)
+    described = _note_fields()
+    try:
+        note = NoteSchema().load(submitted_data(NoteSchema, request.form))
+    except ValidationError as error:
+        return _refused(case_id, ValidationFailed("the note is invalid", error.normalized_messages()), "note", described)
+    cases.add_note(case, note["text"])
+    db.session.commit()
+    return _back_to_the_case(case_id, _("The note is in the journal."))

@@ -1,6 +1,7 @@
 """The pages in a real browser: Debian's chromium, driven by Playwright, against the app served
 by a real HTTP server on a loopback port. A caseworker logs in (after one wrong password),
-switches to Danish, opens the caseload and a case, tries another municipality's case (404) and
+switches to Danish, opens the caseload and a case, moves it through its form (bad data
+first: the error summary), tries another municipality's case (404) and
 logs out. Every page is screenshotted under test-artifacts/screenshots/ and checked by axe-core
 (WCAG 2.1 A and AA) with no violation allowed.
 
@@ -19,6 +20,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.helpers import add_person, open_case
+from tests.web.test_case_moves import ExampleWithPayloads
 from velferd.testing import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -38,6 +40,12 @@ def chromium_path() -> str:
             pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
         pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium to run the browser tests")
     return str(CHROMIUM)
+
+
+@pytest.fixture
+def example_plugin():
+    """The example plugin with a payload on ``assess``, so the journey fills a drawn form."""
+    return ExampleWithPayloads()
 
 
 @pytest.fixture
@@ -124,6 +132,23 @@ def test_a_caseworker_works_through_the_pages_in_a_browser(client, bergen, alta,
     assert "Overskredet" in page.inner_text(".deadlines .overdue")
     check("case-da")
 
+    page.fill("#move-assess-field-review-on", "2026-03-02")
+    page.fill("#move-assess-field-hours", "12a")
+    page.select_option("#move-assess-field-track", "work")
+    page.fill("#move-assess-note", "Talte med den unge")
+    page.click("#move-assess button[type=submit]")
+    assert page.url.endswith("#errors")
+    assert "Not a valid integer." in page.inner_text("#errors")
+    assert page.input_value("#move-assess-field-hours") == "12a"  # kept as typed
+    check("case-move-error-da")
+    page.click("#errors a[href='#move-assess-field-hours']")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("12")
+    page.click("#move-assess button[type=submit]")
+    assert "Sagen er flyttet: Assess the referral." in page.inner_text("#confirmation")
+    assert "Talte med den unge" in page.inner_text(".timeline")
+    check("case-moved-da")
+
     page.goto(f"{served}/t/alta/cases/{theirs['id']}")
     assert page.locator("h1").inner_text() == "Siden blev ikke fundet"
     check("other-municipality-404")
@@ -133,4 +158,4 @@ def test_a_caseworker_works_through_the_pages_in_a_browser(client, bergen, alta,
     assert page.url == f"{served}/login"
     page.goto(f"{served}/t/bergen/cases")
     assert page.url.startswith(f"{served}/login")
-    assert len(check.names) == 7
+    assert len(check.names) == 9

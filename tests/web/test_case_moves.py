@@ -164,3 +164,49 @@ def test_another_municipalitys_case_cannot_be_moved(client, bergen, alta):
     log_in(client, bergen.caseworker.email)
     assert client.post(f"/t/bergen/cases/{theirs['id']}/moves/decline", data={}).status_code == 404
     assert client.get(alta.url(f"/cases/{theirs['id']}"), headers=alta.caseworker.headers).json["state"] == "referred"
+
+
+def test_a_list_of_choices_is_a_group_of_boxes_and_a_list_of_rows_has_blank_rows():
+    from werkzeug.datastructures import MultiDict
+
+    from tests.plugins.example import CRITERIA, ReferralForm
+    from velferd.web.form_fields import NESTED_ROWS, errors_by_input
+
+    class Goal(Schema):
+        text = fields.String(required=True)
+
+    class Plan(Schema):
+        goals = fields.List(fields.Nested(Goal), required=True)
+
+    criteria = {field.key: field for field in form_fields(ReferralForm)}["criteria"]
+    assert criteria.widget == "checkboxes" and criteria.choices == CRITERIA
+    posted = MultiDict([("motivation", "wants a flat"), ("criteria", "needs_housing"),
+                        ("criteria", "leaving_institution"), ("age", "19")])
+    assert submitted_data(ReferralForm, posted) == {
+        "motivation": "wants a flat", "criteria": ["needs_housing", "leaving_institution"], "age": 19}
+    goals = form_fields(Plan)[0]
+    assert len(goals.rows) == NESTED_ROWS and goals.rows[1][0].input_name == "goals.1.text"
+    assert submitted_data(Plan, {"goals.0.text": "school", "goals.2.text": "a job"}) == {
+        "goals": [{"text": "school"}, {"text": "a job"}]}
+    described = form_fields(Plan)
+    assert errors_by_input(described, {"goals": {1: {"text": ["Missing data for required field."]}},
+                                       "_schema": ["Pick one."]}) == {
+        "goals.1.text": ["Missing data for required field."], "": ["Pick one."]}
+
+
+def test_a_plugin_form_is_drawn_with_no_template_of_its_own(app):
+    """The example plugin's referral form through the same macros: its labels as written, the
+    criteria as ticked boxes under a legend, the inline error and the value as typed."""
+    from werkzeug.datastructures import MultiDict
+
+    from tests.plugins.example import ReferralForm
+
+    posted = MultiDict([("motivation", "ok"), ("criteria", "needs_housing"), ("age", "19")])
+    with app.test_request_context("/"):
+        macros = app.jinja_env.get_template("web/_fields.html").module
+        html = str(macros.render(form_fields(ReferralForm), "referral", posted,
+                                 {"motivation": ["Shorter than minimum length 3."]}))
+    assert '<legend>Criteria <span class="required">' in html
+    assert 'value="needs_housing" checked' in html and 'value="leaving_institution">' in html
+    assert 'id="referral-field-motivation-error"' in html and 'aria-invalid="true"' in html
+    assert '>ok</textarea>' in html and 'inputmode="numeric" value="19"' in html  # no maximum: a textarea

@@ -33,7 +33,7 @@ class FormField:
     label: str
     hint: str | None
     required: bool
-    widget: str  # text, textarea, number, date, checkbox, select, lines, fieldset
+    widget: str  # text, textarea, number, date, checkbox, select, lines, checkboxes, fieldset
     choices: tuple[str, ...] = ()
     children: tuple["FormField", ...] = ()
     rows: tuple[tuple["FormField", ...], ...] = ()  # a List of Nested: each row's fields
@@ -77,7 +77,7 @@ def _widget(field: fields.Field) -> str:
     if _choices(field):
         return "select"
     if isinstance(field, fields.List):
-        return "lines"
+        return "checkboxes" if _choices(field.inner) else "lines"
     if isinstance(field, fields.String):
         longest = _longest(field)
         return "textarea" if longest is None or longest > LONG_TEXT else "text"
@@ -126,6 +126,8 @@ def _value(described: FormField, form: Mapping[str, Any]) -> Any:
     is reported missing and a default applies, as when the API's caller leaves the key out)."""
     if described.widget == "checkbox":
         return described.input_name in form
+    if described.widget == "checkboxes":
+        return form.getlist(described.input_name) if hasattr(form, "getlist") else list(form.get(described.input_name, []))
     raw = form.get(described.input_name, "")
     if described.widget == "lines":
         lines = [line.strip() for line in raw.splitlines() if line.strip()]
@@ -159,7 +161,8 @@ def _data_of(described: list[FormField] | tuple[FormField, ...], form: Mapping[s
 
 def submitted_data(schema_class: type[ma.Schema] | None, form: Mapping[str, Any]) -> dict[str, Any]:
     """The posted `form` in the JSON shape `schema_class` loads: numbers as numbers when they
-    are whole, lists from one line each, a checkbox as true/false, empty inputs left out."""
+    are whole, lists from one line each (or the boxes ticked), a checkbox as true/false, empty
+    inputs left out."""
     return _data_of(form_fields(schema_class), form)
 
 

@@ -15,7 +15,7 @@ import dataclasses
 import pytest
 from marshmallow import Schema, fields, validate
 
-from tests.helpers import add_person, open_case
+from tests.helpers import add_person, add_staff, open_case
 from tests.plugins.example import WORKFLOW, ExamplePlugin
 from tests.web.pages import log_in
 from velferd.toolkit import Transition, hookimpl
@@ -136,7 +136,22 @@ def test_a_move_without_its_permission_is_not_shown_and_its_post_is_refused(clie
     log_in(client, bergen.staff["leader"].email)
     assert "moves/close" in client.get(f"/t/bergen/cases/{case['id']}").get_data(as_text=True)
     log_in(client, bergen.staff["auditor"].email)
-    assert client.post(f"/t/bergen/cases/{case['id']}/moves/assess", data=GOOD).status_code in (403, 404)
+    assert client.post(f"/t/bergen/cases/{case['id']}/moves/assess", data=GOOD).status_code == 403
+
+
+def test_a_reader_with_the_moves_permission_but_no_case_writing_sees_no_form(app, client, bergen):
+    """The example plugin's reviewer holds ``decisions:override`` (close's permission) and
+    ``cases:read`` only: the API refuses its moves and notes (``cases:write``), so the page offers none."""
+    case = a_case(client, bergen)
+    assert client.post(bergen.url(f"/cases/{case['id']}/transitions"), json={"transition": "decline"},
+                       headers=bergen.caseworker.headers).status_code == 200
+    add_staff(app, bergen, "reviewer", ["example_reviewer"])
+    log_in(client, bergen.staff["reviewer"].email)
+    page = client.get(f"/t/bergen/cases/{case['id']}").get_data(as_text=True)
+    assert "<dt>Status</dt><dd>declined</dd>" in page
+    assert "moves/close" not in page and "/notes" not in page
+    assert client.post(f"/t/bergen/cases/{case['id']}/moves/close", data={}).status_code == 403
+    assert client.post(f"/t/bergen/cases/{case['id']}/notes", data={"text": "hello"}).status_code == 403
 
 
 def test_a_note_is_added_to_the_journal_and_an_empty_one_is_refused(client, bergen):

@@ -257,11 +257,17 @@ class FailedForm:
 
 def moves_of(case: Case) -> list[Move]:
     """The transitions the API's read_case lists (`available_transitions`), each only for a
-    user with its permission."""
+    user with its permission and the API's ``cases:write``, which its POST also needs."""
+    if not may_write_cases():
+        return []
     available = set(available_transitions(case))
     allowed = g.get("velferd_permissions", frozenset())
     return [Move(t, form_fields(t.payload)) for t in workflow_of(case).transitions
             if t.name in available and t.permission in allowed]
+
+
+def may_write_cases() -> bool:
+    return "cases:write" in g.get("velferd_permissions", frozenset())
 
 
 def _note_fields() -> list[FormField]:
@@ -281,7 +287,8 @@ def _case_page(case_id: int, status: int = 200, failed: FailedForm | None = None
     db.session.commit()
     page = render_template("web/case.html", title=_("Case %(id)s", id=case.id), case=case, person=person,
                            journal=journal, meetings=meetings, deadlines=deadlines, today=today,
-                           moves=moves_of(case), note_fields=_note_fields(), failed=failed)
+                           moves=moves_of(case), note_fields=_note_fields() if may_write_cases() else [],
+                           failed=failed)
     return Response(page, status=status)
 
 

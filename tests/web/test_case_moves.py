@@ -105,6 +105,7 @@ def test_bad_data_shows_the_page_again_with_the_summary_the_inline_error_and_the
     summary = page.split('id="errors"')[1].split("</div>")[0]
     assert 'href="#move-assess-field-hours"' in summary and "Hours: Not a valid integer." in summary
     assert 'href="#move-assess-field-contact-name"' in summary and 'href="#move-assess-field-reasons"' in summary
+    assert "Contact – Name: Length must be between 2 and 100." in summary  # a nested field names its fieldset
     hours = page.split('id="move-assess-field-hours-error"')[1].split("</p>")[0]
     assert "Not a valid integer." in hours
     assert 'value="12a"' in page and 'value="2026-03-02"' in page and "Talked with the youth" in page
@@ -225,3 +226,13 @@ def test_a_plugin_form_is_drawn_with_no_template_of_its_own(app):
     assert 'value="needs_housing" checked' in html and 'value="leaving_institution">' in html
     assert 'id="referral-field-motivation-error"' in html and 'aria-invalid="true"' in html
     assert '>ok</textarea>' in html and 'inputmode="numeric" value="19"' in html  # no maximum: a textarea
+
+
+def test_a_script_posting_a_move_gets_the_apis_error_shape(app, bergen):
+    script = app.test_client()  # Accept: */*, like curl
+    case = a_case(script, bergen)
+    r = script.post(f"/t/bergen/cases/{case['id']}/moves/assess", data={**GOOD, "hours": "99"},
+                    headers=bergen.caseworker.headers)
+    assert r.status_code == 422 and list(r.json["fields"]) == ["hours"]
+    r = script.post(f"/t/bergen/cases/{case['id']}/moves/accept", data={}, headers=bergen.caseworker.headers)
+    assert r.status_code == 409 and "cannot be taken from state 'referred'" in r.json["message"]

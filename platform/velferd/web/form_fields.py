@@ -37,6 +37,7 @@ class FormField:
     choices: tuple[str, ...] = ()
     children: tuple["FormField", ...] = ()
     rows: tuple[tuple["FormField", ...], ...] = ()  # a List of Nested: each row's fields
+    group: str = ""  # a nested input's fieldset (``Contact``, ``Tasks 2``), for the error summary
 
     @property
     def input_id(self) -> str:
@@ -84,24 +85,25 @@ def _widget(field: fields.Field) -> str:
     return "text"
 
 
-def _described(name: str, field: fields.Field, prefix: str, labels: Mapping[str, str]) -> FormField:
+def _described(name: str, field: fields.Field, prefix: str, labels: Mapping[str, str], group: str) -> FormField:
     input_name = f"{prefix}{name}"
-    common = {"key": name, "input_name": input_name, "required": field.required,
-              "label": labels.get(input_name) or field.metadata.get("title") or humanised(name),
-              "hint": field.metadata.get("description")}
+    label = labels.get(input_name) or field.metadata.get("title") or humanised(name)
+    common = {"key": name, "input_name": input_name, "required": field.required, "label": label,
+              "hint": field.metadata.get("description"), "group": group}
     if isinstance(field, fields.Nested) and not field.many:
-        children = tuple(_fields_of(_schema_of(field), f"{input_name}.", labels, nested=True))
+        children = tuple(_fields_of(_schema_of(field), f"{input_name}.", labels, nested=label))
         return FormField(widget="fieldset", children=children, **common)
     if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
         inner = _schema_of(field.inner)
-        rows = tuple(tuple(_fields_of(inner, f"{input_name}.{row}.", labels, nested=True))
+        rows = tuple(tuple(_fields_of(inner, f"{input_name}.{row}.", labels, nested=f"{label} {row + 1}"))
                      for row in range(NESTED_ROWS))
         return FormField(widget="fieldset", rows=rows, **common)
     inner = field.inner if isinstance(field, fields.List) else field
     return FormField(widget=_widget(field), choices=_choices(inner), **common)
 
 
-def _fields_of(schema: ma.Schema, prefix: str, labels: Mapping[str, str], nested: bool) -> list[FormField]:
+def _fields_of(schema: ma.Schema, prefix: str, labels: Mapping[str, str], nested: str = "") -> list[FormField]:
+    """`nested` is the label of the fieldset these fields are in ("" at the top)."""
     described = []
     for name, field in schema.fields.items():
         if field.dump_only:
@@ -109,7 +111,7 @@ def _fields_of(schema: ma.Schema, prefix: str, labels: Mapping[str, str], nested
         if nested and isinstance(field, fields.Nested) or nested and isinstance(
                 field, fields.List) and isinstance(field.inner, fields.Nested):
             continue  # one level of nesting only: a deeper one is for the API
-        described.append(_described(field.data_key or name, field, prefix, labels))
+        described.append(_described(field.data_key or name, field, prefix, labels, nested))
     return described
 
 
@@ -118,7 +120,7 @@ def form_fields(schema_class: type[ma.Schema] | None, labels: Mapping[str, str] 
     core's own translated labels; a plugin's fields keep the title the plugin wrote."""
     if schema_class is None:
         return []
-    return _fields_of(schema_class(), "", labels or {}, nested=False)
+    return _fields_of(schema_class(), "", labels or {})
 
 
 def _value(described: FormField, form: Mapping[str, Any]) -> Any:
@@ -202,7 +204,9 @@ def errors_by_input(described: list[FormField], messages: Any) -> dict[str, list
 
 
 def error_summary(described: list[FormField], errors: Mapping[str, list[str]], form_id: str) -> list[tuple[str, str]]:
-    """The summary's links, in the form's order: (the input's id, "Label: message")."""
-    entries = [(f"{form_id}-{field.input_id}", f"{field.label}: {text}")
+    """The summary's links, in the form's order: (the input's id, "Label: message", a nested
+    input's fieldset first: "Contact – Name: …")."""
+    entries = [(f"{form_id}-{field.input_id}", f"{field.group} – {field.label}: {text}" if field.group
+                else f"{field.label}: {text}")
                for field in _inputs(described) for text in errors.get(field.input_name, ())]
     return [(form_id, text) for text in errors.get("", ())] + entries

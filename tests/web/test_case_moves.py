@@ -18,7 +18,7 @@ from marshmallow import Schema, fields, validate
 from tests.helpers import add_person, add_staff, open_case
 from tests.plugins.example import WORKFLOW, ExamplePlugin
 from tests.web.pages import log_in
-from velferd.toolkit import Transition, hookimpl
+from velferd.toolkit import hookimpl
 from velferd.web.form_fields import form_fields, submitted_data
 
 

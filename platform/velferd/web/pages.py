@@ -35,10 +35,10 @@ from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.plugins.manager import registry
 from velferd.plugins.specs import Transition
 from velferd.throttle import TooManyAttempts
-from velferd.workflows import available_transitions, workflow_of
 from velferd.web.form_fields import FormField, error_summary, errors_by_input, form_fields, submitted_data
 from velferd.web.i18n import LANGUAGE_KEY, LANGUAGES
 from velferd.web.municipalities import municipalities_of
+from velferd.workflows import available_transitions, workflow_of
 
 blp = Blueprint("web", __name__, static_folder="static", static_url_path="/static/web")
 CASELOAD_LIMIT = 200

@@ -21,7 +21,7 @@ from tests.plugins.example import ExamplePlugin
 
 #: Fixtures shared by several modules without importing them by name: a PostgreSQL cluster of
 #: a test's own (`own_cluster`).
-pytest_plugins = ["tests.postgres_cluster"]
+pytest_plugins = ["tests.postgres_cluster", "tests.web.browser"]
 
 __all__ = ["APP_ROLE", "PG_URL", "Database", "_config"]  # imported by test modules and plugin conftests
 

@@ -12,13 +12,17 @@ behind it (the CKAN toolkit idea). A plugin module looks like::
 and is registered in its distribution's ``velferd.plugins`` entry-point group.
 """
 
+import flask
 import marshmallow as ma
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from velferd import audit
 from velferd.api.fields import column_limits
 from velferd.api.schemas import PARTICIPANT_ROLES, ParticipantSchema
+from velferd.auth import acting_as, current_user, require_permission, requires
 from velferd.billing.blocked import CannotBill
 from velferd.billing.periods import Period, parse_period
 from velferd.billing.wording import (
@@ -30,7 +34,6 @@ from velferd.billing.wording import (
     part_of_month_text,
     per_month_text,
 )
-from velferd.auth import acting_as, current_user, require_permission, requires
 from velferd.cases import open_case, transition_case
 from velferd.clock import tenant_today
 from velferd.db import Base, Money, TenantOwned, Timestamped, add_or_find, db, utcnow
@@ -71,6 +74,8 @@ from velferd.plugins.enablement import settings_for
 from velferd.plugins.hookspecs import hookimpl
 from velferd.plugins.specs import (
     BeatEntry,
+    CasePanel,
+    DashboardWidget,
     FormSpec,
     Guard,
     GuardContext,
@@ -78,17 +83,20 @@ from velferd.plugins.specs import (
     InvoiceLineProvider,
     Manifest,
     Outcome,
+    PageLink,
     Plugin,
     RuleContext,
     RuleSpec,
     TaskContext,
     TaskSpec,
     Transition,
+    WebPages,
     Workflow,
 )
 from velferd.read_audit import person_link
 from velferd.rls import enable_tenant_rls
 from velferd.tenancy import current_tenant, get_owned, require_owned, tenant_scope
+from velferd.web.form_fields import error_summary, errors_by_input, form_fields, submitted_data
 
 __all__ = [
     "acting_as", "add_or_find", "column_limits", "parse_period", "Period", "require_owned", "date_column", "evaluate_rule", "foreign_key", "json_column", "tenant_columns",
@@ -108,4 +116,12 @@ __all__ = [
     "Blueprint", "abort", "ma", "Schema", "ValidationError", "fields", "post_load", "validate", "validates_schema",
     # who takes part in a meeting: the core's vocabulary, so a plugin's meetings speak the same roles
     "PARTICIPANT_ROLES", "ParticipantSchema",
+    # pages (velferd.web.plugin_pages): a plain Flask blueprint, the page helpers, the texts
+    # (looked up in the plugin's catalogue) and the form renderer the core's pages use
+    "PageBlueprint", "WebPages", "PageLink", "CasePanel", "DashboardWidget", "flash", "redirect",
+    "render_template", "request", "url_for", "gettext", "lazy_gettext", "ngettext",
+    "error_summary", "errors_by_input", "form_fields", "submitted_data",
 ]
+
+#: A plugin's page blueprint (`WebPages.blueprint`): plain Flask, HTML forms, no OpenAPI document.
+PageBlueprint = flask.Blueprint

@@ -8,8 +8,9 @@ bad values are refused with 422) and read back with the schema's defaults filled
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa

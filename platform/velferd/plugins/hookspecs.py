@@ -21,7 +21,8 @@ How the four programmes in DOMAIN.md use them is written beside each hook ("Used
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 

@@ -8,8 +8,9 @@ build apps with different plugins side by side.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import pluggy
 from flask import Blueprint, current_app
@@ -18,12 +19,16 @@ from velferd.permissions import role_table
 from velferd.plugins import hookspecs
 from velferd.plugins.specs import (
     BeatEntry,
+    CasePanel,
+    DashboardWidget,
     FormSpec,
     InvoiceLineProvider,
     Manifest,
+    PageLink,
     Plugin,
     RuleSpec,
     TaskSpec,
+    WebPages,
     Workflow,
 )
 
@@ -46,6 +51,8 @@ class PluginRegistry:
     rules: dict[tuple[str, str], RuleSpec] = field(default_factory=dict)
     workflows: dict[str, Workflow] = field(default_factory=dict)
     blueprints: dict[str, list[Blueprint]] = field(default_factory=dict)
+    web: dict[str, WebPages] = field(default_factory=dict)
+    page_blueprints: dict[str, list[Blueprint]] = field(default_factory=dict)
     beat_entries: dict[str, list[BeatEntry]] = field(default_factory=dict)
     invoice_line_providers: dict[str, list[InvoiceLineProvider]] = field(default_factory=dict)
     tasks: dict[str, TaskSpec] = field(default_factory=dict)
@@ -113,12 +120,31 @@ def _checked_declaration(plugin_name: str, declared: Any) -> Plugin:
     blueprints = declared.blueprints
     if not (blueprints is None or callable(blueprints) or (isinstance(blueprints, str) and ":" in blueprints)):
         raise wrong("blueprints", "'module:attribute', a function returning blueprints, or None")
+    if declared.web is not None:
+        _check_web(declared.web, wrong)
     return declared
 
 
-def _blueprints_of(plugin_id: str, declared: Plugin) -> list[Blueprint]:
+_WEB_SEQUENCES = {"menu": PageLink, "case_panels": CasePanel, "dashboard_widgets": DashboardWidget}
+
+
+def _check_web(web: Any, wrong: Callable[[str, str], PluginError]) -> None:
+    if not isinstance(web, WebPages):
+        raise wrong("web", "a WebPages or None")
+    for name, kind in _WEB_SEQUENCES.items():
+        value = getattr(web, name)
+        if not isinstance(value, (list, tuple)) or not all(isinstance(item, kind) for item in value):
+            raise wrong("web", f"a WebPages whose {name} is a list or tuple of {kind.__name__}")
+    source = web.blueprint
+    if not (source is None or callable(source) or (isinstance(source, str) and ":" in source)):
+        raise wrong("web", "a WebPages whose blueprint is 'module:attribute', a function, or None")
+    for folder in ("templates", "translations"):
+        if getattr(web, folder) is not None and not isinstance(getattr(web, folder), str):
+            raise wrong("web", f"a WebPages whose {folder} is a folder's path (str) or None")
+
+
+def _blueprints_of(plugin_id: str, source: Any) -> list[Blueprint]:
     """Import the plugin's routes now (only `create_app` builds a registry)."""
-    source = declared.blueprints
     if isinstance(source, str):
         module_name, _, attribute = source.partition(":")
         value = getattr(importlib.import_module(module_name), attribute)
@@ -156,7 +182,11 @@ def _add_declaration(registry: PluginRegistry, plugin_id: str, declared: Plugin)
     if declared.workflow is not None:
         registry.workflows[plugin_id] = _checked_workflow(plugin_id, declared.workflow)
     if declared.blueprints is not None:
-        registry.blueprints[plugin_id] = _blueprints_of(plugin_id, declared)
+        registry.blueprints[plugin_id] = _blueprints_of(plugin_id, declared.blueprints)
+    if declared.web is not None:
+        registry.web[plugin_id] = declared.web
+        if declared.web.blueprint is not None:
+            registry.page_blueprints[plugin_id] = _blueprints_of(plugin_id, declared.web.blueprint)
     if declared.beat_entries:
         registry.beat_entries[plugin_id] = list(declared.beat_entries)
     if declared.invoice_line_providers:

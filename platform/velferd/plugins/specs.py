@@ -4,8 +4,9 @@ hidden in classes, and the core can list, validate and document them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
 
@@ -187,6 +188,60 @@ class InvoiceLineProvider:
 
 
 @dataclass(frozen=True)
+class PageLink:
+    """An entry a plugin adds to the main menu: `endpoint` is one of its page blueprint's views
+    (``"due_pages.waiting_list"``, called with the tenant's slug), `title` English text looked up
+    in the plugin's catalogue, shown only to a user holding `permission`."""
+
+    endpoint: str
+    title: str
+    permission: str = "cases:read"
+
+
+@dataclass(frozen=True)
+class CasePanel:
+    """A section a plugin adds to the case page of *its own* cases. `template` is a file in the
+    plugin's templates folder, rendered with ``case``, ``settings`` and what `context` returns
+    (``context(case, settings) -> mapping``; None: nothing more). Shown to a user with `permission`."""
+
+    template: str
+    title: str = ""
+    context: Callable[["Case", Mapping[str, Any]], Mapping[str, Any]] | None = None
+    permission: str = "cases:read"
+
+
+@dataclass(frozen=True)
+class DashboardWidget:
+    """A box a plugin adds to the leader dashboard: `template` rendered with ``tenant``,
+    ``settings`` and ``context(tenant, settings)``. Every figure in it should link to the
+    filtered list it counts (the dashboard's rule)."""
+
+    template: str
+    title: str = ""
+    context: Callable[["Tenant", Mapping[str, Any]], Mapping[str, Any]] | None = None
+    permission: str = "cases:read"
+
+
+@dataclass(frozen=True)
+class WebPages:
+    """A plugin's part of the web interface (velferd.web.plugin_pages).
+
+    ``blueprint`` is lazy like `Plugin.blueprints` (``"velferd_due.pages:blp"``); its routes are
+    mounted under ``/t/<tenant>/x/<plugin id>`` and answer 404 where the plugin is not enabled,
+    like its API. ``templates`` is the plugin's folder of Jinja templates (found after the
+    core's); ``translations`` its catalogue folder (``<lang>/LC_MESSAGES/messages.po`` and
+    ``.mo`` for nb, da and en), where its pages' texts and the English titles it declares
+    (states, transitions, forms, menu entries) are translated."""
+
+    blueprint: str | Callable[[], Any] | None = None
+    templates: str | None = None
+    translations: str | None = None
+    menu: tuple[PageLink, ...] = ()
+    case_panels: tuple[CasePanel, ...] = ()
+    dashboard_widgets: tuple[DashboardWidget, ...] = ()
+
+
+@dataclass(frozen=True)
 class Plugin:
     """Everything a programme plugin *is and has*, in one value, returned by its one declaration
     hook ``velferd_plugin()``. Declarations are data (behaviour stays in the runtime hooks): each
@@ -207,3 +262,4 @@ class Plugin:
     beat_entries: tuple[BeatEntry, ...] = ()
     invoice_line_providers: tuple[InvoiceLineProvider, ...] = ()
     blueprints: str | Callable[[], Any] | None = None
+    web: WebPages | None = None

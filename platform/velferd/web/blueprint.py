@@ -1,0 +1,102 @@
+"""The pages' blueprint and what every page shares: no caching, the header's user, municipality
+and menu, and errors as a page for a browser (the API's JSON for a script).
+
+Every page module (velferd.web.pages, case_pages, …) adds its routes to `blp`; a plugin's pages
+are their own blueprints (velferd.web.plugin_pages). A municipality the user is not a member of
+answers 404, as a case of another municipality does: a page never says whether a municipality or
+a record exists elsewhere.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from velferd import sessions
+from velferd.api.errors import error_response
+from velferd.db import db
+from velferd.errors import Forbidden, NotFound, Unauthorized
+from velferd.plugins.manager import registry
+from velferd.web import navigation
+from velferd.web.i18n import LANGUAGES
+
+blp = Blueprint("web", __name__, static_folder="static", static_url_path="/static/web")
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site (``/t/bergen/cases``), else None: a redirect
+    never leads to another site (``//evil.example``, ``https://…``)."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return None
+
+
+def _keep_pages_out_of_caches(response: Response) -> Response:
+    """Pages show personal data: no browser or proxy cache keeps them (as under /api)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def programme_title(plugin_id: str) -> str:
+    """The title a programme's plugin declares (its manifest), or its id when it is not installed."""
+    manifest = registry().manifest(plugin_id)
+    return manifest.title if manifest is not None else plugin_id
+
+
+@blp.app_context_processor
+def _page_context():
+    """The user and municipality the header shows: a municipality only to its members (the URL's
+    tenant is in scope before the membership check, and its name must not tell a stranger)."""
+    member = g.get("velferd_membership") is not None
+    return {"signed_in_user": g.get("velferd_user") if member else g.get("velferd_web_user"),
+            "municipality": g.get("velferd_tenant") if member else None,
+            "languages": LANGUAGES, "programme_title": programme_title,
+            "menu": navigation.menu() if member else []}
+
+
+# --- errors: a page for a browser, the API's JSON for anything else ---------------------------------
+
+def wants_html() -> bool:
+    """A browser asks for ``text/html`` by name; a script, curl or a test client sending
+    ``*/*`` gets an error in the API's JSON shape (velferd.api.errors), which it can read."""
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def error_page(status: int, title: str, message: str, fields: dict[str, list[str]] | None = None) -> Response:
+    """`status` as a page with `title` and `message`, or as the API's error body."""
+    if not wants_html():
+        return error_response(status, message, fields)
+    return Response(render_template("web/error.html", title=title, message=message), status=status)
+
+
+def _log_in_first(error: Unauthorized):
+    db.session.rollback()
+    if not wants_html():
+        return error_response(401, _("Log in first."))
+    return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+
+
+def _forbidden(error: Forbidden):
+    db.session.rollback()
+    if g.get("velferd_membership") is None:  # not a member of the URL's municipality
+        g.velferd_web_user = sessions.current_user()
+        return not_found(NotFound("no such page"))
+    return error_page(403, _("You may not see this page"), _("Your role does not give you access to this page."))
+
+
+def not_found(error: NotFound):
+    db.session.rollback()
+    return error_page(404, _("Page not found"), _("There is no such page, or you do not have access to it."))
+
+
+def serve_as_pages(blueprint: Blueprint) -> Blueprint:
+    """Give `blueprint` what every page has: no caching, and errors as pages (a login redirect,
+    403, 404) — the core's pages and each plugin's page blueprint (velferd.web.plugin_pages)."""
+    blueprint.after_request(_keep_pages_out_of_caches)
+    blueprint.register_error_handler(Unauthorized, _log_in_first)
+    blueprint.register_error_handler(Forbidden, _forbidden)
+    blueprint.register_error_handler(NotFound, not_found)
+    return blueprint
+
+
+serve_as_pages(blp)

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from velferd.toolkit import (
     BeatEntry,
     Conflict,
+    NotFound,
     Outcome,
     RuleContext,
     Schema,
@@ -118,6 +119,30 @@ def build_weekly_agendas_task(ctx: TaskContext, week_start: str | None = None) -
 TASK_SPEC = TaskSpec(TASK, build_weekly_agendas_task, idempotent=True, max_attempts=3, backoff_seconds=300,
                      title="Build the week's agendas (Rusfaglig Forum, cooperation meeting, leader level)")
 BEAT_ENTRY = BeatEntry("nav_split-weekly-agendas", TASK, "0 6 * * 1", {})
+
+
+def waiting(kind: str | None = None) -> list[AgendaItem]:
+    """The queue: items queued or scheduled (of `kind` if given), oldest first — the API's
+    ``GET queue`` and the queue page."""
+    statement = sa.select(AgendaItem).where(AgendaItem.status.in_(("queued", "scheduled")))
+    if kind:
+        statement = statement.where(AgendaItem.kind == kind)
+    return list(db.session.scalars(statement.order_by(AgendaItem.id)))
+
+
+def listed(week_start: dt.date | None = None) -> list[Agenda]:
+    """The agendas (of the week containing `week_start` if given), by week and kind."""
+    statement = sa.select(Agenda)
+    if week_start:
+        statement = statement.where(Agenda.week_start == monday_of(week_start))
+    return list(db.session.scalars(statement.order_by(Agenda.week_start, Agenda.id)))
+
+
+def agenda_of(agenda_id: int) -> Agenda:
+    agenda = get_owned(Agenda, agenda_id)
+    if agenda is None:
+        raise NotFound(f"no agenda {agenda_id}")
+    return agenda
 
 
 def items_of(agenda_id: int) -> list[AgendaItem]:

@@ -3,14 +3,11 @@ has not enabled it). A flask-smorest Blueprint, so every route is in /api/openap
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from velferd.toolkit import Blueprint, NotFound, current_tenant, db, get_owned, requires, tenant_today
+from velferd.toolkit import Blueprint, current_tenant, db, requires, tenant_today
 
 from . import agendas, followup, signatures
-from .decisions import effective_decision
 from .manifest import AGENDA_BUILD, AGENDA_READ, ALLOCATION_READ, FOLLOW_UP, FORUM_READ
-from .models import Agenda, AgendaItem
+from .models import Agenda
 from .schemas import (
     AgendaItemSchema,
     AgendaQuery,
@@ -49,9 +46,7 @@ def _complaint_body(complaint) -> dict:
 @blp.response(200, AllocationSchema)
 def read_allocation(case_id):
     """The decision that governs the case, and the current appointment (unit, NAV team, follow-up)."""
-    case = signatures.nav_split_case(case_id)
-    return {"case_id": case.id, "state": case.state, "decision": effective_decision(case.id),
-            "appointment": followup.current_appointment(case.id)}
+    return followup.allocation_of(signatures.nav_split_case(case_id))
 
 
 @blp.put("/cases/<int:case_id>/follow-up")
@@ -74,10 +69,7 @@ def record_follow_up(data, case_id):
 @blp.response(200, AgendaItemSchema(many=True))
 def read_queue(query):
     """Cases queued or scheduled for Rusfaglig Forum, a cooperation meeting or leader level."""
-    statement = sa.select(AgendaItem).where(AgendaItem.status.in_(("queued", "scheduled")))
-    if query["kind"]:
-        statement = statement.where(AgendaItem.kind == query["kind"])
-    return db.session.scalars(statement.order_by(AgendaItem.id)).all()
+    return agendas.waiting(query["kind"])
 
 
 @blp.post("/agendas/build")
@@ -99,10 +91,7 @@ def build_agendas(data):
 @blp.response(200, AgendaSchema(many=True))
 def list_agendas(query):
     """The weekly agendas of Rusfaglig Forum and the cooperation meetings."""
-    statement = sa.select(Agenda)
-    if query["week_start"]:
-        statement = statement.where(Agenda.week_start == agendas.monday_of(query["week_start"]))
-    return [_agenda_body(a) for a in db.session.scalars(statement.order_by(Agenda.week_start, Agenda.id))]
+    return [_agenda_body(a) for a in agendas.listed(query["week_start"])]
 
 
 @blp.get("/agendas/<int:agenda_id>")
@@ -110,10 +99,7 @@ def list_agendas(query):
 @blp.response(200, AgendaSchema)
 def read_agenda(agenda_id):
     """One agenda with its items."""
-    agenda = get_owned(Agenda, agenda_id)
-    if agenda is None:
-        raise NotFound(f"no agenda {agenda_id}")
-    return _agenda_body(agenda)
+    return _agenda_body(agendas.agenda_of(agenda_id))
 
 
 # --- Rusfaglig Forum decisions and complaints ----------------------------------------------------------

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from velferd.toolkit import Case, Conflict, Decision, Tenant, audit, current_user, db
 
 from .allocation import NAV
-from .decisions import ALLOCATION_RULE
+from .decisions import ALLOCATION_RULE, effective_decision
 from .manifest import PLUGIN_ID
 from .models import Appointment
 from .teams import team_for
@@ -62,6 +62,12 @@ def appoint(tenant: Tenant, case: Case, unit: str, decision: Decision) -> Appoin
 def current_appointment(case_id: int) -> Appointment | None:
     return db.session.scalar(sa.select(Appointment).where(Appointment.case_id == case_id)
                              .order_by(Appointment.id.desc()).limit(1))
+
+
+def allocation_of(case: Case) -> dict:
+    """What governs the case and who was appointed: the API's ``GET allocation`` and the case panel."""
+    return {"case_id": case.id, "state": case.state, "decision": effective_decision(case.id),
+            "appointment": current_appointment(case.id)}
 
 
 def record_follow_up(case: Case, changes: dict) -> Appointment:

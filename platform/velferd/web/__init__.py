@@ -11,7 +11,12 @@ from __future__ import annotations
 from flask import Flask
 
 # the page modules add their routes to blueprint.blp and their menu entries, in menu order
-from velferd.web import case_pages, i18n, pages, plugin_pages, templating  # noqa: F401, I001
+from velferd.web import i18n, plugin_pages, templating
+
+# the page modules: each adds its routes to blueprint.blp and its menu entries when imported
+from velferd.web import pages  # noqa: F401, I001
+from velferd.web import case_pages  # noqa: F401, I001
+from velferd.web import case_records_pages  # noqa: F401, I001
 from velferd.web.blueprint import blp
 
 

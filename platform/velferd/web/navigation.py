@@ -2,7 +2,7 @@
 shown only to a user holding its permission (a menu never offers a page that answers 403).
 
 A core page module adds its entry with `core_entry` when it is imported (velferd.web's
-``__init__`` imports them in menu order); a plugin lists its entries in ``WebPages.menu``
+``__init__`` imports them; `MENU_ORDER` places them); a plugin lists its entries in ``WebPages.menu``
 (velferd.plugins.specs.PageLink), with English titles looked up in its catalogue.
 """
 
@@ -23,6 +23,7 @@ class CoreEntry:
     endpoint: str
     title: object  # a lazy_gettext string: translated when the menu is drawn
     permission: str | None = None
+    order: int = 50
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,16 @@ class MenuItem:
 _CORE_ENTRIES: list[CoreEntry] = []
 
 
+#: Where the core's entries stand in the menu (lower first); an endpoint not named is placed at 50.
+MENU_ORDER = {"web.caseload": 10, "web.tasks": 20, "web.people": 30, "web.dashboard": 40,
+              "web.finance": 60, "web.admin": 70, "web.access_log": 80}
+
+
 def core_entry(endpoint: str, title: object, permission: str | None = None) -> None:
-    """Add a core page to the menu (once per endpoint, in the order of the calls)."""
+    """Add a core page to the menu (once per endpoint), at its place in `MENU_ORDER`."""
     if all(entry.endpoint != endpoint for entry in _CORE_ENTRIES):
-        _CORE_ENTRIES.append(CoreEntry(endpoint, title, permission))
+        _CORE_ENTRIES.append(CoreEntry(endpoint, title, permission, MENU_ORDER.get(endpoint, 50)))
+        _CORE_ENTRIES.sort(key=lambda entry: entry.order)
 
 
 def menu() -> list[MenuItem]:

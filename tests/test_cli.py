@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -344,3 +345,17 @@ def test_the_suites_migrated_database_has_no_schema_problem(app):
     from velferd.schema_state import schema_problem
 
     assert schema_problem(app) is None
+
+
+def test_every_demo_login_printed_opens_the_web_pages(app, runner):
+    """What a newcomer does after `make demo`: take a printed login to http://127.0.0.1:5000/."""
+    result = run(runner, "demo", "seed")
+    printed = sorted(set(re.findall(r"[\w.-]+@[\w-]+\.demo", result.output)))
+    assert "caseworker@bergen.demo" in printed and "finance@kristiansand.demo" in printed
+    assert len(printed) == 25  # every staff member of the four towns and the operator
+    assert "http://127.0.0.1:5000/t/bergen/" in result.output
+    for email in printed:
+        client = app.test_client()
+        r = client.post("/login", data={"email": email, "password": "velferd-demo-2026"})
+        assert r.status_code == 302, email
+        assert client.get(r.headers["Location"]).status_code in (200, 302), email

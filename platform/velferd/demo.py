@@ -125,8 +125,8 @@ def _seed_tenant(spec: DemoTenant, rng: random.Random) -> Iterator[str]:
         call_hook("velferd_demo_seed", tenant, staff=staff)
         db.session.commit()
         programmes = ", ".join(sorted(enabled_plugin_ids(tenant))) or "no programme installed"
-        yield f"{spec.name:<22} http://127.0.0.1:5000/api/t/{spec.slug}   " + ", ".join(
-            staff_email(spec.slug, r) for r in ("tenant_admin", "caseworker")) + f"   ({programmes})"
+        yield f"{spec.name:<22} http://127.0.0.1:5000/t/{spec.slug}/   ({programmes})"
+        yield "    " + "  ".join(staff_email(spec.slug, role) for role in ROLES + plugin_roles)
 
 
 def _enable_plugins(tenant: Tenant, wanted: Iterable[str]) -> tuple[str, ...]:
@@ -154,7 +154,10 @@ def seed(municipalities: Iterable[DemoTenant] = TENANTS) -> Iterator[str]:
     for spec in municipalities:
         yield from _seed_tenant(spec, rng)
     yield f"every demo login has the password {DEMO_PASSWORD!r}; operator: {OPERATOR_EMAIL}"
-    yield f"the web pages: http://127.0.0.1:5000/ (log in as {staff_email('bergen', 'caseworker')}, for example)"
+    yield (f"open http://127.0.0.1:5000/ and log in as one of the logins above (a caseworker: "
+           f"{staff_email('bergen', 'caseworker')}; a tenant admin: {staff_email('bergen', 'tenant_admin')}; "
+           f"finance: {staff_email('bergen', 'finance')}; an auditor: {staff_email('bergen', 'auditor')})")
+    yield "the API: http://127.0.0.1:5000/api/openapi.json (the same logins, or a token: velferd users token)"
     last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
     yield f"bill last month's programmes: velferd invoices run --tenant bergen --period {last_month:%Y-%m}"
     yield "staff e-mails are <role>@<tenant>.demo, roles: " + ", ".join(r.replace("_", "-") for r in ROLES) + (

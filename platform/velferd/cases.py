@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,11 +11,12 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from velferd import audit
 from velferd.auth import current_user
+from velferd.clock import tenant_today
 from velferd.db import db, utcnow
 from velferd.errors import NotFound, ValidationFailed
-from velferd.models import Case, CaseEvent, Membership, Person, Tenant, Unit
+from velferd.models import Case, CaseEvent, Deadline, Membership, Person, Tenant, Unit
 from velferd.plugins.enablement import call_owner_hook, require_enabled, settings_for
-from velferd.tenancy import get_owned
+from velferd.tenancy import get_owned, require_tenant
 from velferd.workflows import allowed_transition, workflow_for_plugin, workflow_of
 
 
@@ -63,10 +65,13 @@ def find_case(case_id: int) -> Case:
     return case
 
 
-def list_cases(*, limit: int, after_id: int = 0, newest_first: bool = False, **filters: Any) -> list[Case]:
+def list_cases(*, limit: int, after_id: int = 0, newest_first: bool = False, open_only: bool = False,
+               unassigned: bool = False, overdue: bool = False, **filters: Any) -> list[Case]:
     """A page of the tenant's cases with their persons, in one query — the API's case list and
     the web caseload. `filters` are equalities on ``plugin``, ``state``, ``person_id`` or
-    ``assigned_to_id`` (None or missing: not filtered); `after_id` continues a page in id order
+    ``assigned_to_id`` (None or missing: not filtered); `open_only` keeps cases not closed,
+    `unassigned` those assigned to nobody, `overdue` those with an overdue deadline
+    (`has_overdue_deadline`, today in the tenant's zone); `after_id` continues a page in id order
     (oldest first), `newest_first` pages the other way (ids below `after_id` when given).
 
     The page's ids are cut in a subquery before persons are joined. Joined directly, the tenant
@@ -80,11 +85,29 @@ def list_cases(*, limit: int, after_id: int = 0, newest_first: bool = False, **f
     for column in LISTED_BY:
         if filters.get(column) is not None:
             cut = cut.where(getattr(Case, column) == filters[column])
+    if open_only:
+        cut = cut.where(is_open())
+    if unassigned:
+        cut = cut.where(Case.assigned_to_id.is_(None))
+    if overdue:
+        cut = cut.where(has_overdue_deadline(tenant_today(require_tenant())))
     stmt = sa.select(Case).join(Case.person).options(contains_eager(Case.person)).where(Case.id.in_(cut)).order_by(order)
     return list(db.session.scalars(stmt))
 
 
 LISTED_BY = ("plugin", "state", "person_id", "assigned_to_id")
+
+
+def is_open() -> sa.ColumnElement[bool]:
+    """A case is open until its workflow reaches a final state (`transition_case` sets closed_at)."""
+    return Case.closed_at.is_(None)
+
+
+def has_overdue_deadline(today: dt.date) -> sa.ColumnElement[bool]:
+    """The case has a deadline not completed and due before `today` — the municipality's today
+    (velferd.clock.tenant_today), as the case page marks it. One rule for the caseload's filter
+    and the dashboard's count (velferd.caseload_figures), so a figure is what its link lists."""
+    return sa.exists().where(Deadline.case_id == Case.id, Deadline.completed_at.is_(None), Deadline.due_on < today)
 
 
 def read_case(case_id: int) -> Case:

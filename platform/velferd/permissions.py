@@ -23,7 +23,7 @@ CORE_ROLES: dict[str, frozenset[str]] = {
     "leader": frozenset({
         "persons:read", "persons:write", "cases:read", "cases:write", "forms:submit", "forms:read",
         "decisions:read", "decisions:evaluate", "decisions:override", "units:read", "plugins:read",
-        "tokens:own",
+        "tokens:own", "dashboard:read",
     }),
     "finance": frozenset({
         "units:read", "units:manage", "invoices:read", "invoices:manage", "invoices:run", "invoices:credit",

@@ -33,7 +33,7 @@ class Cases(MethodView):
     @blp.response(200, CasePageSchema)
     def get(self, query):
         """A page of cases in id order, with the person's name and masked national id, in one query."""
-        page = cases.list_cases(limit=query["limit"], after_id=query["after_id"],
+        page = cases.list_cases(limit=query["limit"], after_id=query["after_id"], overdue=query["overdue"],
                                 **{column: query.get(column) for column in ("plugin", "state", "person_id")})
         # audited per person shown (velferd.read_audit)
         full = len(page) == query["limit"]

@@ -178,6 +178,8 @@ class CaseListQuery(Strict):
     plugin = fields.String()
     state = fields.String()
     person_id = Id()
+    overdue = fields.Boolean(load_default=False, metadata={
+        "description": "only cases with a deadline not completed and due before today in the municipality"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     after_id = Id(load_default=0, metadata={"description": "return cases with a larger id (keyset paging)"})
 

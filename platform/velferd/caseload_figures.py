@@ -1,0 +1,51 @@
+"""The leader dashboard's figures: how many open cases each staff member holds, and how many
+cases have an overdue deadline in each programme.
+
+Each figure is one GROUP BY in SQL over the tenant's cases (scoped by velferd.tenancy like
+every query), never cases loaded and counted in Python: a municipality has hundreds of
+thousands. Each uses the condition the caseload filters by (`velferd.cases.is_open`,
+`has_overdue_deadline`), so the number on the dashboard is the number of rows its link lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from velferd.cases import has_overdue_deadline, is_open
+from velferd.db import db
+from velferd.models import Case, Membership, User
+
+
+@dataclass(frozen=True)
+class AssigneeLoad:
+    """The open cases of one staff member (`user_id` None: assigned to nobody). `name` is None
+    for a user who is no longer a member here: a name is only shown to the user's colleagues."""
+
+    user_id: int | None
+    name: str | None
+    open_cases: int
+
+
+def open_cases_by_assignee() -> list[AssigneeLoad]:
+    """Open cases per assigned user, the unassigned ones first, then by name."""
+    count = sa.func.count(Case.id)
+    rows = db.session.execute(
+        sa.select(Case.assigned_to_id, User.name, count)
+        .outerjoin(Membership, Membership.user_id == Case.assigned_to_id)  # this tenant's: scoped
+        .outerjoin(User, User.id == Membership.user_id)
+        .where(is_open())
+        .group_by(Case.assigned_to_id, User.name)
+    ).all()
+    loads = [AssigneeLoad(user_id, name, n) for user_id, name, n in rows]
+    return sorted(loads, key=lambda load: (load.user_id is not None, (load.name or "").casefold(), load.user_id or 0))
+
+
+def overdue_cases_by_programme(today: dt.date) -> dict[str, int]:
+    """Cases with a deadline overdue on `today` (the municipality's day), per programme (plugin id)."""
+    rows = db.session.execute(
+        sa.select(Case.plugin, sa.func.count(Case.id)).where(has_overdue_deadline(today)).group_by(Case.plugin)
+    ).all()
+    return {plugin: n for plugin, n in rows}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -17,9 +16,6 @@ from velferd.api.schemas import (
 )
 from velferd.auth import requires
 from velferd.db import db
-from velferd.errors import NotFound
-from velferd.models import AuditEvent, Person
-from velferd.tenancy import get_owned
 
 blp = Blueprint("people", __name__, url_prefix=f"{TENANT_PREFIX}/persons", description="Citizens")
 
@@ -31,11 +27,8 @@ class People(MethodView):
     @blp.response(200, PersonListItemSchema(many=True))
     def get(self, query):
         """A page of persons (national ids masked), optionally by part of a name."""
-        stmt = sa.select(Person).where(Person.id > query["after_id"]).order_by(Person.id).limit(query["limit"])
-        if query.get("q"):
-            pattern = f"%{query['q']}%"
-            stmt = stmt.where(sa.or_(Person.given_name.ilike(pattern), Person.family_name.ilike(pattern)))
-        return db.session.scalars(stmt).all()  # audited per person shown (velferd.read_audit)
+        # audited per person shown (velferd.read_audit)
+        return people.search_persons(limit=query["limit"], after_id=query["after_id"], name=query.get("q"))
 
     @requires("persons:write")
     @blp.arguments(PersonCreateSchema)
@@ -63,8 +56,4 @@ def read_person(person_id):
 def person_access_log(person_id):
     """Everything done with or seen of this person's records: for the auditor and for the
     citizen's right of access (GDPR art. 15)."""
-    if get_owned(Person, person_id) is None:
-        raise NotFound(f"no person {person_id}")
-    return db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.person_id == person_id).order_by(AuditEvent.id.desc())
-    ).all()
+    return people.access_log(person_id)

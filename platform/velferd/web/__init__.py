@@ -16,8 +16,13 @@ from velferd.web import i18n, plugin_pages, templating
 # the page modules: each adds its routes to blueprint.blp and its menu entries when imported
 from velferd.web import pages  # noqa: F401, I001
 from velferd.web import case_pages  # noqa: F401, I001
+from velferd.web import tasks_pages  # noqa: F401, I001
 from velferd.web import dashboard_pages  # noqa: F401, I001
+from velferd.web import admin_pages, admin_members_pages, admin_units_pages  # noqa: F401, I001
+from velferd.web import people_pages  # noqa: F401, I001
 from velferd.web import case_records_pages  # noqa: F401, I001
+from velferd.web import finance_pages  # noqa: F401, I001
+from velferd.web import operator_pages  # noqa: F401, I001
 from velferd.web.blueprint import blp
 
 

@@ -4,12 +4,10 @@ export; the billing profile."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from velferd import audit
 from velferd.api.billing_schemas import (
     BillingProfileSchema,
     CreditSchema,
@@ -23,25 +21,19 @@ from velferd.api.billing_schemas import (
 )
 from velferd.api.context import TENANT_PREFIX, tenant
 from velferd.auth import current_user, requires
-from velferd.billing import downloads
+from velferd.billing import downloads, invoice_reads
 from velferd.billing.credit import credit_invoice
-from velferd.billing.periods import billable_period, parse_period
 from velferd.billing.profiles import profile_for, save_profile
 from velferd.billing.release import release_invoice
-from velferd.billing.run import find_run_for
-from velferd.billing.tasks import MONTHLY_RUN
+from velferd.billing.run_requests import request_run
 from velferd.db import db
-from velferd.jobs.outbox import enqueue
-from velferd.models import Invoice, InvoiceRun
-from velferd.tenancy import require_owned
 
 blp = Blueprint("invoices", __name__, url_prefix=TENANT_PREFIX, description="Invoices, credit notes and invoice runs")
 
 FILE_RESPONSE = {"200": {"description": "the file", "content": {}}}
 
 
-def find_invoice(invoice_id: int) -> Invoice:
-    return require_owned(Invoice, invoice_id, "invoice")
+find_invoice = invoice_reads.find_invoice
 
 
 @blp.get("/invoices")
@@ -50,17 +42,9 @@ def find_invoice(invoice_id: int) -> Invoice:
 @blp.response(200, InvoicePageSchema)
 def list_invoices(query):
     """A page of invoices and credit notes in id order; filter by status, kind, period, plugin, payer."""
-    stmt = sa.select(Invoice).where(Invoice.id > query["after_id"]).order_by(Invoice.id).limit(query["limit"])
-    if "period" in query:
-        period = parse_period(query["period"])
-        stmt = stmt.where(Invoice.period_start == period.start, Invoice.period_end == period.end)
-    for column in ("status", "kind", "plugin", "payer_unit_id"):
-        if column in query:
-            stmt = stmt.where(getattr(Invoice, column) == query[column])
-    page = db.session.scalars(stmt).all()
-    if page:
-        audit.record("invoice.listed", "invoice", None, details={"ids": [i.id for i in page]})
-        db.session.commit()
+    filters = {key: query[key] for key in ("period", "status", "kind", "plugin", "payer_unit_id") if key in query}
+    page = invoice_reads.list_invoices(filters, query["limit"], query["after_id"])
+    db.session.commit()
     full = len(page) == query["limit"]
     return {"items": page, "next_after_id": page[-1].id if full else None}
 
@@ -70,16 +54,13 @@ def list_invoices(query):
 @blp.response(200, InvoiceDetailSchema)
 def read_invoice(invoice_id):
     """The invoice with its lines and every delivery attempt."""
-    invoice = find_invoice(invoice_id)
-    audit.record("invoice.read", "invoice", invoice.id)
+    invoice = invoice_reads.read_invoice(invoice_id)
     db.session.commit()
     return invoice
 
 
 def _download(invoice_id: int, render) -> Response:
-    invoice = find_invoice(invoice_id)
-    content, mimetype, filename = render(tenant(), invoice)
-    audit.record("invoice.downloaded", "invoice", invoice.id, details={"file": filename})
+    content, mimetype, filename = invoice_reads.invoice_file(tenant(), invoice_id, render)
     db.session.commit()
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -128,7 +109,7 @@ class InvoiceRuns(MethodView):
     @blp.response(200, InvoiceRunSchema(many=True))
     def get(self):
         """Every invoice run, newest period first."""
-        return db.session.scalars(sa.select(InvoiceRun).order_by(InvoiceRun.period_start.desc())).all()
+        return invoice_reads.runs_newest_first()
 
     @requires("invoices:run")
     @blp.arguments(RunRequestSchema)
@@ -138,17 +119,10 @@ class InvoiceRuns(MethodView):
         period is not billed again. ``run`` is the period's run as it stands; a run that cannot
         bill yet (a plugin lacks a figure) is ``failed`` with the reason and the role that fixes
         it, and is started again here once that is done."""
-        town = tenant()
-        period = billable_period(town, data["period"])
-        job = enqueue(MONTHLY_RUN, tenant=town, kwargs={"period": period.name}, actor=current_user())
-        audit.record("invoice_run.requested", "invoice_run", None, details={"period": period.name, "job_run_id": job.id})
-        db.session.commit()
-        db.session.refresh(job)  # with no broker the run has already happened, in this process
-        return {"job_run_id": job.id, "period": period.name, "state": job.state, "run": find_run_for(period)}
+        return request_run(tenant(), data["period"], current_user())
 
 
-def find_run(run_id: int) -> InvoiceRun:
-    return require_owned(InvoiceRun, run_id, "invoice run")
+find_run = invoice_reads.find_run
 
 
 @blp.get("/invoice-runs/<int:run_id>")
@@ -160,7 +134,7 @@ def read_run(run_id):
 
 
 def _export_download(run_id: int, content: bytes, filename: str, mimetype: str) -> Response:
-    audit.record("invoice_run.export_downloaded", "invoice_run", run_id, details={"file": filename})
+    invoice_reads.export_downloaded(run_id, filename)
     db.session.commit()
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -19,15 +19,17 @@ reach it only for DUE's own cases, forms and decisions; it is registered through
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from velferd.toolkit import (
-    BeatEntry, Conflict, Plugin, TaskSpec, ValidationFailed, hookimpl, settings_for, tenant_today,
+    BeatEntry, CasePanel, Conflict, DashboardWidget, PageLink, Plugin, TaskSpec, ValidationFailed, WebPages, hookimpl,
+    settings_for, tenant_today,
 )
 
 from . import demo, invoicing, placement, referral, reports
 from .eligibility import OUTCOMES, RULE, RULES
 from .forms import FORMS
-from .manifest import MANIFEST, PLUGIN_ID
+from .manifest import CASE_READ, COORDINATE, INTAKE, MANIFEST, PLUGIN_ID, PRICES_READ, WAITLIST_READ
 from .workflow import ASSESSMENT, WORKFLOW
 
 REMINDER_TASK = "due.report_reminders"
@@ -46,9 +48,36 @@ TASKS = [TaskSpec(REMINDER_TASK, report_reminders_task, idempotent=True, max_att
                   title="DUE: report reminders and overdue flags")]
 
 
+def _case_panel(case, settings):
+    from .pages import case_panel_context  # the pages load only with the app's pages
+
+    return case_panel_context(case, settings)
+
+
+def _dashboard(tenant, settings):
+    from .pages import dashboard_context
+
+    return dashboard_context(tenant, settings)
+
+
+#: The pages (velferd_due.pages, mounted at /t/<tenant>/x/due), their menu entries, the case
+#: panel on DUE cases and the dashboard's waiting-list box; texts in ./translations.
+WEB = WebPages(
+    blueprint="velferd_due.pages:blp",
+    templates=str(Path(__file__).parent / "templates"),
+    translations=str(Path(__file__).parent / "translations"),
+    menu=(PageLink("due_pages.waiting_list_page", "Waiting list", WAITLIST_READ),
+          PageLink("due_pages.new_referral", "New referral", INTAKE),
+          PageLink("due_pages.absences", "Coordinators and absences", COORDINATE),
+          PageLink("due_pages.price_table", "Prices and deflators", PRICES_READ)),
+    case_panels=(CasePanel("due/case_panel.html", "Der Ungdommen Er", _case_panel, CASE_READ),),
+    dashboard_widgets=(DashboardWidget("due/dashboard_widget.html", "DUE waiting list", _dashboard, WAITLIST_READ),),
+)
+
+
 PLUGIN = Plugin(
     MANIFEST, WORKFLOW, forms=FORMS, rules=RULES, tasks=TASKS, beat_entries=[REMINDER_BEAT],
-    invoice_line_providers=[invoicing.PROVIDER], blueprints="velferd_due.api:blp",
+    invoice_line_providers=[invoicing.PROVIDER], blueprints="velferd_due.api:blp", web=WEB,
 )
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-
 from velferd.toolkit import (
     Blueprint,
     Case,
@@ -39,7 +37,7 @@ from .manifest import (
     TRANSFER_DECIDE,
     WAITLIST_READ,
 )
-from .models import Absence
+from .overview import placement_overview
 from .schemas import (
     AbsenceCreateSchema,
     AbsenceSchema,
@@ -70,8 +68,7 @@ from .schemas import (
     VedtakSchema,
     WaitingListSchema,
 )
-from .waitlist import places_taken, waiting_list
-from .workflow import placement_of
+from .waitlist import waiting_list_overview
 
 blp = Blueprint("due_api", __name__, description="Bergen: Der Ungdommen Er — waiting list, coordinators, "
                                                  "transfers, prices")
@@ -99,14 +96,9 @@ def _today() -> dt.date:
 @blp.response(200, WaitingListSchema)
 def read_waiting_list():
     """Eligible referrals waiting for a place, best first, each with the arithmetic of its priority."""
-    settings = _settings()
-    entries = waiting_list(settings, _today())
-    taken = places_taken()
-    if entries:
-        audit.record("due.waiting_list_read", "case", None, details={"ids": [e.case_id for e in entries]})
-        db.session.commit()
-    return {"places": settings["places"], "taken": taken, "free": max(settings["places"] - taken, 0),
-            "entries": [{"position": n, **e.__dict__} for n, e in enumerate(entries, 1)]}
+    overview = waiting_list_overview(_settings(), _today())
+    db.session.commit()
+    return overview
 
 
 @blp.get("/cases/<int:case_id>/placement")
@@ -115,16 +107,10 @@ def read_waiting_list():
 def read_placement(case_id):
     """The youth's project: dates, plan, responsibility group, payers, coordinator, report deadlines."""
     case = _case(case_id)
-    found = placement_of(case.id)
-    flag = coordination.flag_for(case.id, _today()) if case.state in ("started", "notice") else None
-    body = {c: getattr(found, c) for c in PlacementSchema().fields if found is not None and hasattr(found, c)}
+    overview = placement_overview(case, _today())
     audit.record("case.read", "case", case.id, person_id=case.person_id, details={"view": "due.placement"})
     db.session.commit()
-    goals = reports.goal_progress(case.id, list(found.plan_goals or [])) if found is not None else []
-    return {**body, "case_id": case.id, "state": case.state, "payers": placement.payer_periods(case.id),
-            "coordinator": coordination.current_assignment(case.id), "flag": flag.reason if flag else None,
-            "deadlines": reports.deadlines(case.id), "goals": goals,
-            "start_meeting_participants": placement.start_meeting_participants(case.id)}
+    return overview
 
 
 @blp.put("/cases/<int:case_id>/plan-goals")
@@ -198,7 +184,7 @@ def record_absence(data):
 @blp.response(200, AbsenceSchema(many=True))
 def list_absences():
     """Coordinators' absences (sickness, holiday) and who stands in."""
-    return db.session.scalars(sa.select(Absence).order_by(Absence.starts_on, Absence.id)).all()
+    return coordination.absences()
 
 
 @blp.get("/coordination-flags")

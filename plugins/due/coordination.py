@@ -130,3 +130,8 @@ def flags(day: dt.date) -> list[Flag]:
     case_ids = db.session.scalars(sa.select(Case.id).where(Case.plugin == PLUGIN_ID, Case.state.in_(ACTIVE))
                                   .order_by(Case.id)).all()
     return [flag for case_id in case_ids if (flag := flag_for(case_id, day)) is not None]
+
+
+def absences() -> list[Absence]:
+    """Coordinators' absences, earliest first (the API's list and the absences page)."""
+    return list(db.session.scalars(sa.select(Absence).order_by(Absence.starts_on, Absence.id)))

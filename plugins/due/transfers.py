@@ -124,3 +124,8 @@ def decide(transfer: Transfer, data: Mapping[str, Any], actor: User | None) -> T
     return transfer
 
 
+
+
+def transfers_on(case_id: int) -> list[Transfer]:
+    """A case's transfers, oldest first (the case page's DUE panel lists them)."""
+    return list(db.session.scalars(sa.select(Transfer).where(Transfer.case_id == case_id).order_by(Transfer.id)))

@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from velferd.toolkit import Case, db
+from velferd.toolkit import Case, audit, db
 
 from .calendar import age_on
 from .eligibility import ELIGIBLE, effective_eligibility
@@ -94,3 +94,15 @@ def waiting_list(settings: Mapping[str, Any], today: dt.date) -> list[Entry]:
         if decision is not None and decision.outcome == ELIGIBLE:
             entries.append(priority(referral, settings, today))
     return sorted(entries, key=lambda e: (-e.points, e.referred_on, e.case_id))
+
+
+def waiting_list_overview(settings: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+    """The places, how many are taken and free, and the entries in order with their positions —
+    what the API's waiting list and the waiting-list page show. The cases listed are audited
+    (``due.waiting_list_read``); the caller commits."""
+    entries = waiting_list(settings, today)
+    taken = places_taken()
+    if entries:
+        audit.record("due.waiting_list_read", "case", None, details={"ids": [e.case_id for e in entries]})
+    return {"places": settings["places"], "taken": taken, "free": max(settings["places"] - taken, 0),
+            "entries": [{"position": n, **e.__dict__} for n, e in enumerate(entries, 1)]}

@@ -91,7 +91,12 @@ def not_found(error: NotFound):
 
 def serve_as_pages(blueprint: Blueprint) -> Blueprint:
     """Give `blueprint` what every page has: no caching, and errors as pages (a login redirect,
-    403, 404) — the core's pages and each plugin's page blueprint (velferd.web.plugin_pages)."""
+    403, 404) — the core's pages and each plugin's page blueprint (velferd.web.plugin_pages).
+    Once per blueprint: a plugin's module-level blueprint is registered again by each app built
+    in the same process (the tests, the CLI), and Flask refuses setup after a registration."""
+    if getattr(blueprint, "served_as_pages", False):
+        return blueprint
+    blueprint.served_as_pages = True
     blueprint.after_request(_keep_pages_out_of_caches)
     blueprint.register_error_handler(Unauthorized, _log_in_first)
     blueprint.register_error_handler(Forbidden, _forbidden)

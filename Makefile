@@ -6,7 +6,7 @@ PG_URL    ?= postgresql+psycopg://root@127.0.0.1:5432/postgres
 REDIS_URL ?= redis://127.0.0.1:6379/15
 SMOKE_POSTGRES_URL ?=
 
-.PHONY: demo test test-services test-faults test-browser lint smoke-install bench clean
+.PHONY: demo test test-services test-faults test-browser lint smoke-install bench clean catalogues
 
 $(BIN)/velferd: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,25 @@ lint: $(BIN)/velferd
 ## with SMOKE_POSTGRES_URL=postgresql://root@127.0.0.1:5432/postgres also the [server] extra, in production, on PostgreSQL
 smoke-install: $(BIN)/velferd
 	PYTHON=$(PYTHON) BUILD_PYTHON=$(abspath $(BIN))/python SMOKE_POSTGRES_URL=$(SMOKE_POSTGRES_URL) bash .ci/smoke-install
+
+## make catalogues: the core's and each bundled plugin's catalogue brought up to date with the texts in use
+## (pybabel extract/update, then compile): new ones to translate in nb and da, unused ones dropped.
+## A plugin's template is its marked and declared texts (velferd.web.plugin_texts). tests/web/test_translations.py
+## and test_plugin_catalogues.py say what is left to do.
+CORE_CATALOGUE    ?= platform/velferd/web/translations
+PLUGIN_CATALOGUES ?= velferd_due=plugins/due/translations velferd_nav_split=plugins/nav_split/translations
+catalogues: $(BIN)/velferd
+	@set -e; pots=$$(mktemp -d); \
+	$(BIN)/pybabel -q extract -F platform/velferd/web/babel.cfg -o $$pots/velferd.pot platform/velferd/web; \
+	$(BIN)/pybabel -q update -i $$pots/velferd.pot -d $(CORE_CATALOGUE) --ignore-obsolete --no-fuzzy-matching; \
+	$(BIN)/pybabel -q compile -d $(CORE_CATALOGUE); \
+	for pair in $(PLUGIN_CATALOGUES); do module=$${pair%%=*}; folder=$${pair#*=}; \
+		$(BIN)/python -m velferd.web.plugin_texts $$module $$pots/$$module.pot; \
+		for lang in nb da en; do [ -f $$folder/$$lang/LC_MESSAGES/messages.po ] || \
+			$(BIN)/pybabel -q init -i $$pots/$$module.pot -d $$folder -l $$lang; done; \
+		$(BIN)/pybabel -q update -i $$pots/$$module.pot -d $$folder --ignore-obsolete --no-fuzzy-matching; \
+		$(BIN)/pybabel -q compile -d $$folder; \
+	done; rm -rf $$pots
 
 bench: $(BIN)/velferd
 	$(BIN)/python bench/bench_cases.py

@@ -77,7 +77,7 @@ def test_a_caseworker_works_through_the_pages_in_a_browser(client, bergen, alta,
     page.fill("#move-assess-note", "Talte med den unge")
     page.click("#move-assess button[type=submit]")
     assert page.url.endswith("#errors")
-    assert "Not a valid integer." in page.inner_text("#errors")
+    assert "Skal være et helt tal." in page.inner_text("#errors")  # marshmallow's message, in Danish
     assert page.input_value("#move-assess-field-hours") == "12a"  # kept as typed
     check("case-move-error-da")
     page.click("#errors a[href='#move-assess-field-hours']")

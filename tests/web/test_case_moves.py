@@ -103,11 +103,11 @@ def test_bad_data_shows_the_page_again_with_the_summary_the_inline_error_and_the
     assert r.status_code == 422
     assert '<div class="error-summary" id="errors" role="alert"' in page
     summary = page.split('id="errors"')[1].split("</div>")[0]
-    assert 'href="#move-assess-field-hours"' in summary and "Hours: Not a valid integer." in summary
+    assert 'href="#move-assess-field-hours"' in summary and "Hours: Må være et helt tall." in summary  # marshmallow's, in nb
     assert 'href="#move-assess-field-contact-name"' in summary and 'href="#move-assess-field-reasons"' in summary
-    assert "Contact – Name: Length must be between 2 and 100." in summary  # a nested field names its fieldset
+    assert "Contact – Navn: Lengden må være mellom 2 og 100." in summary  # a nested field names its fieldset
     hours = page.split('id="move-assess-field-hours-error"')[1].split("</p>")[0]
-    assert "Not a valid integer." in hours
+    assert "Må være et helt tall." in hours
     assert 'value="12a"' in page and 'value="2026-03-02"' in page and "Talked with the youth" in page
     assert "ok reason\nx</textarea>" in page
     assert "<dt>Status</dt><dd>referred</dd>" in page  # nothing moved

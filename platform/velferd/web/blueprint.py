@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from velferd import sessions
 from velferd.api.errors import error_response
 from velferd.db import db
 from velferd.errors import Forbidden, NotFound, Unauthorized
 from velferd.plugins.manager import registry
+from velferd.plugins.specs import Transition
 from velferd.web import navigation
 from velferd.web.i18n import LANGUAGES
 
@@ -38,9 +40,23 @@ def _keep_pages_out_of_caches(response: Response) -> Response:
 
 
 def programme_title(plugin_id: str) -> str:
-    """The title a programme's plugin declares (its manifest), or its id when it is not installed."""
+    """The title a programme's plugin declares (its manifest), translated in its catalogue, or
+    its id when it is not installed."""
     manifest = registry().manifest(plugin_id)
-    return manifest.title if manifest is not None else plugin_id
+    return _(manifest.title) if manifest is not None else plugin_id
+
+
+def state_title(plugin_id: str, state: str | None) -> str:
+    """A workflow state as the pages name it: the state id looked up in the "state" context of
+    the catalogues (the plugin's, velferd.web.plugin_texts), the id itself when it has none.
+    `plugin_id` says whose state it is; the catalogues are one domain, so it is not needed for
+    the look-up today, but a page names it so that two plugins' states can be told apart later."""
+    return pgettext("state", state) if state else ""
+
+
+def transition_title(transition: Transition) -> str:
+    """A move's title (its name when it has none), translated in its plugin's catalogue."""
+    return _(transition.title or transition.name)
 
 
 @blp.app_context_processor
@@ -51,6 +67,7 @@ def _page_context():
     return {"signed_in_user": g.get("velferd_user") if member else g.get("velferd_web_user"),
             "municipality": g.get("velferd_tenant") if member else None,
             "languages": LANGUAGES, "programme_title": programme_title,
+            "state_title": state_title, "transition_title": transition_title,
             "menu": navigation.menu() if member else []}
 
 

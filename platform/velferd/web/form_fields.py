@@ -2,10 +2,16 @@
 plugin's form and settings schema. `form_fields` describes a marshmallow schema's fields for the
 ``web/_fields.html`` macros; `submitted_data` turns a posted form back into the JSON shape the
 schema loads, so the service that loads it (the API's) is the only validation; `errors_by_input`
-lays the 422's field messages out by input name for the inline errors and the summary.
+lays the 422's field messages out by input name for the inline errors and the summary, in the
+page's language.
 
 Why the form is only coerced here and never checked: a field typed wrong (``12a`` for a number)
 is passed on as typed, so marshmallow's message for it is the one the API would give.
+
+The texts are English in the schemas (a plugin's too) and translated here, as drawn: a label and
+a hint with gettext, a choice with pgettext("choice", value) while the value posted stays the
+value, marshmallow's messages through velferd.web.validation_messages. `label_of` and
+`choices_of` are also what velferd.web.plugin_texts lists for a plugin's catalogue.
 """
 
 from __future__ import annotations
@@ -15,7 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
+from flask_babel import gettext, pgettext
 from marshmallow import fields, validate
+
+from velferd.web.validation_messages import translated
 
 #: A String field whose longest allowed length passes this is a textarea, not a one-line input.
 LONG_TEXT = 200
@@ -43,6 +52,10 @@ class FormField:
     def input_id(self) -> str:
         return "field-" + self.input_name.replace(".", "-").replace("_", "-")
 
+    def choice_title(self, choice: str) -> str:
+        """A choice as shown (its value, translated in the "choice" context); the form posts the value."""
+        return pgettext("choice", choice)
+
 
 def humanised(name: str) -> str:
     """``priority_exception_reason`` → ``Priority exception reason``."""
@@ -50,7 +63,12 @@ def humanised(name: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _choices(field: fields.Field) -> tuple[str, ...]:
+def label_of(name: str, field: fields.Field) -> str:
+    """A field's English label: its metadata's "title", else its humanised name."""
+    return field.metadata.get("title") or humanised(name)
+
+
+def choices_of(field: fields.Field) -> tuple[str, ...]:
     for validator in field.validators:
         if isinstance(validator, validate.OneOf):
             return tuple(str(choice) for choice in validator.choices)
@@ -75,10 +93,10 @@ def _widget(field: fields.Field) -> str:
         return "date"
     if isinstance(field, (fields.Integer, fields.Decimal, fields.Float)):
         return "number"
-    if _choices(field):
+    if choices_of(field):
         return "select"
     if isinstance(field, fields.List):
-        return "checkboxes" if _choices(field.inner) else "lines"
+        return "checkboxes" if choices_of(field.inner) else "lines"
     if isinstance(field, fields.String):
         longest = _longest(field)
         return "textarea" if longest is None or longest > LONG_TEXT else "text"
@@ -87,9 +105,10 @@ def _widget(field: fields.Field) -> str:
 
 def _described(name: str, field: fields.Field, prefix: str, labels: Mapping[str, str], group: str) -> FormField:
     input_name = f"{prefix}{name}"
-    label = labels.get(input_name) or field.metadata.get("title") or humanised(name)
+    label = labels.get(input_name) or gettext(label_of(name, field))
+    hint = field.metadata.get("description")
     common = {"key": name, "input_name": input_name, "required": field.required, "label": label,
-              "hint": field.metadata.get("description"), "group": group}
+              "hint": gettext(hint) if hint else None, "group": group}
     if isinstance(field, fields.Nested) and not field.many:
         children = tuple(_fields_of(_schema_of(field), f"{input_name}.", labels, nested=label))
         return FormField(widget="fieldset", children=children, **common)
@@ -99,7 +118,7 @@ def _described(name: str, field: fields.Field, prefix: str, labels: Mapping[str,
                      for row in range(NESTED_ROWS))
         return FormField(widget="fieldset", rows=rows, **common)
     inner = field.inner if isinstance(field, fields.List) else field
-    return FormField(widget=_widget(field), choices=_choices(inner), **common)
+    return FormField(widget=_widget(field), choices=choices_of(inner), **common)
 
 
 def _fields_of(schema: ma.Schema, prefix: str, labels: Mapping[str, str], nested: str = "") -> list[FormField]:
@@ -117,7 +136,8 @@ def _fields_of(schema: ma.Schema, prefix: str, labels: Mapping[str, str], nested
 
 def form_fields(schema_class: type[ma.Schema] | None, labels: Mapping[str, str] | None = None) -> list[FormField]:
     """The inputs for `schema_class`'s fields, in its order. `labels` (by input name) are the
-    core's own translated labels; a plugin's fields keep the title the plugin wrote."""
+    core's own translated labels; other fields' labels are looked up in the catalogues (a
+    plugin's in its own)."""
     if schema_class is None:
         return []
     return _fields_of(schema_class(), "", labels or {})
@@ -181,7 +201,7 @@ def _inputs(described: list[FormField] | tuple[FormField, ...]) -> list[FormFiel
 
 def _flattened(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(messages, (list, tuple)):
-        return {prefix.rstrip("."): [str(message) for message in messages]}
+        return {prefix.rstrip("."): [translated(str(message)) for message in messages]}
     flat: dict[str, list[str]] = {}
     for key, inner in (messages or {}).items():
         for name, texts in _flattened(inner, f"{prefix}{key}.").items():

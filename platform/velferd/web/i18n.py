@@ -9,6 +9,12 @@ any checkout ships them (pyproject's package-data) with no build step of our own
 tests/web/test_translations.py fails when one no longer matches its ``.po``. At app start
 `compile_catalogues` rewrites one that is missing or older than its ``.po`` (a translator's
 edit in a source checkout shows without a manual step).
+
+Each plugin has its own catalogue (`WebPages.translations`, the same layout); `init_app` merges
+them into the one "messages" domain, so a plugin's templates and Python find their texts with
+the same `_()`. Flask-Babel merges the directories in order, a later one's message replacing an
+earlier one's, so the plugins come first and the core last: the core's wording wins a clash
+(a plugin cannot reword the core's pages). A plugin's ``.mo`` is compiled like the core's.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from flask_babel import Babel
 from velferd.billing import wording
 from velferd.billing.wording import BABEL_LOCALES, babel_locale
 from velferd.clock import tenant_zone
+from velferd.plugins.manager import PluginRegistry
 from velferd.tenancy import current_tenant
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -34,16 +41,17 @@ DEFAULT_LANGUAGE = "nb"
 LANGUAGE_KEY = "lang"
 
 
-def catalogue_files(language: str) -> tuple[Path, Path]:
-    folder = TRANSLATIONS / language / "LC_MESSAGES"
-    return folder / "messages.po", folder / "messages.mo"
+def catalogue_files(language: str, folder: Path | str = TRANSLATIONS) -> tuple[Path, Path]:
+    """The ``.po`` and ``.mo`` of `language` in the catalogue `folder` (the core's by default)."""
+    messages = Path(folder) / language / "LC_MESSAGES"
+    return messages / "messages.po", messages / "messages.mo"
 
 
-def compile_catalogues() -> None:
+def compile_catalogues(folder: Path | str = TRANSLATIONS) -> None:
     """Write each language's ``.mo`` from its ``.po`` when it is missing or out of date."""
     for language in LANGUAGES:
-        po_path, mo_path = catalogue_files(language)
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        po_path, mo_path = catalogue_files(language, folder)
+        if not po_path.exists() or mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         with po_path.open("rb") as source:
             catalogue = read_po(source, locale=language)
@@ -94,9 +102,19 @@ def local_datetime(moment: dt.datetime) -> str:
     return f"{local_date(local)} {format_time(local, format='short', locale=babel_locale(page_language()))}"
 
 
+def translation_directories(plugins: PluginRegistry | None) -> list[str]:
+    """The plugins' catalogue folders (by plugin id, for a stable order), then the core's: the
+    last one wins a clash in Flask-Babel's merge."""
+    web = plugins.web if plugins is not None else {}
+    folders = [str(web[plugin_id].translations) for plugin_id in sorted(web) if web[plugin_id].translations]
+    return [*folders, str(TRANSLATIONS)]
+
+
 def init_app(app: Flask) -> None:
-    compile_catalogues()
+    directories = translation_directories(app.extensions.get("velferd.plugins"))
+    for folder in directories:
+        compile_catalogues(folder)
     Babel(app, locale_selector=page_language, timezone_selector=_page_zone,
-          default_translation_directories=str(TRANSLATIONS))
+          default_translation_directories=";".join(directories))
     app.jinja_env.filters.update(local_date=local_date, local_datetime=local_datetime)
     app.jinja_env.globals.update(page_language=page_language, languages=LANGUAGES)

@@ -126,6 +126,24 @@ def list_available(tenant: Tenant) -> list[PluginState]:
     return [plugin_state(tenant, pid) for pid in sorted(available_manifests(tenant))]
 
 
+@dataclass(frozen=True)
+class Unavailable:
+    """An installed plugin `tenant` cannot switch on, and why: the operator blocked it for every
+    municipality (`blocked_because`, the operator's words), or it is not offered in the tenant's
+    country (`offered_here` false). The API's list leaves these out; the admin page shows them."""
+
+    manifest: Manifest
+    blocked_because: str | None
+    offered_here: bool
+
+
+def list_unavailable(tenant: Tenant) -> list[Unavailable]:
+    blocked = blocked_plugins()
+    available = available_manifests(tenant)
+    return [Unavailable(m, blocked[pid].reason if pid in blocked else None, tenant.country in m.countries)
+            for pid, m in sorted(registry().manifests.items()) if pid not in available]
+
+
 def set_enabled(tenant: Tenant, plugin_id: str, enabled: bool, actor: User | None) -> PluginState:
     """Switch a plugin on or off for a tenant. Switching off keeps its settings and data, and
     is allowed even while the operator blocks the plugin (so it stays off after the block)."""

@@ -74,6 +74,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SMTP_TIMEOUT": 30.0,  # seconds for connecting and for each reply
         # sender of invoice e-mails when the tenant's billing profile names none
         "INVOICE_SENDER": "velferd@localhost",
+        # sender of the daily deadline reminders, and the site's address their link starts with
+        "REMINDER_SENDER": "velferd@localhost",
+        "PUBLIC_URL": "http://localhost:5000",
         # the invoice run writes this many invoices per transaction (a crash rolls back one batch)
         "BILLING_INVOICES_PER_TRANSACTION": 200,
         # a run also bills (or credits) what changed in the billed months this far back (billing.catch_up)

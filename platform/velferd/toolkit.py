@@ -79,6 +79,7 @@ from velferd.plugins.specs import (
     FormSpec,
     Guard,
     GuardContext,
+    InboxItem,
     InvoiceLine,
     InvoiceLineProvider,
     Manifest,
@@ -118,7 +119,7 @@ __all__ = [
     "PARTICIPANT_ROLES", "ParticipantSchema",
     # pages (velferd.web.plugin_pages): a plain Flask blueprint, the page helpers, the texts
     # (looked up in the plugin's catalogue) and the form renderer the core's pages use
-    "PageBlueprint", "WebPages", "PageLink", "CasePanel", "DashboardWidget", "flash", "redirect",
+    "PageBlueprint", "WebPages", "PageLink", "CasePanel", "DashboardWidget", "InboxItem", "flash", "redirect",
     "render_template", "request", "url_for", "gettext", "lazy_gettext", "ngettext",
     "error_summary", "errors_by_input", "form_fields", "submitted_data",
 ]

@@ -16,11 +16,12 @@ from velferd.models.jobs import JobRun
 from velferd.models.people import Person
 from velferd.models.plugins import PluginBlock, TenantPlugin
 from velferd.models.records import Decision, FormSubmission
+from velferd.models.reminders import ReminderMail
 from velferd.models.tenants import Tenant, Unit
 
 __all__ = [
     "ApiToken", "AuditEvent", "BillingProfile", "Case", "CaseEvent", "Deadline", "Decision",
     "DeliveryAttempt", "FinanceExportFile", "FormSubmission", "Invitation", "Invoice", "InvoiceLine", "InvoiceNumberSequence",
     "InvoiceRun", "JobRun", "LoginEvent", "Meeting", "Membership", "OperatorAuditEvent", "Person", "PluginBlock",
-    "Tenant", "TenantPlugin", "Unit", "User", "UserSession",
+    "ReminderMail", "Tenant", "TenantPlugin", "Unit", "User", "UserSession",
 ]

@@ -30,6 +30,8 @@ class Membership(Base, TenantOwned, Timestamped):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
     roles: Mapped[list] = mapped_column(default=list)
+    #: the member asked for a daily e-mail when deadlines are due or overdue here (velferd.reminder_mail)
+    email_reminders: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     user: Mapped[User] = relationship(lazy="joined")
 
     __table_args__ = (sa.UniqueConstraint("tenant_id", "user_id"),)

@@ -138,6 +138,8 @@ def _check_web(web: Any, wrong: Callable[[str, str], PluginError]) -> None:
     source = web.blueprint
     if not (source is None or callable(source) or (isinstance(source, str) and ":" in source)):
         raise wrong("web", "a WebPages whose blueprint is 'module:attribute', a function, or None")
+    if web.inbox is not None and not callable(web.inbox):
+        raise wrong("web", "a WebPages whose inbox is a function or None")
     for folder in ("templates", "translations"):
         if getattr(web, folder) is not None and not isinstance(getattr(web, folder), str):
             raise wrong("web", f"a WebPages whose {folder} is a folder's path (str) or None")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import marshmallow as ma
 
 if TYPE_CHECKING:
-    from velferd.models import Case, JobRun, Tenant
+    from velferd.models import Case, JobRun, Tenant, User
 
 
 @dataclass(frozen=True)
@@ -223,6 +223,19 @@ class DashboardWidget:
 
 
 @dataclass(frozen=True)
+class InboxItem:
+    """Something a plugin asks a user to do by a date, listed in their inbox (``/t/<tenant>/tasks``)
+    with the core's deadlines. `title` is shown as given (translate it with the toolkit's
+    ``gettext``); `url_or_case_id` is the page it leads to: a path, or a case's id for its case
+    page. `overdue` marks it red and says "Overdue"."""
+
+    title: str
+    due_on: dt.date
+    url_or_case_id: str | int
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
 class WebPages:
     """A plugin's part of the web interface (velferd.web.plugin_pages).
 
@@ -239,6 +252,8 @@ class WebPages:
     menu: tuple[PageLink, ...] = ()
     case_panels: tuple[CasePanel, ...] = ()
     dashboard_widgets: tuple[DashboardWidget, ...] = ()
+    #: the user's items for their inbox: ``inbox(tenant, user, settings) -> list[InboxItem]``
+    inbox: Callable[["Tenant", "User", Mapping[str, Any]], "list[InboxItem]"] | None = None
 
 
 @dataclass(frozen=True)

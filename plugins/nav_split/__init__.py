@@ -8,13 +8,28 @@ reach it only for its own cases, forms and decisions; it is registered through t
 
 from __future__ import annotations
 
-from velferd.toolkit import Case, FormSpec, Plugin, RuleSpec, ValidationFailed, get_owned, hookimpl, tenant_today
+from pathlib import Path
 
-from . import agendas, allocation, authority, consistency, demo, followup
+from velferd.toolkit import (
+    Case,
+    CasePanel,
+    DashboardWidget,
+    FormSpec,
+    PageLink,
+    Plugin,
+    RuleSpec,
+    ValidationFailed,
+    WebPages,
+    get_owned,
+    hookimpl,
+    tenant_today,
+)
+
+from . import agenda_pages, agendas, allocation, allocation_pages, authority, consistency, demo, followup
 from .allocation import OUTCOMES
 from .assessment import Kartlegging
 from .decisions import ALLOCATION_RULE, GOVERNING_RULES, MEETING_OUTCOME_RULE, effective_decision
-from .manifest import AGENDA_DECIDE, ALLOCATE, ASSESS, MANIFEST, OVERRIDE
+from .manifest import AGENDA_DECIDE, AGENDA_READ, ALLOCATE, ALLOCATION_READ, ASSESS, MANIFEST, OVERRIDE
 from .workflow import APPOINTED_UNIT, QUEUE_KIND, WORKFLOW
 
 KARTLEGGING = "kartlegging"
@@ -27,11 +42,23 @@ RULES = [
              permission=AGENDA_DECIDE, override_permission=OVERRIDE),
 ]
 
+HERE = Path(__file__).parent
+WEB = WebPages(
+    blueprint="velferd_nav_split.pages:blp", templates=str(HERE / "templates"),
+    translations=str(HERE / "translations"),
+    menu=(PageLink("nav_split_pages.queue", "Forum queue", AGENDA_READ),
+          PageLink("nav_split_pages.agenda_list", "Agendas", AGENDA_READ)),
+    case_panels=(CasePanel("nav_split/allocation_panel.html", "Allocation: NAV or Livsmestring",
+                           allocation_pages.panel_context, ALLOCATION_READ),),
+    dashboard_widgets=(DashboardWidget("nav_split/queue_widget.html", "Waiting for a meeting",
+                                       agenda_pages.queue_widget, AGENDA_READ),),
+)
+
 
 PLUGIN = Plugin(
     MANIFEST, WORKFLOW, forms=FORMS, rules=RULES, tasks=[agendas.TASK_SPEC],
     beat_entries=[agendas.BEAT_ENTRY],  # the weekly agendas, Monday 06:00 in the tenant's zone
-    blueprints="velferd_nav_split.api:blp",
+    blueprints="velferd_nav_split.api:blp", web=WEB,
 )
 
 

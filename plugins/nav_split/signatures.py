@@ -92,6 +92,12 @@ def forum_decision(decision_id: int) -> ForumDecision:
     return require_owned(ForumDecision, decision_id, "Rusfaglig Forum decision")
 
 
+def decisions_of_case(case_id: int) -> list[ForumDecision]:
+    """A case's Forum decisions, oldest first (the case's allocation panel lists them)."""
+    return list(db.session.scalars(sa.select(ForumDecision).where(ForumDecision.case_id == case_id)
+                                   .order_by(ForumDecision.id)))
+
+
 def approve(decision_id: int) -> ForumDecision:
     require(APPROVE, APPROVAL_RULE)
     found = forum_decision(decision_id)
@@ -118,6 +124,12 @@ def prepare_complaint(decision_id: int, grounds: str) -> Complaint:
     db.session.flush()
     audit.record("nav_split.complaint.prepared", "nav_split_complaint", complaint.id)
     return complaint
+
+
+def complaints_on(decision_id: int) -> list[Complaint]:
+    """The complaints against one Forum decision, oldest first."""
+    return list(db.session.scalars(sa.select(Complaint).where(Complaint.forum_decision_id == decision_id)
+                                   .order_by(Complaint.id)))
 
 
 def complaint_of(complaint_id: int) -> Complaint:

@@ -10,9 +10,13 @@ import datetime as dt
 import re
 
 import pytest
+import velferd_due
+from velferd_due import page_texts, schemas
+from velferd_due.pages_intake import ReferralCase
 
 from tests.web.conftest import BROWSER_ACCEPT
 from tests.web.pages import log_in
+from velferd.web.plugin_texts import catalogue_texts, schema_texts
 
 from .flows import X, eligible_case, get, meeting, ok, youth
 
@@ -232,3 +236,22 @@ def test_texts_in_norwegian_on_the_pages(client, browser, bergen, units):
     case_page = text(browser.get(f"/t/bergen/cases/{case_id}"))
     assert "Henvist" in case_page  # the state's title
     assert "Inviter til informasjonsmøte" in case_page  # a transition's title
+
+
+def test_the_leaders_dashboard_counts_the_waiting_list_and_links_to_it(client, browser, bergen, units):
+    eligible_case(client, bergen, units["barnevern"], dt.date(2006, 4, 4), "2025-01-06")
+    signed_in(browser, bergen, "leader")
+    body = text(browser.get(f"/t/{bergen.slug}/dashboard"))
+    assert '<a href="/t/bergen/x/due/waiting-list">1 referral waits for a place</a>' in body
+
+
+def test_the_texts_of_the_api_schemas_the_pages_draw_are_in_the_catalogue():
+    """page_texts.py marks them for the catalogue; a field added to one of these schemas must be
+    added there too (or the page gives it a label of its own)."""
+    drawn = set()
+    for schema in (ReferralCase, schemas.VedtakCreateSchema, schemas.AssignmentCreateSchema,
+                   schemas.AbsenceCreateSchema, schemas.TransferCreateSchema, schemas.TransferDecisionSchema,
+                   schemas.YearPath, schemas.DeflatorEntrySchema):
+        drawn |= schema_texts(schema)
+    assert drawn - catalogue_texts(velferd_due.velferd_plugin()) == {
+        (None, label) for label in page_texts.REPLACED_LABELS}

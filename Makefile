@@ -6,7 +6,7 @@ PG_URL    ?= postgresql+psycopg://root@127.0.0.1:5432/postgres
 REDIS_URL ?= redis://127.0.0.1:6379/15
 SMOKE_POSTGRES_URL ?=
 
-.PHONY: demo test test-services test-faults test-browser lint smoke-install bench clean catalogues
+.PHONY: demo test test-services test-faults test-browser lint smoke-install bench bench-pages clean catalogues
 
 $(BIN)/velferd: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,7 +61,7 @@ catalogues: $(BIN)/velferd
 	$(BIN)/pybabel -q update -i $$pots/velferd.pot -d $(CORE_CATALOGUE) --ignore-obsolete --no-fuzzy-matching; \
 	$(BIN)/pybabel -q compile -d $(CORE_CATALOGUE); \
 	for pair in $(PLUGIN_CATALOGUES); do module=$${pair%%=*}; folder=$${pair#*=}; \
-		$(BIN)/python -m velferd.web.plugin_texts $$module $$pots/$$module.pot; \
+		$(BIN)/python -m velferd.web.plugin_texts $$module $$folder $$pots/$$module.pot; \
 		for lang in nb da en; do [ -f $$folder/$$lang/LC_MESSAGES/messages.po ] || \
 			$(BIN)/pybabel -q init -i $$pots/$$module.pot -d $$folder -l $$lang; done; \
 		$(BIN)/pybabel -q update -i $$pots/$$module.pot -d $$folder --ignore-obsolete --no-fuzzy-matching; \
@@ -70,6 +70,11 @@ catalogues: $(BIN)/velferd
 
 bench: $(BIN)/velferd
 	$(BIN)/python bench/bench_cases.py
+
+## make bench-pages: the pages vs the API on one tenant of 1,000,000 cases and of 10,000 (SQLite;
+## PostgreSQL when VELFERD_BENCH_DATABASE_URL is set). Prints figures; never fails on time.
+bench-pages: $(BIN)/velferd
+	$(BIN)/python bench/bench_pages.py
 
 clean:
 	rm -rf $(VENV) instance build dist *.egg-info

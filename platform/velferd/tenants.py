@@ -86,6 +86,12 @@ def add_member(user: User, roles: Iterable[str]) -> Membership:
     return membership
 
 
+def list_units() -> list[Unit]:
+    """The municipality's units (offices, services, payers) by name: the API's list and the
+    referring units a page offers when a case is opened."""
+    return list(db.session.scalars(sa.select(Unit).order_by(Unit.name)))
+
+
 def save_unit(tenant: Tenant, data: dict[str, Any], unit: Unit | None = None) -> Unit:
     country = data.get("country") or tenant.country
     data = {**data, "organisation_number": _organisation_number(data.get("organisation_number"), country)}

@@ -221,13 +221,18 @@ def test_a_coordinator_may_search_but_not_register(client, bergen, kari):
 
 
 def test_opening_a_case_from_the_person_page(app, client, bergen, kari):
+    r = client.post(bergen.url("/units"), json={"name": "Bergen barnevern", "kind": "child_welfare"},
+                    headers=bergen.tenant_admin.headers)
+    assert r.status_code == 201, r.json
+    unit = r.json["id"]
     log_in(client, bergen.caseworker.email)
     page = client.get(f"/t/bergen/people/{kari['id']}").get_data(as_text=True)
-    assert 'name="plugin"' in page and 'value="example"' in page
-    r = client.post(f"/t/bergen/people/{kari['id']}/cases", data={"plugin": "example"})
+    assert '<option value="example">Example programme</option>' in page
+    assert f'<option value="{unit}">Bergen barnevern</option>' in page
+    r = client.post(f"/t/bergen/people/{kari['id']}/cases", data={"plugin": "example", "referring_unit_id": unit})
     with app.app_context(), tenant_scope(bergen.tenant):
         (case,) = db.session.scalars(sa.select(Case)).all()
-        assert (case.person_id, case.plugin) == (kari["id"], "example")
+        assert (case.person_id, case.plugin, case.referring_unit_id) == (kari["id"], "example", unit)
     assert r.status_code == 303 and r.headers["Location"] == f"/t/bergen/cases/{case.id}#confirmation"
     assert "Saken er opprettet." in client.get(r.headers["Location"]).get_data(as_text=True)
 
@@ -238,6 +243,10 @@ def test_opening_a_case_without_a_programme_or_in_one_not_enabled_is_refused(app
     assert r.status_code == 422 and 'href="#open-case-field-plugin"' in r.get_data(as_text=True)
     r = client.post(f"/t/bergen/people/{kari['id']}/cases", data={"plugin": "not_here"})
     assert r.status_code == 422 and "Velg et av tilbudene i listen." in r.get_data(as_text=True)
+    r = client.post(f"/t/bergen/people/{kari['id']}/cases", data={"plugin": "example", "referring_unit_id": "999"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and 'href="#open-case-field-referring-unit-id"' in page
+    assert 'aria-invalid="true"' in page
     with app.app_context(), tenant_scope(bergen.tenant):
         assert db.session.scalars(sa.select(Case)).all() == []
 

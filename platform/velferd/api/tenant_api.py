@@ -42,7 +42,7 @@ class Units(MethodView):
     @blp.response(200, UnitSchema(many=True))
     def get(self):
         """The municipality's units (offices, services, payers)."""
-        return db.session.scalars(sa.select(Unit).order_by(Unit.name)).all()
+        return tenants.list_units()
 
     @requires("units:manage")
     @blp.arguments(UnitSchema)

@@ -35,7 +35,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from marshmallow import ValidationError, fields, validate
 
-from velferd import cases, people
+from velferd import cases, people, tenants
 from velferd.api.context import tenant
 from velferd.api.errors import error_response
 from velferd.api.schemas import CaseCreateSchema, PersonCreateSchema
@@ -90,10 +90,23 @@ def _lookup_fields() -> list[FormField]:
     return form_fields(AccessLogLookupForm, {"national_id": _("National id")})
 
 
-def _open_case_fields() -> list[FormField]:
-    """The programme choice for opening a case: the `plugin` input the API's schema loads."""
-    return [FormField(key="plugin", input_name="plugin", label=_("Programme"), hint=None, required=True,
-                      widget="select", choices=tuple(sorted(enabled_plugin_ids(tenant()))))]
+def _referring_units() -> dict[str, str] | None:
+    """The units a case may name as referring (id → name); None for a user who may not read units."""
+    return {str(unit.id): unit.name for unit in tenants.list_units()} if _allowed("units:read") else None
+
+
+def _open_case_fields(units: Mapping[str, str] | None) -> list[FormField]:
+    """The inputs of the API's `CaseCreateSchema` a person's page asks for: the programme and
+    (when `units` are offered) the referring unit, which a programme may require (DUE).
+    person.html draws the selects itself, labelled with the programmes' titles and the units'
+    names (the renderer's select shows its choices' values)."""
+    described = [FormField(key="plugin", input_name="plugin", label=_("Programme"), hint=None, required=True,
+                           widget="select", choices=tuple(sorted(enabled_plugin_ids(tenant()))))]
+    if units is not None:
+        described.append(FormField(key="referring_unit_id", input_name="referring_unit_id",
+                                   label=_("Referring unit"), hint=None, required=False, widget="select",
+                                   choices=tuple(units)))
+    return described
 
 
 def _allowed(permission: str) -> bool:
@@ -207,8 +220,10 @@ def _person_page(person_id: int, status: int = 200, failed: FailedForm | None = 
     their_cases = cases.list_cases(limit=CASES_LIMIT, newest_first=True, person_id=person.id)
     may_open = _allowed("cases:write")
     db.session.commit()
+    units = _referring_units() if may_open else None
+    described = _open_case_fields(units) if may_open else []
     page = render_template("web/person.html", title=person.full_name, person=person, cases=their_cases,
-                           open_case_fields=_open_case_fields() if may_open else [],
+                           open_case_fields=described, unit_names=units or {},
                            may_read_access_log=_allowed("audit:read"), failed=failed)
     return Response(page, status=status)
 
@@ -218,9 +233,9 @@ def open_case(person_id: int):
     """Open a case for the person in a programme, through the API's `CaseCreateSchema` and
     `cases.open_case`; on success, the new case's page."""
     require_permission("cases:write")
-    described = _open_case_fields()
+    described = _open_case_fields(_referring_units())
     try:
-        data = CaseCreateSchema().load({"person_id": person_id, **_chosen_programme(request.form)})
+        data = CaseCreateSchema().load({"person_id": person_id, **submitted_data_of(described, request.form)})
         case = cases.open_case(tenant(), **data)
     except ValidationError as error:
         return _open_case_refused(person_id, _invalid(error, "the case is invalid"), described)
@@ -234,9 +249,10 @@ def open_case(person_id: int):
     return redirect(url_for("web.case_page", tenant=tenant().slug, case_id=case.id, _anchor="confirmation"), 303)
 
 
-def _chosen_programme(form: Mapping[str, str]) -> dict[str, str]:
-    chosen = form.get("plugin", "").strip()
-    return {"plugin": chosen} if chosen else {}
+def submitted_data_of(described: list[FormField], form: Mapping[str, str]) -> dict[str, str]:
+    """The chosen values of the open-case form's selects, those left empty left out."""
+    chosen = {field.key: form.get(field.input_name, "").strip() for field in described}
+    return {key: value for key, value in chosen.items() if value}
 
 
 def _open_case_refused(person_id: int, error: VelferdError, described: list[FormField]) -> Response:

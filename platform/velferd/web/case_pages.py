@@ -30,7 +30,7 @@ from velferd.models import Case, Deadline, Meeting, Membership, Person, User
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.plugins.specs import Transition
 from velferd.web import navigation
-from velferd.web.blueprint import blp, wants_html
+from velferd.web.blueprint import blp, transition_title, wants_html
 from velferd.web.form_fields import FormField, error_summary, errors_by_input, form_fields, submitted_data
 from velferd.web.case_records import case_records
 from velferd.web.plugin_pages import case_panels
@@ -228,7 +228,7 @@ def make_move(case_id: int, name: str):
     except (ValidationFailed, Conflict) as error:
         return refused(case_id, error, form_id, described)
     db.session.commit()
-    return back_to_the_case(case_id, _("The case moved: %(move)s.", move=transition.title or name))
+    return back_to_the_case(case_id, _("The case moved: %(move)s.", move=transition_title(transition)))
 
 
 @blp.post("/t/<tenant>/cases/<int:case_id>/notes")

@@ -111,6 +111,15 @@ class Form:
                     error_summary(self.fields, errors, self.form_id))
 
 
+class Prefilled(dict):
+    """A form's first values, read by the macros as they read a posted form (a list of ticked
+    boxes by ``getlist``)."""
+
+    def getlist(self, key: str) -> list:
+        value = self.get(key, [])
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 def loaded(schema_class, form: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The posted form loaded by the API's schema, or ValidationFailed naming the fields."""
     try:

@@ -4,23 +4,33 @@ no one to answer for them today."""
 
 from __future__ import annotations
 
-from werkzeug.datastructures import MultiDict
-
 from velferd.toolkit import current_user, form_fields, render_template, require_permission
 from velferd.toolkit import gettext as _
 
 from . import coordination
 from .manifest import COORDINATE
-from .pages import Form, blp, case_url, done, due_case, loaded, names_of, page_url, posted, staff_choices, today
+from .pages import (
+    Form,
+    Prefilled,
+    blp,
+    case_url,
+    done,
+    due_case,
+    loaded,
+    names_of,
+    page_url,
+    posted,
+    staff_choices,
+    today,
+)
 from .schemas import AbsenceCreateSchema, AssignmentCreateSchema
 
 
 def _assignment_form() -> Form:
     """Filled in with the API's defaults (8 hours, weekdays 08:00–20:00), so what is left as it
     is means what leaving the field out of the API's body means."""
-    defaults = MultiDict({"weekly_hours": "8", "reachable_from": "08:00", "reachable_to": "20:00",
-                          "assigned_on": today().isoformat()})
-    defaults.setlist("reachable_days", list(coordination.WEEKDAYS[:5]))
+    defaults = Prefilled({"weekly_hours": "8", "reachable_from": "08:00", "reachable_to": "20:00",
+                          "assigned_on": today().isoformat(), "reachable_days": list(coordination.WEEKDAYS[:5])})
     return Form("coordinator", form_fields(AssignmentCreateSchema, {"user_id": _("Coordinator")}),
                 {"user_id": staff_choices()}, defaults)
 

@@ -327,3 +327,12 @@ def test_the_billing_profile_saved_on_the_page_is_what_the_api_reads(app, client
     assert "The billing profile is saved." in text(client.get(saved.headers["Location"]))
     api = app.test_client().get(bergen.url("/billing-profile"), headers=bergen.finance.headers).json
     assert (api["bank_account"], api["payment_terms_days"], api["vat_registered"]) == ("1503 12 34562", 20, True)
+
+
+def test_a_script_posting_a_bad_setting_gets_the_apis_error_shape(app, bergen):
+    script = app.test_client()  # no Accept: text/html
+    script.post("/language", data={"lang": "en"})
+    log_in(script, bergen.tenant_admin.email)
+    refused = script.post(f"/t/{bergen.slug}/admin/programmes/example/settings", data={"max_age": "99"})
+    assert refused.status_code == 422
+    assert refused.json["fields"] == {"max_age": ["Must be greater than or equal to 0 and less than or equal to 30."]}

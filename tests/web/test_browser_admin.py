@@ -104,6 +104,15 @@ def test_a_tenant_admin_switches_due_off_and_on_and_changes_a_setting(client, be
     page.goto(f"{served}/t/bergen/admin/members")
     assert bergen.caseworker.email in page.inner_text("main")
     check("admin-members")
+    page.fill("#invite-field-email", "ny.ansatt@bergen.example")
+    page.fill("#invite-field-name", "Ny Ansatt")
+    page.check("#invite-role-caseworker")
+    page.click("#invite button[type=submit]")
+    assert "vi.bergen." in page.inner_text("#confirmation .token")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # the long code wraps
+    check("admin-members-invited-320px")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{served}/t/bergen/admin/units")
     page.fill("#unit-field-name", "NAV Bergenhus")

@@ -336,3 +336,21 @@ def test_a_script_posting_a_bad_setting_gets_the_apis_error_shape(app, bergen):
     refused = script.post(f"/t/{bergen.slug}/admin/programmes/example/settings", data={"max_age": "99"})
     assert refused.status_code == 422
     assert refused.json["fields"] == {"max_age": ["Must be greater than or equal to 0 and less than or equal to 30."]}
+
+
+def test_a_second_unit_of_the_same_name_is_409_at_the_name_and_a_bad_edit_changes_nothing(app, client, bergen):
+    as_admin(client, bergen)
+    assert post(client, bergen, "/admin/units", {"name": "Barnevernet", "kind": "child_welfare"}).status_code == 302
+    twice = post(client, bergen, "/admin/units", {"name": "Barnevernet", "kind": "other"})
+    assert twice.status_code == 409
+    assert 'href="#unit-field-name"' in text(twice) and "Already used." in text(twice)
+    with app.app_context(), tenant_scope(bergen.tenant):
+        unit_id = db.session.scalar(sa.select(Unit.id).where(Unit.name == "Barnevernet"))
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) == 1
+
+    refused = post(client, bergen, f"/admin/units/{unit_id}", {"name": "Barnevernet", "kind": "child_welfare",
+                                                              "invoice_email": "not an address"})
+    assert refused.status_code == 422
+    assert "<h1>Unit: Barnevernet</h1>" in text(refused) and 'value="not an address"' in text(refused)
+    unit = app.test_client().get(bergen.url(f"/units/{unit_id}"), headers=bergen.tenant_admin.headers).json
+    assert unit["invoice_email"] is None

@@ -10,7 +10,8 @@ import logging
 import pytest
 import sqlalchemy as sa
 
-from tests.helpers import add_person, open_case, synthetic_id
+from tests.all_plugins import all_plugins_database, every_plugin_world  # noqa: F401, F811  (fixtures)
+from tests.helpers import add_person, add_staff, open_case, synthetic_id
 from tests.web.conftest import BROWSER_ACCEPT
 from tests.web.pages import log_in
 from velferd.db import db
@@ -160,8 +161,6 @@ def test_a_caseworker_may_not_read_an_access_log(client, bergen, kari):
 
 
 def test_a_user_with_audit_read_and_persons_read_gets_the_link_to_the_log(app, client, bergen, kari):
-    from tests.helpers import add_staff
-
     both = add_staff(app, bergen, "case_auditor", ["caseworker", "auditor"])
     log_in(client, both.email)
     page = client.get(f"/t/bergen/people/{kari['id']}").get_data(as_text=True)
@@ -255,3 +254,18 @@ def test_the_menu_offers_people_to_a_caseworker(client, bergen):
     log_in(client, bergen.caseworker.email)
     page = client.get("/t/bergen/cases").get_data(as_text=True)
     assert '<a href="/t/bergen/people">Personer</a>' in page
+
+
+
+def test_a_programme_that_needs_a_referring_unit_says_so_on_the_person_page(every_plugin_world):  # noqa: F811
+    """DUE's case-opened hook requires the referring unit: a 422 at that select, then the case."""
+    app, _client, town, ids, _document = every_plugin_world
+    client = browser(app)
+    log_in(client, town.every_role.email)
+    person = ids["person_id"]
+    page = client.get(f"/t/bergen/people/{person}").get_data(as_text=True)
+    assert '<option value="due">' in page
+    r = client.post(f"/t/bergen/people/{person}/cases", data={"plugin": "due"})
+    assert r.status_code == 422 and 'href="#open-case-field-referring-unit-id"' in r.get_data(as_text=True)
+    r = client.post(f"/t/bergen/people/{person}/cases", data={"plugin": "due", "referring_unit_id": ids["unit_id"]})
+    assert r.status_code == 303 and r.headers["Location"].startswith("/t/bergen/cases/")

@@ -4,7 +4,7 @@ cases have an overdue deadline in each programme.
 Each figure is one GROUP BY in SQL over the tenant's cases (scoped by velferd.tenancy like
 every query), never cases loaded and counted in Python: a municipality has hundreds of
 thousands. Each uses the condition the caseload filters by (`velferd.cases.is_open`,
-`has_overdue_deadline`), so the number on the dashboard is the number of rows its link lists.
+`is_overdue`), so the number on the dashboard is the number of rows its link lists.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from velferd.cases import has_overdue_deadline, is_open
+from velferd.cases import is_open, is_overdue
 from velferd.db import db
-from velferd.models import Case, Membership, User
+from velferd.models import Case, Deadline, Membership, User
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ def open_cases_by_assignee() -> list[AssigneeLoad]:
 
 def overdue_cases_by_programme(today: dt.date) -> dict[str, int]:
     """Cases with a deadline overdue on `today` (the municipality's day), per programme (plugin id)."""
-    rows = db.session.execute(
-        sa.select(Case.plugin, sa.func.count(Case.id)).where(has_overdue_deadline(today)).group_by(Case.plugin)
+    rows = db.session.execute(  # from the deadlines, far fewer than the cases: one probe per overdue one
+        sa.select(Case.plugin, sa.func.count(sa.distinct(Case.id)))
+        .join(Deadline, Deadline.case_id == Case.id).where(is_overdue(today)).group_by(Case.plugin)
     ).all()
     return {plugin: n for plugin, n in rows}

@@ -103,11 +103,16 @@ def is_open() -> sa.ColumnElement[bool]:
     return Case.closed_at.is_(None)
 
 
-def has_overdue_deadline(today: dt.date) -> sa.ColumnElement[bool]:
-    """The case has a deadline not completed and due before `today` — the municipality's today
+def is_overdue(today: dt.date) -> sa.ColumnElement[bool]:
+    """A deadline not completed and due before `today` — the municipality's today
     (velferd.clock.tenant_today), as the case page marks it. One rule for the caseload's filter
     and the dashboard's count (velferd.caseload_figures), so a figure is what its link lists."""
-    return sa.exists().where(Deadline.case_id == Case.id, Deadline.completed_at.is_(None), Deadline.due_on < today)
+    return sa.and_(Deadline.completed_at.is_(None), Deadline.due_on < today)
+
+
+def has_overdue_deadline(today: dt.date) -> sa.ColumnElement[bool]:
+    """The case has a deadline that `is_overdue`."""
+    return sa.exists().where(Deadline.case_id == Case.id, is_overdue(today))
 
 
 def read_case(case_id: int) -> Case:

@@ -179,7 +179,10 @@ def test_the_case_page_draws_the_move_in_nb_and_posts_the_choice_value(client, b
     assert '<option value="work">Arbeid</option>' in page  # shown translated, posted as the value
     r = client.post(f"/t/bergen/cases/{case['id']}/moves/assess", data={"hours": "12", "track": "work"})
     assert r.status_code == 302
-    assert "Saken er flyttet: Vurder henvisningen." in client.get(r.headers["Location"]).get_data(as_text=True)
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Saken er flyttet: Vurder henvisningen." in page
+    journal_entry = page.split('id="journal-title"')[1]
+    assert "Henvist" in journal_entry and "Vurdert (Vurder henvisningen)" in journal_entry  # the journal's move too
     journal = client.get(bergen.url(f"/cases/{case['id']}/journal"), headers=bergen.caseworker.headers).json
     assert journal[-1]["data"] == {"hours": 12, "track": "work"}
 

@@ -59,6 +59,14 @@ def transition_title(transition: Transition) -> str:
     return _(transition.title or transition.name)
 
 
+def move_title(plugin_id: str, name: str | None) -> str:
+    """A journal entry's move by its translated title; its name when the plugin's workflow no
+    longer has it (the journal keeps what was done)."""
+    workflow = registry().workflow_for(plugin_id)
+    transition = workflow.transition(name) if workflow is not None and name else None
+    return transition_title(transition) if transition is not None else (name or "")
+
+
 @blp.app_context_processor
 def _page_context():
     """The user and municipality the header shows: a municipality only to its members (the URL's
@@ -67,7 +75,7 @@ def _page_context():
     return {"signed_in_user": g.get("velferd_user") if member else g.get("velferd_web_user"),
             "municipality": g.get("velferd_tenant") if member else None,
             "languages": LANGUAGES, "programme_title": programme_title,
-            "state_title": state_title, "transition_title": transition_title,
+            "state_title": state_title, "transition_title": transition_title, "move_title": move_title,
             "menu": navigation.menu() if member else []}
 
 

@@ -125,7 +125,19 @@ def populated_municipality(app, client, slug: str) -> tuple[Municipality, dict]:
                                              "roles": ["caseworker"]})
     ids.update(billed_period(client, town))
     ids["job_id"] = failed_job(app, town)
+    reminder_mailed(app, town)
     return town, ids
+
+
+def reminder_mailed(app, town: Municipality) -> int:
+    """The row the daily deadline reminder leaves for a member it mailed (velferd.reminder_mail)."""
+    from velferd.models import ReminderMail
+
+    with app.app_context(), tenant_scope(town.tenant):
+        row = ReminderMail(user_id=town.every_role.user_id, sent_on=dt.date(2026, 3, 2), overdue=1, upcoming=2)
+        db.session.add(row)
+        db.session.commit()
+        return row.id
 
 
 def failed_job(app, town: Municipality) -> int:

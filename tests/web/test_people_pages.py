@@ -132,7 +132,8 @@ def test_the_auditor_finds_the_access_log_by_national_id_and_sees_the_caseworker
     assert kari["national_id"] not in r.headers["Location"]
     page = auditor.get(r.headers["Location"]).get_data(as_text=True)
     assert f"Innsynslogg for person {kari['id']}" in page
-    assert "caseworker bergen" in page and "person.read" in page
+    assert "caseworker bergen" in page and "Lest: <code>person.read</code> (person" in page
+    assert "Vist i en liste: <code>person.listed</code>" in page
     assert "GET /people/&lt;int:person_id&gt;/access-log (web)" not in page  # this GET's row is written after it
     assert "Kari" not in page and kari["national_id"] not in page  # the API's log shows no name either
     looked_up = audit_rows(app, bergen, action="person.listed", actor_id=bergen.auditor.user_id)

@@ -317,8 +317,17 @@ def person_access_log(person_id: int):
     actors = _names_of({event.actor_id for event in events if event.actor_id is not None})
     db.session.commit()
     return render_template("web/access_log.html", title=_("Access log of person %(id)s", id=person_id),
-                           events=events, actors=actors, person_id=person_id,
+                           events=events, actors=actors, person_id=person_id, what_happened=_what_happened,
                            may_read_person=_allowed("persons:read"))
+
+
+def _what_happened(action: str) -> str:
+    """An audit action in words by its last part (``case.read`` → "Read"); the action's own
+    name stays beside it in the log, so an action without words here is still shown."""
+    verb = action.rpartition(".")[2]
+    words = {"read": _("Read"), "listed": _("Shown in a list"), "created": _("Created"),
+             "refused": _("Access refused")}
+    return words.get(verb, "")
 
 
 def _names_of(user_ids: set[int]) -> dict[int, str]:

@@ -135,3 +135,14 @@ def flags(day: dt.date) -> list[Flag]:
 def absences() -> list[Absence]:
     """Coordinators' absences, earliest first (the API's list and the absences page)."""
     return list(db.session.scalars(sa.select(Absence).order_by(Absence.starts_on, Absence.id)))
+
+
+def caseload_of_coordinators() -> list[tuple[int, str, CoordinatorAssignment | None]]:
+    """Who coordinates which youth: each DUE case from referral to notice (id, state) with its
+    coordinator now, or None — the page of coordinators and absences lists them."""
+    rows = db.session.execute(
+        sa.select(Case.id, Case.state, CoordinatorAssignment)
+        .outerjoin(CoordinatorAssignment, sa.and_(CoordinatorAssignment.case_id == Case.id,
+                                                  CoordinatorAssignment.ended_on.is_(None)))
+        .where(Case.plugin == PLUGIN_ID, Case.state.in_(ASSIGNABLE)).order_by(Case.id)).all()
+    return [(case_id, state, assignment) for case_id, state, assignment in rows]

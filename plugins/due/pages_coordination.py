@@ -69,7 +69,8 @@ def _absence_form() -> Form:
 
 def _absences_page(form: Form | None = None):
     return render_template("due/absences.html", title=_("Coordinators and absences"),
-                           absences=coordination.absences(), flags=coordination.flags(today()), today=today(),
+                           absences=coordination.absences(), coordinated=coordination.caseload_of_coordinators(),
+                           flags=coordination.flags(today()), today=today(),
                            form=form or _absence_form(), staff_names=names_of(staff_choices()))
 
 

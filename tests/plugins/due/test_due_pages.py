@@ -171,6 +171,7 @@ def test_absences_are_recorded_and_listed_and_a_running_case_without_coordinator
     body = text(browser.get(page(bergen, "/absences")))
     assert "<h1>Coordinators and absences</h1>" in body
     assert f"/t/bergen/cases/{running}" in body and "no coordinator is assigned" in body  # the flag
+    assert f'href="/t/bergen/x/due/cases/{running}/coordinator">Assign a coordinator</a>' in body  # who coordinates
     refused = browser.post(page(bergen, "/absences"), data={"user_id": str(bergen.coordinator.user_id),
                                                             "starts_on": "2025-06-01", "reason": "holiday"})
     assert refused.status_code == 422 and "Ends on" in text(refused)

@@ -121,7 +121,8 @@ REVIEW_WORKFLOW = dataclasses.replace(
 NB = {("state", "referred"): "Henvist", ("state", "assessed"): "Vurdert", (None, "Assess the referral"): "Vurder henvisningen",
       (None, "Hours"): "Timer", (None, "Track"): "Retning", (None, "What the youth goes on to"): "Hva ungdommen går videre til",
       ("choice", "school"): "Skole", ("choice", "work"): "Arbeid", (None, "Example programme"): "Eksempelprogrammet",
-      (None, "Caseload"): "Pluginens saksliste"}
+      (None, "Caseload"): "Pluginens saksliste",
+      (None, "no eligibility decision is recorded for the case"): "ingen vedtak om rett til tiltaket er registrert"}
 
 
 def write_catalogue(folder: Path, language: str, texts: dict) -> None:
@@ -202,6 +203,16 @@ def test_a_422_page_in_nb_shows_marshmallows_messages_in_norwegian(client, berge
     assert "Timer: Må være mellom 1 og 40." in summary
     assert "Retning: Må være en av: Skole, Arbeid." in summary  # the choices as the form shows them
     assert client.get(bergen.url(f"/cases/{case['id']}"), headers=bergen.caseworker.headers).json["state"] == "referred"
+
+
+def test_a_guards_refusal_shows_in_nb_from_the_plugins_catalogue(client, bergen):
+    case = open_case(client, bergen, add_person(client, bergen)["id"])
+    log_in(client, bergen.caseworker.email)
+    assert client.post(f"/t/bergen/cases/{case['id']}/moves/assess", data={"hours": "12", "track": "work"}).status_code == 302
+    r = client.post(f"/t/bergen/cases/{case['id']}/moves/accept", data={})
+    assert r.status_code == 409
+    summary = r.get_data(as_text=True).split('id="errors"')[1].split("</div>")[0]
+    assert "ingen vedtak om rett til tiltaket er registrert" in summary and 'href="#move-accept"' in summary
 
 
 def test_the_api_keeps_marshmallows_english(client, bergen):

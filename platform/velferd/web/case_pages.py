@@ -31,9 +31,10 @@ from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.plugins.specs import Transition
 from velferd.web import navigation
 from velferd.web.blueprint import blp, transition_title, wants_html
-from velferd.web.form_fields import FormField, error_summary, errors_by_input, form_fields, submitted_data
 from velferd.web.case_records import case_records
+from velferd.web.form_fields import FormField, error_summary, errors_by_input, form_fields, submitted_data
 from velferd.web.plugin_pages import case_panels
+from velferd.web.validation_messages import translated
 from velferd.workflows import available_transitions, workflow_of
 
 CASELOAD_LIMIT = 200
@@ -196,9 +197,16 @@ def refused(case_id: int, error: VelferdError, form_id: str, described: list[For
     db.session.rollback()
     if not wants_html():
         return error_response(error.status, error.message, error.fields or None)
-    errors = errors_by_input(described, error.fields) if error.status == 422 else {"": [error.message]}
+    errors = errors_by_input(described, error.fields) if error.status == 422 else {"": refusal_reasons(error)}
     return _case_page(case_id, error.status, FailedForm(form_id, request.form, errors,
                                                         error_summary(described, errors, form_id)))
+
+
+def refusal_reasons(error: VelferdError) -> list[str]:
+    """A guard's refusal (409) by its reasons, each in the page's language (a plugin writes them
+    in English and translates them in its catalogue); any other refusal as the service wrote it."""
+    reasons = (error.fields or {}).get("reasons")
+    return [translated(str(reason)) for reason in reasons] if reasons else [error.message]
 
 
 def back_to_the_case(case_id: int, confirmation: str) -> Response:

@@ -189,3 +189,11 @@ def test_an_enabled_plugins_items_are_in_the_inbox_and_a_disabled_ones_are_not(c
     assert r.status_code == 200
     page = the_inbox(client, bergen)
     assert "Send the report" not in page and "Overdue (0)" in page
+
+
+def test_an_inbox_that_is_not_a_function_stops_the_start():
+    from velferd.plugins.manager import PluginError, _checked_declaration
+
+    declared = dataclasses.replace(ExamplePlugin().velferd_plugin(), web=WebPages(inbox="velferd_due.inbox"))
+    with pytest.raises(PluginError, match="a WebPages whose inbox is a function or None"):
+        _checked_declaration("example", declared)

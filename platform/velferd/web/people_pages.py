@@ -235,7 +235,7 @@ def open_case(person_id: int):
     require_permission("cases:write")
     described = _open_case_fields(_referring_units())
     try:
-        data = CaseCreateSchema().load({"person_id": person_id, **submitted_data_of(described, request.form)})
+        data = CaseCreateSchema().load({"person_id": person_id, **_chosen_values(described, request.form)})
         case = cases.open_case(tenant(), **data)
     except ValidationError as error:
         return _open_case_refused(person_id, _invalid(error, "the case is invalid"), described)
@@ -249,7 +249,7 @@ def open_case(person_id: int):
     return redirect(url_for("web.case_page", tenant=tenant().slug, case_id=case.id, _anchor="confirmation"), 303)
 
 
-def submitted_data_of(described: list[FormField], form: Mapping[str, str]) -> dict[str, str]:
+def _chosen_values(described: list[FormField], form: Mapping[str, str]) -> dict[str, str]:
     """The chosen values of the open-case form's selects, those left empty left out."""
     chosen = {field.key: form.get(field.input_name, "").strip() for field in described}
     return {key: value for key, value in chosen.items() if value}

@@ -29,12 +29,21 @@ NAV_TAKEOVER_RULE = ("a user NAV took over directly from another municipality is
 FORUM_OUTCOME_RULE = "Rusfaglig Forum's outcome is recorded and changed only by the Forum's own roles"
 
 
+class RuleRefusal(Forbidden):
+    """A 403 that states a rule of who may act; it keeps the rule and the permission apart, so a
+    page can show the rule in the page's language (the API's answer is the same message)."""
+
+    def __init__(self, rule: str, permission: str):
+        super().__init__(f"{rule} (you need the permission '{permission}')")
+        self.rule, self.permission = rule, permission
+
+
 def require(permission: str, rule: str) -> None:
     """`require_permission`, but the 403 states the rule first and the permission after it."""
     try:
         require_permission(permission)
     except Forbidden:
-        raise Forbidden(f"{rule} (you need the permission '{permission}')") from None
+        raise RuleRefusal(rule, permission) from None
 
 
 def _meeting_kind(decision: Decision) -> str | None:

@@ -24,6 +24,8 @@ from velferd.toolkit import (
     url_for,
 )
 
+from .authority import RuleRefusal
+
 blp = PageBlueprint("nav_split_pages", __name__)
 
 
@@ -51,6 +53,15 @@ def page(template: str, title: str, status: int = 200, **values: Any):
     return render_template(template, title=title, **values), status
 
 
+def _reason(error) -> str:
+    """The refusal's message in the page's language where it is a fixed text (a rule of who may
+    act, a fixed conflict); one naming ids or values stays as the service wrote it."""
+    if isinstance(error, RuleRefusal):
+        return gettext("%(rule)s (you need the permission “%(permission)s”)", rule=gettext(error.rule),
+                       permission=error.permission)
+    return gettext(error.message)
+
+
 class Refusal:
     """A refused form, for its page: the form's id, its values as typed, errors by input name
     ("" for the form itself) and the summary's links."""
@@ -62,7 +73,7 @@ class Refusal:
         if error.status == 422 and fields:
             self.errors = errors_by_input(list(described), fields)
         else:
-            self.errors = {"": [gettext(error.message)]}  # a rule the catalogue knows is translated
+            self.errors = {"": [_reason(error)]}
         self.summary = error_summary(list(described), self.errors, form_id)
 
     def of(self, form_id: str) -> "Refusal | None":

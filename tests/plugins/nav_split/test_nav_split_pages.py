@@ -210,7 +210,9 @@ def test_the_other_team_is_refused_with_the_rule_on_the_page(browse, api, kristi
     for r in (rusteam.get(page_url(kristiansand, f"/cases/{case['id']}/forum-decisions/new")),
               rusteam.post(page_url(kristiansand, f"/cases/{case['id']}/forum-decisions"), data=flows.DRAFT)):
         assert r.status_code == 403
-        assert "drafted by Spesialteamet in NAV" in r.text and 'class="error-summary"' in r.text
+        assert 'class="error-summary"' in r.text
+        assert "avtalen i forumet for en NAV-sak skrives av Spesialteamet i NAV (du trenger tillatelsen " \
+               "«nav_split:forum:draft_nav»)" in r.text  # the rule, in the page's language
     waiting = forum_case(api, kristiansand)
     r = browse(kristiansand, "spesialteam").get(page_url(kristiansand, f"/cases/{waiting['id']}/forum-decisions/new"))
     assert r.status_code == 409 and "belongs to neither NAV nor Livsmestring yet" in r.text
@@ -224,7 +226,7 @@ def test_the_forum_coordinator_approves_and_the_drafter_may_not(app, browse, api
     own = browse(kristiansand, "drafting_coordinator").post(url)
     assert own.status_code == 409 and "den som skrev utkastet, kan ikke gi andre underskrift" in own.text  # translated
     leader = browse(kristiansand, "forum_leader").post(url)
-    assert leader.status_code == 403 and "given by the Forum's coordinator or deputy" in html.unescape(leader.text)
+    assert leader.status_code == 403 and "gis av forumets koordinator eller stedfortreder" in html.unescape(leader.text)
     coordinator = browse(kristiansand, "forum_coordinator")
     assert 'id="approval"' in coordinator.get(page_url(kristiansand, f"/forum-decisions/{drafted['id']}")).text
     r = coordinator.post(url)
@@ -257,7 +259,7 @@ def test_a_complaint_is_signed_by_two_people_and_sent_only_then(browse, api, kri
                        data={"capacity": "forum_leader"}).status_code == 302
     refused = leader.post(page_url(kristiansand, f"/complaints/{complaint_id}/signatures"),
                           data={"capacity": "forvaltning_head"})
-    assert refused.status_code == 403 and "signed as forvaltning_head by the head of Forvaltning" in refused.text
+    assert refused.status_code == 403 and "underskrives som forvaltning_head av lederen av Forvaltning" in refused.text
     twice = leader.post(page_url(kristiansand, f"/complaints/{complaint_id}/signatures"), data={"capacity": "forum_leader"})
     assert twice.status_code == 409 and "already signed as forum_leader" in twice.text
 

@@ -41,6 +41,16 @@ def _current_values(appointment) -> dict[str, str]:
     return values
 
 
+def _may_draft(case: Case) -> bool:
+    """Whether the user is of the team that drafts this case's Forum decisions (none while
+    neither unit is responsible for the case)."""
+    try:
+        unit = signatures.responsible_unit(case)
+    except Conflict:
+        return False
+    return may(signatures.DRAFTERS[unit][1])
+
+
 def panel_context(case: Case, settings: Mapping[str, Any] | None = None, refusal: Refusal | None = None) -> dict:
     """What the allocation panel shows (`CasePanel.context`, and the allocation page)."""
     allocation = followup.allocation_of(case)
@@ -51,7 +61,7 @@ def panel_context(case: Case, settings: Mapping[str, Any] | None = None, refusal
             # a fixed reason is in the catalogue; one naming the user's answers stays as written
             "reasons": [gettext(reason) for reason in (decision.reasons or ())] if decision else [],
             "forum_decisions": signatures.decisions_of_case(case.id),
-            "may_draft": any(may(permission) for _team, permission in signatures.DRAFTERS.values()),
+            "may_draft": _may_draft(case),
             "follow_up_fields": form_fields(FollowUpSchema) if may_follow_up else [],
             "follow_up_values": mine.values if mine else _current_values(allocation["appointment"]),
             "follow_up_errors": mine.errors if mine else {}}

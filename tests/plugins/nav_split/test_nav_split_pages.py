@@ -141,6 +141,9 @@ def test_the_case_page_shows_the_allocation_with_its_reasons(browse, api, kristi
     assert 'id="follow-up"' in r.text
     reader = browse(kristiansand, "spesialteam").get(f"/t/kristiansand/cases/{case['id']}")
     assert "Hvem koordinerer" in reader.text and 'id="follow-up"' not in reader.text
+    assert f"/cases/{case['id']}/forum-decisions/new" in reader.text  # Spesialteamet drafts for a NAV case
+    other_team = browse(kristiansand, "rusteam").get(f"/t/kristiansand/cases/{case['id']}")
+    assert "Hvem koordinerer" in other_team.text and "/forum-decisions/new" not in other_team.text
 
 
 def test_the_follow_up_form_records_what_the_api_then_shows(browse, api, kristiansand):

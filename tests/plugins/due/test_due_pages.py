@@ -256,3 +256,23 @@ def test_the_texts_of_the_api_schemas_the_pages_draw_are_in_the_catalogue():
         drawn |= schema_texts(schema)
     assert drawn - catalogue_texts(velferd_due.velferd_plugin()) == {
         (None, label) for label in page_texts.REPLACED_LABELS}
+
+
+@pytest.mark.parametrize("role", ["leader", "tenant_admin", "coordinator"])
+def test_no_due_page_answers_junk_with_a_5xx(app, browser, bergen, running, role):
+    """Every DUE page route, GET and POST, with an existing case and a missing one, and a form of
+    junk: a page or a 4xx, never a 500."""
+    signed_in(browser, bergen, role)
+    junk = {"junk": "1", "year": "x", "percent": "%%", "user_id": "abc", "person_id": "-1", "approve": "maybe",
+            "starts_on": "2025-02-30", "referring_unit_id": "99999999999", "criteria": "nonsense"}
+    seen = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("due_pages."):
+            continue
+        for number in (str(running), "4711"):
+            path = re.sub(r"<int:\w+>", number, rule.rule).replace("<tenant>", bergen.slug)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                response = browser.open(path, method=method, data=junk if method == "POST" else None)
+                assert response.status_code < 500, f"{method} {path}: {text(response)[:300]}"
+                seen += 1
+    assert seen >= 20

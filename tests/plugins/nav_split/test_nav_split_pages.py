@@ -285,3 +285,19 @@ def test_another_municipality_sees_none_of_it(browse, api, kristiansand, alta):
     assert theirs.get(page_url(alta, f"/forum-decisions/{decision['id']}")).status_code == 404
     assert theirs.post(page_url(alta, f"/forum-decisions/{decision['id']}/approval")).status_code == 404
     assert theirs.get(page_url(alta, f"/cases/{decision['case_id']}/allocation")).status_code == 404
+
+
+def test_the_pages_that_show_a_person_are_audited_for_that_person(app, browse, api, kristiansand):
+    from tests.read_audit_checks import audit_since, last_audit_id
+
+    decision = approved_decision(api, kristiansand)
+    person_id = api.get(kristiansand.url(f"/cases/{decision['case_id']}"),
+                        headers=kristiansand.forvaltning.headers).json["person_id"]
+    forvaltning = browse(kristiansand, "forvaltning")
+    for path in (f"/forum-decisions/{decision['id']}", f"/cases/{decision['case_id']}/allocation", "/queue"):
+        before = last_audit_id(app, kristiansand)
+        assert forvaltning.get(page_url(kristiansand, path)).status_code == 200
+        rows = audit_since(app, kristiansand, before)
+        if path != "/queue":  # the queue is empty here: nobody shown
+            assert [(r.person_id, r.actor_id) for r in rows if r.action.endswith((".read", ".listed"))], path
+            assert {r.person_id for r in rows} == {person_id}, path

@@ -66,6 +66,10 @@ def test_a_caseworker_refers_a_youth_and_takes_the_case_to_started(client, berge
     assert page.locator("h1").inner_text() == "Venteliste"
     assert page.locator(f"a[href='/t/bergen/cases/{case_id}']").count() == 1
     check("due-waiting-list")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # reflows: no sideways scrolling
+    check("due-waiting-list-320px")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{served}/t/bergen/cases/{case_id}")
     move(page, "invite")
@@ -99,6 +103,9 @@ def test_a_caseworker_refers_a_youth_and_takes_the_case_to_started(client, berge
     assert ok(get(client, bergen, f"/cases/{case_id}"))["state"] == "started"
     assert "Egen leilighet" in page.inner_text("main")  # the DUE panel's plan goals
     check("due-case-started")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # the DUE panel reflows too
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.click(f"a[href='/t/bergen/x/due/cases/{case_id}/transfers/new']")
     check("due-transfer-form")

@@ -1,5 +1,5 @@
 """Texts the DUE pages draw from the API's own schemas (the vedtak, coordinator, absence,
-transfer and deflator forms) and the values they show, marked here so the plugin's catalogue
+transfer, extra resources, plan goals and deflator forms) and the values they show, marked here so the plugin's catalogue
 holds them: velferd.web.plugin_texts finds a plugin's declared schemas (moves, forms, rules,
 settings) by itself, but not the schemas of its API that its pages draw. The core's renderer
 looks each label, hint and choice up (gettext, pgettext "choice"); tests/plugins/due/
@@ -31,6 +31,8 @@ LABELS_AND_HINTS = (
     N_("To unit leader"), N_("The leader of the receiving unit who settled it"),
     N_("The leaders' joint assessment: is the transfer in the youth's interest"),
     N_("Percent"),
+    N_("Description"), N_("Monthly amount"), N_("Approved on"), N_("The day the leader approved it (in advance)"),
+    N_("The new plan's goals; later reports are written against them"),
 )
 
 CHOICES = (

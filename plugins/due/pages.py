@@ -210,4 +210,4 @@ def dashboard_context(tenant, values: Mapping[str, Any]) -> dict[str, Any]:
             "waiting_url": url_for("due_pages.waiting_list_page", tenant=tenant.slug)}
 
 
-from . import pages_coordination, pages_intake, pages_prices, pages_transfers  # noqa: E402, F401  (routes on blp)
+from . import pages_coordination, pages_follow_up, pages_intake, pages_prices, pages_transfers  # noqa: E402, F401  (routes on blp)

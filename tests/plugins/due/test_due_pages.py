@@ -252,7 +252,8 @@ def test_the_texts_of_the_api_schemas_the_pages_draw_are_in_the_catalogue():
     drawn = set()
     for schema in (ReferralCase, schemas.VedtakCreateSchema, schemas.AssignmentCreateSchema,
                    schemas.AbsenceCreateSchema, schemas.TransferCreateSchema, schemas.TransferDecisionSchema,
-                   schemas.YearPath, schemas.DeflatorEntrySchema):
+                   schemas.YearPath, schemas.DeflatorEntrySchema, schemas.ExtraCreateSchema,
+                   schemas.PlanGoalsSchema):
         drawn |= schema_texts(schema)
     assert drawn - catalogue_texts(velferd_due.velferd_plugin()) == {
         (None, label) for label in page_texts.REPLACED_LABELS}
@@ -276,3 +277,28 @@ def test_no_due_page_answers_junk_with_a_5xx(app, browser, bergen, running, role
                 assert response.status_code < 500, f"{method} {path}: {text(response)[:300]}"
                 seen += 1
     assert seen >= 20
+
+
+def test_a_leader_approves_extra_resources_and_revises_the_plans_goals(client, browser, bergen, running):
+    signed_in(browser, bergen, "leader")
+    panel = text(browser.get(f"/t/bergen/cases/{running}"))
+    assert f"/t/bergen/x/due/cases/{running}/extra-resources" in panel
+    data = {"description": "Extra follow-up at night", "monthly_amount": "2500.00", "starts_on": "2025-04-01",
+            "ends_on": "2025-06-30", "approved_on": "2025-03-20"}
+    refused = browser.post(page(bergen, f"/cases/{running}/extra-resources"), data={**data, "ends_on": "2025-03-01"})
+    assert refused.status_code == 422 and "Extra follow-up at night" in text(refused)
+    assert ok(get(client, bergen, f"{X}/cases/{running}/extra-resources")) == []
+    assert browser.post(page(bergen, f"/cases/{running}/extra-resources"), data=data).status_code == 302
+    [extra] = ok(get(client, bergen, f"{X}/cases/{running}/extra-resources"))
+    assert (extra["description"], extra["monthly_amount"]) == ("Extra follow-up at night", "2500.00")
+
+    form = text(browser.get(page(bergen, f"/cases/{running}/plan-goals")))
+    assert "A flat of his own School three days a week</textarea>" in form  # the goals in force
+    revised = browser.post(page(bergen, f"/cases/{running}/plan-goals"), data={"goals": "A job\nA flat of his own"})
+    assert revised.status_code == 302
+    assert ok(get(client, bergen, f"{X}/cases/{running}/placement"))["plan_goals"] == ["A job", "A flat of his own"]
+
+
+def test_extra_resources_are_forbidden_to_a_caseworker(browser, bergen, running):
+    signed_in(browser, bergen, "caseworker")
+    assert browser.get(page(bergen, f"/cases/{running}/extra-resources")).status_code == 403

@@ -57,7 +57,7 @@ CORE_CATALOGUE    ?= platform/velferd/web/translations
 PLUGIN_CATALOGUES ?= velferd_due=plugins/due/translations velferd_nav_split=plugins/nav_split/translations
 catalogues: $(BIN)/velferd
 	@set -e; pots=$$(mktemp -d); \
-	$(BIN)/pybabel -q extract -F platform/velferd/web/babel.cfg -o $$pots/velferd.pot platform/velferd/web; \
+	$(BIN)/pybabel -q extract -F platform/velferd/web/babel.cfg -k lazy_gettext -k N_ -o $$pots/velferd.pot platform/velferd/web; \
 	$(BIN)/pybabel -q update -i $$pots/velferd.pot -d $(CORE_CATALOGUE) --ignore-obsolete --no-fuzzy-matching; \
 	$(BIN)/pybabel -q compile -d $(CORE_CATALOGUE); \
 	for pair in $(PLUGIN_CATALOGUES); do module=$${pair%%=*}; folder=$${pair#*=}; \

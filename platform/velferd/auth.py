@@ -118,9 +118,14 @@ def current_user() -> User | None:
     return g.get("velferd_user")
 
 
+def has_permission(permission: str) -> bool:
+    """Whether this request's caller holds `permission` (a page offers only what its POST allows)."""
+    return permission in g.get("velferd_permissions", frozenset())
+
+
 def require_permission(permission: str) -> None:
     """The single permission check. Raises 403 naming the missing permission."""
-    if permission not in g.get("velferd_permissions", frozenset()):
+    if not has_permission(permission):
         raise Forbidden(f"you need the permission '{permission}' for this")
 
 

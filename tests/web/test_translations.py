@@ -10,7 +10,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-from velferd.web.i18n import LANGUAGES, catalogue_files
+from velferd.web.i18n import EXTRACTION_KEYWORDS, LANGUAGES, catalogue_files
 
 WEB = catalogue_files("nb")[0].parents[3]  # platform/velferd/web
 #: The same method map as web/babel.cfg (pybabel extract -F …).
@@ -25,7 +25,7 @@ def catalogue(language: str):
 def extracted_ids() -> set:
     """The msgids the pages' code and templates use (plural forms as a pair)."""
     ids = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(str(WEB), METHODS):
+    for _file, _line, message, _comments, _context in extract_from_dir(str(WEB), METHODS, keywords=EXTRACTION_KEYWORDS):
         ids.add(message if isinstance(message, str) else tuple(message[:2]))
     return ids
 

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 from flask import Flask
 
-# the page modules add their routes to blueprint.blp and their menu entries, in menu order
-from velferd.web import i18n, plugin_pages, templating
-
 # the page modules: each adds its routes to blueprint.blp and its menu entries when imported
-from velferd.web import pages  # noqa: F401, I001
-from velferd.web import case_pages  # noqa: F401, I001
-from velferd.web import tasks_pages  # noqa: F401, I001
-from velferd.web import dashboard_pages  # noqa: F401, I001
-from velferd.web import admin_pages, admin_members_pages, admin_units_pages  # noqa: F401, I001
-from velferd.web import people_pages  # noqa: F401, I001
-from velferd.web import case_records_pages  # noqa: F401, I001
-from velferd.web import finance_pages  # noqa: F401, I001
-from velferd.web import operator_pages  # noqa: F401, I001
+# (navigation.MENU_ORDER places the entries)
+from velferd.web import (  # noqa: F401
+    admin_members_pages,
+    admin_pages,
+    admin_units_pages,
+    case_pages,
+    case_records_pages,
+    dashboard_pages,
+    finance_pages,
+    i18n,
+    operator_pages,
+    pages,
+    people_pages,
+    plugin_pages,
+    tasks_pages,
+    templating,
+)
 from velferd.web.blueprint import blp
 
 

@@ -30,13 +30,7 @@ from velferd.web.admin_pages import localised
 from velferd.web.blueprint import blp, wants_html
 from velferd.web.case_pages import FailedForm
 from velferd.web.form_fields import error_summary, errors_by_input, form_fields, submitted_data
-
-
-def role_title(role: str) -> str:
-    """A core role's name as an admin reads it; a plugin's role shows its id."""
-    titles = {"tenant_admin": _("Administrator"), "caseworker": _("Caseworker"), "coordinator": _("Coordinator"),
-              "leader": _("Leader"), "finance": _("Finance"), "auditor": _("Auditor")}
-    return titles.get(role, role)
+from velferd.web.role_titles import role_title
 
 
 def _invite_fields():

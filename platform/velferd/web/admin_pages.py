@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from velferd.api.context import tenant
 from velferd.api.errors import error_response
-from velferd.auth import current_user, require_permission
+from velferd.auth import current_user, has_permission, require_permission
 from velferd.db import db
 from velferd.errors import Conflict, NotFound, ValidationFailed, VelferdError
 from velferd.plugins import enablement
@@ -55,15 +55,11 @@ def localised(described: list[FormField], labels: dict[str, str], hints: dict[st
             for field in described]
 
 
-def holds(permission: str) -> bool:
-    return permission in g.get("velferd_permissions", frozenset())
-
-
 @blp.get("/t/<tenant>/admin")
 def admin():
     """The administration index: a link to each admin page the user may open."""
     require_permission("plugins:manage")
-    shown = [section for section in sections() if holds(section[3])]
+    shown = [section for section in sections() if has_permission(section[3])]
     return render_template("web/admin_index.html", title=_("Administration"), sections=shown)
 
 

@@ -15,12 +15,14 @@ from flask_babel import pgettext
 
 from velferd import sessions
 from velferd.api.errors import error_response
+from velferd.auth import has_permission
 from velferd.db import db
 from velferd.errors import Forbidden, NotFound, Unauthorized
 from velferd.plugins.manager import registry
 from velferd.plugins.specs import Transition
 from velferd.web import navigation
 from velferd.web.i18n import LANGUAGES
+from velferd.web.role_titles import role_title
 
 blp = Blueprint("web", __name__, static_folder="static", static_url_path="/static/web")
 
@@ -76,6 +78,7 @@ def _page_context():
             "municipality": g.get("velferd_tenant") if member else None,
             "languages": LANGUAGES, "programme_title": programme_title,
             "state_title": state_title, "transition_title": transition_title, "move_title": move_title,
+            "role_title": role_title, "may": has_permission,
             "menu": navigation.menu() if member else []}
 
 

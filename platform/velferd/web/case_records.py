@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import g
+from flask_babel import gettext
 from flask_babel import gettext as _
 
 from velferd.api.context import tenant
 from velferd.api.schemas import OverrideSchema
+from velferd.auth import has_permission
 from velferd.db import db
 from velferd.models import Case, Decision, FormSubmission, User
 from velferd.plugins.enablement import enabled_plugin_ids
@@ -43,12 +45,14 @@ class DecisionEntry:
     may_override: bool
 
     @property
+    def reasons(self) -> list[str]:
+        """The reasons in the page's language where the rule wrote a fixed text its plugin's
+        catalogue translates; one with values in it stays as the rule wrote it."""
+        return [gettext(reason) for reason in self.decision.reasons or []]
+
+    @property
     def form_id(self) -> str:
         return f"override-{self.decision.id}"
-
-
-def _allowed(permission: str) -> bool:
-    return permission in g.get("velferd_permissions", frozenset())
 
 
 def _case_forms(case: Case) -> list[tuple[str, FormSpec]]:
@@ -81,14 +85,14 @@ def case_records(case: Case) -> dict:
                               .order_by(Decision.decided_at.desc(), Decision.id.desc())).all()
     names = _names({s.submitted_by_id for s in submissions} | {d.decided_by_id for d in made})
     superseded = {d.supersedes_id for d in made if d.supersedes_id is not None}
-    titles = {name: spec.title or name for name, spec in rule_specs}
-    overriders = {name for name, spec in rule_specs if _allowed(spec.override_permission)}
-    form_titles = {name: spec.title or name for name, spec in form_specs}
+    titles = {name: gettext(spec.title or name) for name, spec in rule_specs}
+    overriders = {name for name, spec in rule_specs if has_permission(spec.override_permission)}
+    form_titles = {name: gettext(spec.title or name) for name, spec in form_specs}
     return {
-        "case_forms": [DrawnForm(name, spec.title or name, form_fields(spec.schema), f"form-{name}")
-                       for name, spec in form_specs if open_here and _allowed(spec.permission)],
-        "case_rules": [DrawnForm(name, spec.title or name, form_fields(spec.inputs_schema), f"rule-{name}")
-                       for name, spec in rule_specs if open_here and _allowed(spec.permission)],
+        "case_forms": [DrawnForm(name, form_titles[name], form_fields(spec.schema), f"form-{name}")
+                       for name, spec in form_specs if open_here and has_permission(spec.permission)],
+        "case_rules": [DrawnForm(name, titles[name], form_fields(spec.inputs_schema), f"rule-{name}")
+                       for name, spec in rule_specs if open_here and has_permission(spec.permission)],
         "submissions": [(s, form_titles.get(s.form, s.form), names.get(s.submitted_by_id)) for s in submissions],
         "decisions": [DecisionEntry(d, titles.get(d.rule, d.rule), names.get(d.decided_by_id), d.id in superseded,
                                     open_here and d.rule in overriders and d.id not in superseded) for d in made],

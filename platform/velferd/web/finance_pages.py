@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Mapping
 from decimal import Decimal
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from marshmallow import ValidationError
@@ -22,7 +22,7 @@ from marshmallow import ValidationError
 from velferd.api.billing_schemas import CreditSchema, RunRequestSchema
 from velferd.api.context import tenant
 from velferd.api.errors import error_response
-from velferd.auth import current_user, require_permission
+from velferd.auth import current_user, has_permission, require_permission
 from velferd.billing import downloads, invoice_reads
 from velferd.billing.credit import credit_invoice
 from velferd.billing.documents_for import document_for
@@ -39,6 +39,7 @@ from velferd.web.blueprint import blp, wants_html
 from velferd.web.case_pages import FailedForm
 from velferd.web.form_fields import FormField, error_summary, errors_by_input, form_fields
 from velferd.web.i18n import page_language
+from velferd.web.role_titles import role_title
 
 #: How many invoices the list shows (the API's largest page).
 INVOICE_LIMIT = 200
@@ -47,11 +48,6 @@ FIXES_A_PAYER = "units:manage"
 NBSP = "\u00a0"
 
 navigation.core_entry("web.finance", lazy_gettext("Finance"), "invoices:read")
-
-ROLE_NAMES = {"tenant_admin": lazy_gettext("Municipality administrator"), "finance": lazy_gettext("Finance"),
-              "caseworker": lazy_gettext("Caseworker"), "coordinator": lazy_gettext("Coordinator"),
-              "leader": lazy_gettext("Leader"), "auditor": lazy_gettext("Auditor")}
-
 
 @blp.app_template_filter("money")
 def money(amount: Decimal | None) -> str:
@@ -63,18 +59,9 @@ def money(amount: Decimal | None) -> str:
     return f"{plain.replace(' ', NBSP)}{NBSP}kr"
 
 
-@blp.app_template_global("role_name")
-def role_name(role: str | None) -> str:
-    return str(ROLE_NAMES.get(role or "", role or "–"))
-
-
 def roles_that_fix_payers() -> list[str]:
     """The roles whose members can fix a payer unit (so release its held invoices)."""
-    return [role_name(role) for role, granted in sorted(registry().roles.items()) if FIXES_A_PAYER in granted]
-
-
-def may(permission: str) -> bool:
-    return permission in g.get("velferd_permissions", frozenset())
+    return [role_title(role) for role, granted in sorted(registry().roles.items()) if FIXES_A_PAYER in granted]
 
 
 # --- the runs ---------------------------------------------------------------------------------------
@@ -95,7 +82,7 @@ def _runs_page(status: int = 200, failed: FailedForm | None = None) -> Response:
     runs = invoice_reads.runs_newest_first()
     db.session.commit()
     page = render_template("web/finance_runs.html", title=_("Finance"), runs=runs,
-                           run_fields=_run_fields() if may("invoices:run") else [], failed=failed)
+                           run_fields=_run_fields() if has_permission("invoices:run") else [], failed=failed)
     return Response(page, status=status)
 
 
@@ -153,7 +140,7 @@ def finance_run(run_id: int):
                            run=run, created=[i for i in invoices if i.status != "held"],
                            held=[i for i in invoices if i.status == "held"],
                            credit_notes=[i for i in billed if i.kind == "credit_note"], files=files,
-                           fixers=roles_that_fix_payers(), may_release=may("invoices:manage"))
+                           fixers=roles_that_fix_payers(), may_release=has_permission("invoices:manage"))
 
 
 @blp.get("/t/<tenant>/finance/runs/<int:run_id>/exports/<int:sequence>")
@@ -215,8 +202,8 @@ def _invoice_page(invoice_id: int, status: int = 200, failed: FailedForm | None 
     page = render_template(
         "web/finance_invoice.html", title=_invoice_title(invoice), invoice=invoice, document=document,
         credit_notes=notes, failed=failed,
-        credit_fields=_credit_fields(invoice) if creditable and may("invoices:credit") else [],
-        may_release=invoice.status in ("held", "failed") and may("invoices:manage"),
+        credit_fields=_credit_fields(invoice) if creditable and has_permission("invoices:credit") else [],
+        may_release=invoice.status in ("held", "failed") and has_permission("invoices:manage"),
         fixers=roles_that_fix_payers())
     return Response(page, status=status)
 

@@ -24,6 +24,7 @@ import os
 from pathlib import Path
 
 from babel.dates import format_time
+from babel.messages.extract import DEFAULT_KEYWORDS
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, session
@@ -39,6 +40,9 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 LANGUAGES = tuple(BABEL_LOCALES)  # nb, da, en: the tenant locales
 DEFAULT_LANGUAGE = "nb"
 LANGUAGE_KEY = "lang"
+#: What marks a text for the catalogues: Babel's keywords, and ``lazy_gettext`` (a text kept at
+#: import time — a menu entry, a role's title — translated when shown) and the no-op ``N_``.
+EXTRACTION_KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "N_": None}
 
 
 def catalogue_files(language: str, folder: Path | str = TRANSLATIONS) -> tuple[Path, Path]:

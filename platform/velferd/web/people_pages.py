@@ -30,7 +30,7 @@ from collections.abc import Mapping
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from marshmallow import ValidationError, fields, validate
@@ -39,7 +39,7 @@ from velferd import cases, people, tenants
 from velferd.api.context import tenant
 from velferd.api.errors import error_response
 from velferd.api.schemas import CaseCreateSchema, PersonCreateSchema
-from velferd.auth import require_permission
+from velferd.auth import has_permission, require_permission
 from velferd.db import db
 from velferd.errors import Conflict, NotFound, ValidationFailed, VelferdError
 from velferd.identity import mask_national_id
@@ -92,7 +92,7 @@ def _lookup_fields() -> list[FormField]:
 
 def _referring_units() -> dict[str, str] | None:
     """The units a case may name as referring (id → name); None for a user who may not read units."""
-    return {str(unit.id): unit.name for unit in tenants.list_units()} if _allowed("units:read") else None
+    return {str(unit.id): unit.name for unit in tenants.list_units()} if has_permission("units:read") else None
 
 
 def _open_case_fields(units: Mapping[str, str] | None) -> list[FormField]:
@@ -107,10 +107,6 @@ def _open_case_fields(units: Mapping[str, str] | None) -> list[FormField]:
                                    label=_("Referring unit"), hint=None, required=False, widget="select",
                                    choices=tuple(units)))
     return described
-
-
-def _allowed(permission: str) -> bool:
-    return permission in g.get("velferd_permissions", frozenset())
 
 
 def _failed(form_id: str, described: list[FormField], error: VelferdError) -> FailedForm:
@@ -134,7 +130,7 @@ def people_search():
 def _search_page(status: int = 200, failed: FailedForm | None = None, found: list[Person] | None = None,
                  message: str | None = None) -> Response:
     page = render_template("web/people_search.html", title=_("People"), search_fields=_search_fields(),
-                           person_fields=_person_fields() if _allowed("persons:write") else [],
+                           person_fields=_person_fields() if has_permission("persons:write") else [],
                            failed=failed, found=found, message=message, limit=SEARCH_LIMIT,
                            masked=mask_national_id)
     return Response(page, status=status)
@@ -218,13 +214,13 @@ def _person_page(person_id: int, status: int = 200, failed: FailedForm | None = 
     require_permission("persons:read")
     person = people.read_person(person_id)  # audited: person.read
     their_cases = cases.list_cases(limit=CASES_LIMIT, newest_first=True, person_id=person.id)
-    may_open = _allowed("cases:write")
+    may_open = has_permission("cases:write")
     db.session.commit()
     units = _referring_units() if may_open else None
     described = _open_case_fields(units) if may_open else []
     page = render_template("web/person.html", title=person.full_name, person=person, cases=their_cases,
                            open_case_fields=described, unit_names=units or {},
-                           may_read_access_log=_allowed("audit:read"), failed=failed)
+                           may_read_access_log=has_permission("audit:read"), failed=failed)
     return Response(page, status=status)
 
 
@@ -318,7 +314,7 @@ def person_access_log(person_id: int):
     db.session.commit()
     return render_template("web/access_log.html", title=_("Access log of person %(id)s", id=person_id),
                            events=events, actors=actors, person_id=person_id, what_happened=_what_happened,
-                           may_read_person=_allowed("persons:read"))
+                           may_read_person=has_permission("persons:read"))
 
 
 def _what_happened(action: str) -> str:

@@ -16,10 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, g, render_template
+from flask import Flask, render_template
 from flask_babel import gettext
 from markupsafe import Markup
 
+from velferd.auth import has_permission
 from velferd.models import Case, Tenant
 from velferd.plugins.enablement import enabled_plugin_ids, settings_for
 from velferd.plugins.manager import PluginRegistry, registry
@@ -53,10 +54,6 @@ def init_app(app: Flask, plugins: PluginRegistry) -> None:
             owners[blueprint.name] = plugin_id
 
 
-def _allowed(permission: str) -> bool:
-    return permission in g.get("velferd_permissions", frozenset())
-
-
 def _render(plugin_id: str, template: str, title: str, values: Mapping[str, Any]) -> Section:
     return Section(plugin_id, gettext(title) if title else "", Markup(render_template(template, **values)))
 
@@ -70,7 +67,7 @@ def case_panels(case: Case) -> list[Section]:
     settings = settings_for(town, case.plugin)
     sections = []
     for panel in pages.case_panels:
-        if _allowed(panel.permission):
+        if has_permission(panel.permission):
             extra = panel.context(case, settings) if panel.context else {}
             sections.append(_render(case.plugin, panel.template, panel.title,
                                     {"case": case, "settings": settings, **extra}))
@@ -84,7 +81,7 @@ def dashboard_widgets(tenant: Tenant) -> list[Section]:
     for plugin_id in sorted(enabled_plugin_ids(tenant) & set(web)):
         settings = settings_for(tenant, plugin_id)
         for widget in web[plugin_id].dashboard_widgets:
-            if _allowed(widget.permission):
+            if has_permission(widget.permission):
                 extra = widget.context(tenant, settings) if widget.context else {}
                 sections.append(_render(plugin_id, widget.template, widget.title,
                                         {"tenant": tenant, "settings": settings, **extra}))

@@ -37,6 +37,7 @@ from marshmallow import fields
 
 from velferd.plugins.specs import Plugin
 from velferd.web.form_fields import choices_of, label_of
+from velferd.web.i18n import EXTRACTION_KEYWORDS
 
 Text = tuple[str | None, str | tuple[str, str]]
 
@@ -97,7 +98,7 @@ def _skipped(filename: str) -> bool:
 
 
 def _messages(folder: Path) -> Iterator[tuple[str | None, str | tuple[str, str]]]:
-    for filename, _line, message, _comments, context in extract_from_dir(str(folder), METHODS):
+    for filename, _line, message, _comments, context in extract_from_dir(str(folder), METHODS, keywords=EXTRACTION_KEYWORDS):
         if _skipped(filename):
             continue
         yield context, message if isinstance(message, str) else tuple(message[:2])

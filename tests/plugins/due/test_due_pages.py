@@ -237,6 +237,7 @@ def test_texts_in_norwegian_on_the_pages(client, browser, bergen, units):
     case_page = text(browser.get(f"/t/bergen/cases/{case_id}"))
     assert "Henvist" in case_page  # the state's title
     assert "Inviter til informasjonsmøte" in case_page  # a transition's title
+    assert '<h3 id="form-assessment-title">Kartlegging</h3>' in case_page  # a form's title, drawn by the core
 
 
 def test_the_leaders_dashboard_counts_the_waiting_list_and_links_to_it(client, browser, bergen, units):

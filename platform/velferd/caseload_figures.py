@@ -31,13 +31,14 @@ class AssigneeLoad:
 
 def open_cases_by_assignee() -> list[AssigneeLoad]:
     """Open cases per assigned user, the unassigned ones first, then by name."""
-    count = sa.func.count(Case.id)
+    # counted first (an index-only scan of the open cases, migration 0011), named after: one
+    # join per staff member rather than per case
+    counts = (sa.select(Case.assigned_to_id.label("user_id"), sa.func.count().label("open_cases"))
+              .where(is_open()).group_by(Case.assigned_to_id).subquery())
     rows = db.session.execute(
-        sa.select(Case.assigned_to_id, User.name, count)
-        .outerjoin(Membership, Membership.user_id == Case.assigned_to_id)  # this tenant's: scoped
+        sa.select(counts.c.user_id, User.name, counts.c.open_cases)
+        .outerjoin(Membership, Membership.user_id == counts.c.user_id)  # this tenant's: scoped
         .outerjoin(User, User.id == Membership.user_id)
-        .where(is_open())
-        .group_by(Case.assigned_to_id, User.name)
     ).all()
     loads = [AssigneeLoad(user_id, name, n) for user_id, name, n in rows]
     return sorted(loads, key=lambda load: (load.user_id is not None, (load.name or "").casefold(), load.user_id or 0))

@@ -30,7 +30,12 @@ class Case(Base, TenantOwned, Timestamped):
 
     person: Mapped[Person] = relationship(lazy="raise_on_sql")
 
-    __table_args__ = (sa.Index("ix_case_file_tenant_id_id", "tenant_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_case_file_tenant_id_id", "tenant_id", "id"),
+        # the open cases by assignee (migration 0011): the dashboard's count, the caseload's filter
+        sa.Index("ix_case_file_open_by_assignee", "tenant_id", "assigned_to_id",
+                 postgresql_where=sa.text("closed_at IS NULL"), sqlite_where=sa.text("closed_at IS NULL")),
+    )
 
 
 class CaseEvent(Base, TenantOwned):

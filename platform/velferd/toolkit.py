@@ -22,7 +22,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from velferd import audit
 from velferd.api.fields import column_limits
 from velferd.api.schemas import PARTICIPANT_ROLES, ParticipantSchema
-from velferd.auth import acting_as, current_user, require_permission, requires
+from velferd.auth import acting_as, current_user, has_permission, require_permission, requires
 from velferd.billing.blocked import CannotBill
 from velferd.billing.periods import Period, parse_period
 from velferd.billing.wording import (
@@ -119,7 +119,7 @@ __all__ = [
     "PARTICIPANT_ROLES", "ParticipantSchema",
     # pages (velferd.web.plugin_pages): a plain Flask blueprint, the page helpers, the texts
     # (looked up in the plugin's catalogue) and the form renderer the core's pages use
-    "PageBlueprint", "WebPages", "PageLink", "CasePanel", "DashboardWidget", "InboxItem", "flash", "redirect",
+    "PageBlueprint", "WebPages", "has_permission", "PageLink", "CasePanel", "DashboardWidget", "InboxItem", "flash", "redirect",
     "render_template", "request", "url_for", "gettext", "lazy_gettext", "ngettext",
     "error_summary", "errors_by_input", "form_fields", "submitted_data",
 ]

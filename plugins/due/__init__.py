@@ -22,8 +22,18 @@ import datetime as dt
 from pathlib import Path
 
 from velferd.toolkit import (
-    BeatEntry, CasePanel, Conflict, DashboardWidget, PageLink, Plugin, TaskSpec, ValidationFailed, WebPages, hookimpl,
-    settings_for, tenant_today,
+    BeatEntry,
+    CasePanel,
+    Conflict,
+    DashboardWidget,
+    PageLink,
+    Plugin,
+    TaskSpec,
+    ValidationFailed,
+    WebPages,
+    hookimpl,
+    settings_for,
+    tenant_today,
 )
 
 from . import demo, invoicing, placement, referral, reports

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
+
 from velferd.toolkit import Decision, Outcome, RuleContext, RuleSpec, Schema, ValidationFailed, db, fields, validate
 
 from .calendar import age_on

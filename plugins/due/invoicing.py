@@ -29,8 +29,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from velferd.toolkit import (
-    Case, InvoiceLine, InvoiceLineProvider, Tenant, current_tenant, db, format_period, monthly_price_text,
-    part_of_month_text, per_month_text,
+    Case,
+    InvoiceLine,
+    InvoiceLineProvider,
+    Tenant,
+    current_tenant,
+    db,
+    format_period,
+    monthly_price_text,
+    part_of_month_text,
+    per_month_text,
 )
 
 from .calendar import Span, days_in_month, months_of, whole_month

@@ -22,7 +22,6 @@ import sqlalchemy as sa
 
 from velferd.toolkit import (
     Case,
-    Forbidden,
     Membership,
     NotFound,
     PageBlueprint,
@@ -160,16 +159,6 @@ def staff_choices() -> list[tuple[str, str]]:
 def unit_choices(kinds: tuple[str, ...] = tuple(REFERRING_KINDS)) -> list[tuple[str, str]]:
     units = db.session.scalars(sa.select(Unit).where(Unit.kind.in_(kinds)).order_by(Unit.name)).all()
     return [(str(unit.id), unit.name) for unit in units]
-
-
-@blp.app_template_global("due_may")
-def may(permission: str) -> bool:
-    """Whether this request's user holds `permission` (a page offers only forms its POST allows)."""
-    try:
-        require_permission(permission)
-    except Forbidden:
-        return False
-    return True
 
 
 @blp.app_template_filter("due_money")

@@ -15,6 +15,7 @@ from velferd.toolkit import (
     current_tenant,
     form_fields,
     gettext,
+    has_permission,
     request,
     require_permission,
     submitted_data,
@@ -24,7 +25,7 @@ from velferd.toolkit import (
 
 from . import agendas, words
 from .manifest import AGENDA_BUILD, AGENDA_READ
-from .page_kit import Refusal, blp, done, may, page
+from .page_kit import Refusal, blp, done, page
 from .schemas import BuildSchema, QueueQuery
 
 BUILD_FORM = "build"
@@ -50,7 +51,7 @@ def _agendas_page(refusal: Refusal | None = None):
     listed = [(agenda, agendas.items_of(agenda.id)) for agenda in agendas.listed()]
     return page("nav_split/agendas.html", gettext("Agendas"), refusal.status if refusal else 200,
                 agendas=listed, refusal=refusal, words=words, named=words.named,
-                build_fields=form_fields(BuildSchema) if may(AGENDA_BUILD) else [])
+                build_fields=form_fields(BuildSchema) if has_permission(AGENDA_BUILD) else [])
 
 
 @blp.get("/agendas")

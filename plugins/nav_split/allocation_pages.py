@@ -18,6 +18,7 @@ from velferd.toolkit import (
     ValidationFailed,
     form_fields,
     gettext,
+    has_permission,
     request,
     require_permission,
     submitted_data,
@@ -25,7 +26,7 @@ from velferd.toolkit import (
 
 from . import followup, signatures, words
 from .manifest import ALLOCATION_READ, FOLLOW_UP
-from .page_kit import Refusal, blp, done, may, page
+from .page_kit import Refusal, blp, done, page
 from .schemas import FollowUpSchema
 from .workflow import APPOINTED_UNIT
 
@@ -48,13 +49,13 @@ def _may_draft(case: Case) -> bool:
         unit = signatures.responsible_unit(case)
     except Conflict:
         return False
-    return may(signatures.DRAFTERS[unit][1])
+    return has_permission(signatures.DRAFTERS[unit][1])
 
 
 def panel_context(case: Case, settings: Mapping[str, Any] | None = None, refusal: Refusal | None = None) -> dict:
     """What the allocation panel shows (`CasePanel.context`, and the allocation page)."""
     allocation = followup.allocation_of(case)
-    may_follow_up = may(FOLLOW_UP) and allocation["appointment"] is not None and case.state in APPOINTED_UNIT
+    may_follow_up = has_permission(FOLLOW_UP) and allocation["appointment"] is not None and case.state in APPOINTED_UNIT
     mine = refusal.of(FOLLOW_UP_FORM) if refusal else None
     decision = allocation["decision"]
     return {"allocation": allocation, "words": words, "named": words.named,

@@ -17,6 +17,7 @@ from velferd.toolkit import (
     db,
     form_fields,
     gettext,
+    has_permission,
     request,
     require_permission,
     submitted_data,
@@ -26,7 +27,7 @@ from . import signatures, words
 from .allocation_pages import allocation_page
 from .authority import require
 from .manifest import APPROVE, COMPLAINT_PREPARE, FORUM_READ
-from .page_kit import Refusal, blp, done, may, page
+from .page_kit import Refusal, blp, done, page
 from .schemas import ComplaintCreateSchema, ForumDraftSchema, SignSchema
 
 DRAFT_FORM, APPROVAL_FORM, COMPLAINT_FORM, SIGN_FORM, SEND_FORM = "draft", "approval", "complaint", "sign", "send"
@@ -86,9 +87,9 @@ def _decision_page(decision_id: int, refusal: Refusal | None = None):
     mine = refusal.of(COMPLAINT_FORM) if refusal else None
     return page("nav_split/forum_decision.html", gettext("Rusfaglig Forum decision %(id)s", id=decision.id),
                 refusal.status if refusal else 200, decision=decision, complaints=complaints, refusal=refusal,
-                may_approve=may(APPROVE) and decision.status == "draft",
+                may_approve=has_permission(APPROVE) and decision.status == "draft",
                 complaint_fields=form_fields(ComplaintCreateSchema)
-                if may(COMPLAINT_PREPARE) and decision.status == "approved" else [],
+                if has_permission(COMPLAINT_PREPARE) and decision.status == "approved" else [],
                 complaint_values=mine.values if mine else {}, complaint_errors=mine.errors if mine else {},
                 people=_names(decision.drafted_by_id, decision.approved_by_id), words=words, named=words.named)
 
@@ -133,10 +134,10 @@ def _complaint_page(complaint_id: int, refusal: Refusal | None = None):
     signed = signatures.signatures_of(complaint.id)
     taken = {s.capacity for s in signed}
     open_to_sign = [capacity for capacity, permission in signatures.CAPACITIES.items()
-                    if capacity not in taken and may(permission)] if complaint.status == "draft" else []
+                    if capacity not in taken and has_permission(permission)] if complaint.status == "draft" else []
     return page("nav_split/complaint.html", gettext("Complaint %(id)s to the county governor", id=complaint.id),
                 refusal.status if refusal else 200, complaint=complaint, signed=signed, refusal=refusal,
-                open_to_sign=open_to_sign, may_send=may(COMPLAINT_PREPARE) and complaint.status == "draft",
+                open_to_sign=open_to_sign, may_send=has_permission(COMPLAINT_PREPARE) and complaint.status == "draft",
                 people=_names(complaint.prepared_by_id, *(s.user_id for s in signed)), words=words,
                 named=words.named)
 

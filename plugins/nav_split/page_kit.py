@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from velferd.toolkit import (
-    Forbidden,
     PageBlueprint,
     current_tenant,
     db,
@@ -20,7 +19,6 @@ from velferd.toolkit import (
     gettext,
     redirect,
     render_template,
-    require_permission,
     url_for,
 )
 
@@ -28,14 +26,6 @@ from .authority import RuleRefusal
 
 blp = PageBlueprint("nav_split_pages", __name__)
 
-
-def may(permission: str) -> bool:
-    """Whether this request's user holds `permission` (a form is only offered to who may post it)."""
-    try:
-        require_permission(permission)
-    except Forbidden:
-        return False
-    return True
 
 
 def tenant_url(endpoint: str, **values: Any) -> str:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from velferd.testing import PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -72,3 +74,11 @@ class Checked:
         results = self.axe.run(self.page, options=WCAG_21_AA)
         assert results.violations_count == 0, f"{name}: {results.generate_report()}"
         self.names.append(name)
+
+
+def sign_in(page, served: str, email: str, password: str = PASSWORD) -> None:
+    """Log in through the login form, as a person does."""
+    page.goto(f"{served}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")

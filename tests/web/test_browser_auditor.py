@@ -10,17 +10,9 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import add_person, open_case
-from tests.web.browser import Checked
-from velferd.testing import PASSWORD
+from tests.web.browser import Checked, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, served: str, email: str) -> None:
-    page.goto(f"{served}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]:text('Logg inn')")
 
 
 def test_a_caseworker_opens_a_person_and_the_auditor_reads_their_access_log(client, bergen, alta, served, page):
@@ -29,7 +21,7 @@ def test_a_caseworker_opens_a_person_and_the_auditor_reads_their_access_log(clie
     add_person(client, alta, given_name="Kari", family_name="Altason")
     check = Checked(page)
 
-    log_in(page, served, bergen.caseworker.email)
+    sign_in(page, served, bergen.caseworker.email)
     page.click("nav >> text=Personer")
     assert page.locator("h1").inner_text() == "Personer"
     check("people-search")
@@ -59,7 +51,7 @@ def test_a_caseworker_opens_a_person_and_the_auditor_reads_their_access_log(clie
     check("person")
     page.click("text=Logg ut")
 
-    log_in(page, served, bergen.auditor.email)
+    sign_in(page, served, bergen.auditor.email)
     page.goto(f"{served}/t/bergen/access-log")
     assert page.locator("h1").inner_text() == "Innsynslogg"
     check("access-log-lookup")

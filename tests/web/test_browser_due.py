@@ -15,17 +15,9 @@ import pytest
 
 from tests.plugins.due.conftest import app, bergen, due_database, due_db_url, units  # noqa: F401  (fixtures)
 from tests.plugins.due.flows import X, get, ok, youth
-from tests.web.browser import Checked
-from velferd.testing import PASSWORD
+from tests.web.browser import Checked, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, served, email):
-    page.goto(f"{served}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
 
 
 def move(page, name: str, **fields: str) -> None:
@@ -40,7 +32,7 @@ def test_a_caseworker_refers_a_youth_and_takes_the_case_to_started(client, berge
     today = dt.date.today().isoformat()
     person = youth(client, bergen, dt.date(2008, 4, 4))
     check = Checked(page)
-    log_in(page, served, bergen.caseworker.email)
+    sign_in(page, served, bergen.caseworker.email)
 
     page.goto(f"{served}/t/bergen/x/due/referrals/new?person_id={person['id']}")
     assert page.locator("h1").inner_text() == "Ny henvisning"
@@ -113,7 +105,7 @@ def test_a_caseworker_refers_a_youth_and_takes_the_case_to_started(client, berge
     check("due-prices")
 
     page.click("form[action='/logout'] button")
-    log_in(page, served, bergen.coordinator.email)
+    sign_in(page, served, bergen.coordinator.email)
     page.goto(f"{served}/t/bergen/x/due/cases/{case_id}/coordinator")
     check("due-coordinator")
     page.select_option("#coordinator [name='user_id']", str(bergen.coordinator.user_id))

@@ -7,26 +7,18 @@ from __future__ import annotations
 import pytest
 
 from tests.billing_towns import CHILD_WELFARE, NAV, billing_town, last_month
-from tests.web.browser import Checked
+from tests.web.browser import Checked, sign_in
 from velferd import tenants
 from velferd.db import db
-from velferd.testing import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, served, email, password=PASSWORD):
-    page.goto(f"{served}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("button[type=submit] >> text=/Logg inn|Log in/")
 
 
 def test_finance_runs_a_month_and_downloads_an_invoice(app, client, bergen, smtp_server, served, page):
     app.config.update(smtp_server.config)
     billing_town(client, bergen, payers=(CHILD_WELFARE, {**NAV, "invoice_email": None}))
     checked = Checked(page)
-    log_in(page, served, bergen.finance.email)
+    sign_in(page, served, bergen.finance.email)
     page.goto(f"{served}/t/bergen/finance")
     checked("finance-runs")
     page.fill("#run-field-period", "2026-13")
@@ -51,7 +43,7 @@ def test_the_operator_pages_in_a_browser(app, bergen, served, page):
         tenants.create_user("drift@velferd.test", "Driftsoperatør", "operator passphrase", is_operator=True)
         db.session.commit()
     checked = Checked(page)
-    log_in(page, served, "drift@velferd.test", "operator passphrase")
+    sign_in(page, served, "drift@velferd.test", "operator passphrase")
     page.goto(f"{served}/operator/tenants")
     checked("operator-tenants")
     page.goto(f"{served}/operator/plugins")

@@ -13,17 +13,9 @@ import pytest
 
 from tests.plugins.nav_split import flows
 from tests.plugins.nav_split.conftest import app, kristiansand, nav_database, nav_db_url  # noqa: F401
-from tests.web.browser import Checked
-from velferd.testing import PASSWORD
+from tests.web.browser import Checked, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, served, email):
-    page.goto(f"{served}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
 
 
 def log_out(page):
@@ -42,7 +34,7 @@ def test_a_forvaltning_worker_allocates_and_a_forum_coordinator_co_signs(client,
     x = f"{served}/t/kristiansand/x/nav_split"
 
     # Forvaltning: the queue, the agendas, the case appointed to NAV and its follow-up
-    log_in(page, served, town.forvaltning.email)
+    sign_in(page, served, town.forvaltning.email)
     page.click("nav >> text=Forumkø")
     assert page.url == f"{x}/queue"
     assert page.locator("h1").inner_text() == "Venter på møte"
@@ -82,7 +74,7 @@ def test_a_forvaltning_worker_allocates_and_a_forum_coordinator_co_signs(client,
     log_out(page)
 
     # Spesialteamet drafts the Forum decision: bad data first
-    log_in(page, served, town.spesialteam.email)
+    sign_in(page, served, town.spesialteam.email)
     page.goto(f"{served}/t/kristiansand/cases/{to_appoint['id']}")
     page.click("text=Skriv utkast til vedtak i Rusfaglig Forum")
     assert page.locator("h1").inner_text() == "Skriv utkast til vedtak i Rusfaglig Forum"
@@ -104,7 +96,7 @@ def test_a_forvaltning_worker_allocates_and_a_forum_coordinator_co_signs(client,
     log_out(page)
 
     # the Forum's coordinator co-signs (approves), prepares a complaint, may not send it yet
-    log_in(page, served, town.forum_coordinator.email)
+    sign_in(page, served, town.forum_coordinator.email)
     page.goto(decision_url)
     page.click("#approval button[type=submit]")
     assert "Vedtaket er godkjent med andre underskrift." in page.inner_text("#confirmation")
@@ -121,7 +113,7 @@ def test_a_forvaltning_worker_allocates_and_a_forum_coordinator_co_signs(client,
     log_out(page)
 
     # the Forum's leader signs
-    log_in(page, served, town.forum_leader.email)
+    sign_in(page, served, town.forum_leader.email)
     page.goto(complaint_url)
     page.click("#sign-forum_leader button[type=submit]")
     assert "Underskriften din er på klagen." in page.inner_text("#confirmation")

@@ -6,3 +6,58 @@ from __future__ import annotations
 from velferd.toolkit import PageBlueprint
 
 blp = PageBlueprint("aftercare_pages", __name__)
+
+
+# --- generic page helpers (added by [operations]; any part may use them) --------------------------
+# POST/redirect/GET and a refused form shown again with its status, as nav_split's pages do.
+
+from collections.abc import Mapping  # noqa: E402
+from typing import Any  # noqa: E402
+
+from velferd.toolkit import (  # noqa: E402
+    current_tenant,
+    db,
+    error_summary,
+    errors_by_input,
+    flash,
+    gettext,
+    redirect,
+    render_template,
+    url_for,
+)
+
+
+def tenant_url(endpoint: str, **values: Any) -> str:
+    """`url_for` with the current tenant's slug."""
+    return url_for(endpoint, tenant=current_tenant().slug, **values)
+
+
+def done(confirmation: str, endpoint: str, **values: Any):
+    """POST/redirect/GET: commit, flash the confirmation, then the page that shows the change."""
+    db.session.commit()
+    flash(confirmation)
+    return redirect(tenant_url(endpoint, **values) + "#confirmation")
+
+
+def page(template: str, title: str, status: int = 200, **values: Any):
+    """A page rendered with its title and the HTTP status (422/409 for a refused form)."""
+    return render_template(template, title=title, **values), status
+
+
+class Refusal:
+    """A refused form, for its page (templates/aftercare/_refusal.html reads it as ``failed``): the
+    form's id, its values as typed, errors by input name ("" for the form itself) and the summary's
+    links. A 422 with fields lays them out by input; any other refusal (409, or a 422 naming no
+    input of the form) shows its message for the form as a whole."""
+
+    def __init__(self, form_id: str, error, described=(), values: Mapping[str, Any] | None = None):
+        db.session.rollback()
+        self.form_id, self.status, self.values = form_id, error.status, values or {}
+        fields = getattr(error, "fields", None)
+        self.errors = errors_by_input(list(described), fields) if error.status == 422 and fields else {}
+        if not self.errors:
+            self.errors = {"": [gettext(error.message)]}
+        self.summary = error_summary(list(described), self.errors, form_id)
+
+    def of(self, form_id: str) -> "Refusal | None":
+        return self if self.form_id == form_id else None

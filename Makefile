@@ -54,7 +54,8 @@ smoke-install: $(BIN)/velferd
 ## A plugin's template is its marked and declared texts (velferd.web.plugin_texts). tests/web/test_translations.py
 ## and test_plugin_catalogues.py say what is left to do.
 CORE_CATALOGUE    ?= platform/velferd/web/translations
-PLUGIN_CATALOGUES ?= velferd_due=plugins/due/translations velferd_nav_split=plugins/nav_split/translations
+PLUGIN_CATALOGUES ?= velferd_due=plugins/due/translations velferd_nav_split=plugins/nav_split/translations \
+                     velferd_aftercare=plugins/aftercare/translations
 catalogues: $(BIN)/velferd
 	@set -e; pots=$$(mktemp -d); \
 	$(BIN)/pybabel -q extract -F platform/velferd/web/babel.cfg -k lazy_gettext -k N_ -o $$pots/velferd.pot platform/velferd/web; \

@@ -1,0 +1,168 @@
+"""Alta's aftercare housing in a real browser (Debian's chromium, Playwright, axe-core), in
+Norwegian as Alta's staff see it.
+
+The housing's leader builds Alta's flats from the plan, moves a resident into the training flat
+from the case page (a move-in tomorrow first: refused, the error summary), sees the occupancy board
+(also at 320 px), records a breach on the staircase, writes the individual plan, loads the G
+table, puts a staff member on a shift of the week's rota and enters the 2009 budget, whose report
+for the grant givers opens. The tenant admin changes aftercare's settings (a planned stay longer
+than the limit first: refused, naming the field), switches the programme off — its menu entries
+and pages are gone — and on again. Every page is screenshotted and checked by axe-core (WCAG 2.1
+A and AA)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.plugins.aftercare import stay_flows as flow
+from tests.plugins.aftercare.conftest import aftercare_database, aftercare_db_url, alta, app  # noqa: F401
+from tests.web.browser import Checked, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def log_out(page):
+    page.click("text=Logg ut")
+
+
+def submit(page, form_id: str):
+    page.click(f"#{form_id} button[type=submit]")
+
+
+def test_the_housings_leader_runs_a_stay_the_flats_the_rota_and_the_budget(client, alta, served, page):  # noqa: F811
+    check = Checked(page)
+    x = f"{served}/t/alta/x/aftercare"
+    today = flow.today()
+    sign_in(page, served, alta.aftercare_leader.email)
+
+    # the flats, from the plan
+    page.goto(f"{x}/flats")
+    submit(page, "alta-building")
+    assert page.locator("#confirmation").is_visible()
+    assert page.locator("main table tbody tr").count() == 7
+    check("aftercare-flats")
+
+    # a case ready for intake (applied, assessed with consent, rules signed, treatment ended)
+    ended = today - dt.timedelta(days=3)
+    case_id = flow.ready_for_intake(client, alta, today - dt.timedelta(days=400), ended)
+    page.goto(f"{served}/t/alta/cases/{case_id}")
+    assert page.locator("#move-in").is_visible()
+    check("aftercare-case-awaiting-intake")
+    page.select_option("#move-in-field-flat-id", index=1)
+    page.fill("#move-in-field-moved-in-on", (today + dt.timedelta(days=1)).isoformat())
+    submit(page, "move-in")
+    assert page.locator(".error-summary").is_visible()
+    check("aftercare-move-in-errors")
+    page.select_option("#move-in-field-flat-id", index=1)
+    page.fill("#move-in-field-moved-in-on", today.isoformat())
+    submit(page, "move-in")
+    assert page.locator("#confirmation").is_visible()
+    assert flow.stay(client, alta, case_id)["state"] == "living"
+    check("aftercare-case-living")
+
+    # the occupancy board: the resident in flat 1, the others free
+    page.goto(f"{x}/board")
+    row = page.locator("main table tbody tr").first
+    assert f"/cases/{case_id}" in row.inner_html()
+    check("aftercare-board")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    check("aftercare-board-320px")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # the staircase: step 2, a breach recorded
+    page.goto(f"{x}/cases/{case_id}/staircase")
+    check("aftercare-staircase")
+    page.select_option("#staircase-breach-field-kind", "rule")
+    page.fill("#staircase-breach-field-occurred-on", today.isoformat())
+    page.fill("#staircase-breach-field-description", "Overnight guest against the house rules.")
+    submit(page, "staircase-breach")
+    assert page.locator("#confirmation").is_visible()
+    assert "Overnight guest against the house rules." in page.inner_text("main")
+    check("aftercare-staircase-breach")
+    page.goto(f"{x}/staircase")
+    check("aftercare-steps")
+
+    # the individual plan with its contact person
+    page.goto(f"{x}/cases/{case_id}/plan")
+    check("aftercare-plan-empty")
+    page.select_option("#plan-field-contact-person-id", index=1)
+    page.fill("#plan-field-started-on", today.isoformat())
+    submit(page, "plan")
+    assert page.locator("#confirmation").is_visible()
+    check("aftercare-plan")
+
+    # the G table, loaded from NAV's published values
+    page.goto(f"{x}/g-table")
+    page.click("form[action$='/g-table/published'] button[type=submit]")
+    assert page.locator("#confirmation").is_visible()
+    assert "66" in page.inner_text("main table")           # 1 May 2007: 66,812
+    check("aftercare-g-table")
+
+    # the rota: a staff member on a shift, the rest shown uncovered
+    page.goto(f"{x}/rota")
+    check("aftercare-rota")
+    monday = today - dt.timedelta(days=today.weekday())
+    page.fill("#assign-field-works-on", monday.isoformat())
+    page.select_option("#assign-field-shift-id", index=1)           # the pattern's first: Monday's day shift
+    page.select_option("#assign-field-user-id", index=1)
+    submit(page, "assign")
+    assert page.locator("#confirmation").is_visible()
+    check("aftercare-rota-assigned")
+
+    # the 2009 budget and the report for the grant givers
+    page.goto(f"{x}/budget?year=2009")
+    page.click("form[action$='/budget/plan'] button[type=submit]")
+    assert page.locator("#confirmation").is_visible()
+    assert "2 000 000" in page.inner_text("main").replace("\u00a0", " ")
+    check("aftercare-budget")
+    page.goto(f"{x}/budget/2009/report")
+    check("aftercare-budget-report")
+
+    page.goto(f"{x}/stays")
+    assert f"/cases/{case_id}" in page.inner_html("main")
+    check("aftercare-stays")
+    log_out(page)
+
+
+def test_altas_admin_changes_the_settings_and_switches_aftercare_off_and_on(client, alta, served, page):  # noqa: F811
+    check = Checked(page)
+
+    def settings():
+        return client.get(alta.url("/plugins/aftercare"), headers=alta.tenant_admin.headers).json
+
+    sign_in(page, served, alta.tenant_admin.email)
+    page.goto(f"{served}/t/alta/admin/programmes/aftercare/settings")
+    assert page.input_value("#settings-field-planned-stay-months") == "18"
+    check("aftercare-admin-settings")
+    page.fill("#settings-field-planned-stay-months", "30")
+    page.click("#settings button[type=submit]")
+    assert page.locator("#errors a[href='#settings-field-planned-stay-months']").is_visible()
+    assert page.input_value("#settings-field-planned-stay-months") == "30"
+    assert settings()["settings"]["planned_stay_months"] == 18
+    check("aftercare-admin-settings-errors")
+    page.fill("#settings-field-planned-stay-months", "12")
+    page.click("#settings button[type=submit]")
+    assert page.locator("#confirmation").is_visible()
+    assert settings()["settings"]["planned_stay_months"] == 12
+
+    page.goto(f"{served}/t/alta/admin/programmes")
+    check("aftercare-admin-programmes")
+    page.click("#programme-aftercare button[type=submit]")  # switch off
+    assert settings()["enabled"] is False
+    log_out(page)
+    sign_in(page, served, alta.aftercare_leader.email)
+    assert page.locator("nav.main-nav a[href*='/x/aftercare/']").count() == 0
+    assert page.goto(f"{served}/t/alta/x/aftercare/board").status == 404
+    log_out(page)
+
+    sign_in(page, served, alta.tenant_admin.email)
+    page.goto(f"{served}/t/alta/admin/programmes")
+    page.click("#programme-aftercare button[type=submit]")  # on again
+    assert settings()["enabled"] is True
+    log_out(page)
+    sign_in(page, served, alta.aftercare_leader.email)
+    assert page.locator("nav.main-nav a[href*='/x/aftercare/']").count() >= 5
+    assert page.goto(f"{served}/t/alta/x/aftercare/board").status == 200

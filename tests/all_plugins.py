@@ -1,4 +1,4 @@
-"""An app with every bundled programme (DUE, nav_split) and the example plugin on one
+"""An app with every bundled programme (DUE, nav_split, aftercare) and the example plugin on one
 database, and Bergen populated through the API: for tests generated from the whole OpenAPI
 document (hostile input, the document checked against live responses). Import the fixtures
 into the test module (``from tests.all_plugins import all_plugins_database, every_plugin_world``)."""
@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import pytest
+import velferd_aftercare
 import velferd_due
 import velferd_nav_split
 
@@ -18,7 +19,7 @@ from velferd.db import db
 from velferd.plugins.enablement import set_enabled
 from velferd.tenancy import tenant_scope
 
-BUNDLED_PLUGINS = [velferd_due, velferd_nav_split]
+BUNDLED_PLUGINS = [velferd_due, velferd_nav_split, velferd_aftercare]
 
 
 class World(NamedTuple):
@@ -38,14 +39,14 @@ def all_plugins_database(tmp_path_factory):
 
 @pytest.fixture
 def every_plugin_world(all_plugins_database, tmp_path):
-    """Bergen with the example plugin, DUE and nav_split enabled, one record of every core kind
+    """Bergen with the example plugin, DUE, nav_split and aftercare enabled, one record of every core kind
     (`populated_municipality`: ``town.every_role`` holds every role) and the OpenAPI document."""
     url = clean_database_url(all_plugins_database, tmp_path)
     with running_app(all_plugins_database, url, [ExamplePlugin(), *BUNDLED_PLUGINS], tmp_path / "instance") as app:
         client = app.test_client()
         town, ids = populated_municipality(app, client, "bergen")
         with app.app_context(), tenant_scope(town.tenant):
-            for plugin in ("due", "nav_split"):
+            for plugin in ("due", "nav_split", "aftercare"):
                 set_enabled(town.tenant, plugin, True, None)
             db.session.commit()
         yield World(app, client, town, ids, client.get("/api/openapi.json").json)

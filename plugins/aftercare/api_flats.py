@@ -64,6 +64,7 @@ def create_alta_building():
 @requires(READ)
 @blp.response(200, BuildingSchema)
 def read_building(building_id):
+    """A building and its flats."""
     return flats.building_body(flats.building(building_id))
 
 
@@ -72,6 +73,7 @@ def read_building(building_id):
 @blp.arguments(BuildingChanges)
 @blp.response(200, BuildingSchema)
 def update_building(changes, building_id):
+    """Change a building's name, owner, address or rooms."""
     updated = flats.update_building(flats.building(building_id), changes)
     db.session.commit()
     return flats.building_body(updated)
@@ -95,6 +97,7 @@ def create_flat(data, building_id):
 @blp.arguments(FlatQuery, location="query")
 @blp.response(200, FlatSchema(many=True))
 def list_flats(query):
+    """Every flat, by building and label (inactive ones too)."""
     return [flats.flat_body(found) for found in flats.flats_of(query["building_id"], query["active_only"])]
 
 
@@ -102,6 +105,7 @@ def list_flats(query):
 @requires(READ)
 @blp.response(200, FlatSchema)
 def read_flat(flat_id):
+    """One flat: its kind, entrance and who allocates it."""
     return flats.flat_body(flats.flat(flat_id))
 
 

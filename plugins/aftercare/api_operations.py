@@ -167,6 +167,7 @@ def set_budget_line(data, year):
 @requires(BUDGET_MANAGE)
 @blp.response(204)
 def remove_budget_line(line_id):
+    """Remove a cost line from its year's budget."""
     budget.remove_line(line_id)
     db.session.commit()
 
@@ -186,6 +187,7 @@ def set_financing_line(data, year):
 @requires(BUDGET_MANAGE)
 @blp.response(204)
 def remove_financing_line(line_id):
+    """Remove a financing line from its year's budget."""
     budget.remove_financing(line_id)
     db.session.commit()
 

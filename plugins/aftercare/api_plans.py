@@ -63,6 +63,7 @@ def save_plan(data, case_id):
 @blp.arguments(GoalInput)
 @blp.response(201, GoalSchema)
 def add_goal(data, case_id):
+    """Add a goal to the case's individual plan."""
     goal = plans.add_goal(aftercare_case(case_id), data)
     db.session.commit()
     return goal
@@ -73,6 +74,7 @@ def add_goal(data, case_id):
 @blp.arguments(GoalChanges)
 @blp.response(200, GoalSchema)
 def update_goal(changes, case_id, goal_id):
+    """Change a goal's text, target date or status."""
     goal = plans.update_goal(aftercare_case(case_id), goal_id, changes)
     db.session.commit()
     return goal

@@ -46,3 +46,10 @@ def alta(app):
 def bergen(app):
     """A municipality that has not enabled aftercare."""
     return make_municipality(app, "bergen", roles=CORE_ROLES + PLUGIN_ROLES, plugins=())
+
+
+@pytest.fixture
+def kristiansand(app):
+    """A second municipality with aftercare enabled: Alta's records must be out of its reach too
+    (tests/plugins/aftercare/test_aftercare_isolation.py)."""
+    return make_municipality(app, "kristiansand", roles=CORE_ROLES + PLUGIN_ROLES, plugins=("aftercare",))

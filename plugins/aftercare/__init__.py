@@ -27,7 +27,7 @@ from pathlib import Path
 
 from velferd.toolkit import CasePanel, FormSpec, PageLink, Plugin, RuleSpec, WebPages, hookimpl
 
-from . import daily, extension, plan_pages, rota, staircase, staircase_pages, staircase_rules, stay_pages, stays
+from . import daily, demo, extension, plan_pages, rota, staircase, staircase_pages, staircase_rules, stay_pages, stays
 from .manifest import BUDGET_READ, DECIDE, INTAKE, MANIFEST, READ, ROTA_READ
 from .staircase_schemas import StepChangeInputs
 from .stay_schemas import ApplicationForm
@@ -74,6 +74,11 @@ PLUGIN = Plugin(MANIFEST, WORKFLOW, forms=FORMS, rules=RULES, tasks=[daily.TASK_
 @hookimpl
 def velferd_plugin():
     return PLUGIN
+
+
+@hookimpl
+def velferd_demo_seed(tenant, staff):
+    demo.seed(tenant, staff)
 
 
 @hookimpl

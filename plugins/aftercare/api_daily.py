@@ -8,7 +8,7 @@ from velferd.toolkit import current_tenant, db, fields, ma, requires, tenant_tod
 from . import daily
 from .api_kit import blp
 from .manifest import DECIDE
-from .stay_schemas import Strict
+from .strict import Strict
 
 
 class DailyRunSchema(Strict):

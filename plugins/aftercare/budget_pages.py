@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from velferd.toolkit import (
-    Conflict,
     ValidationError,
     ValidationFailed,
     current_tenant,
@@ -28,7 +27,7 @@ from . import budget, grant_report
 from .budget_models import CAR_LEASE, EMPTY_FLAT_RENT, GRANT, OFFICE, OTHER, OWN_FUNDS, PARTNER, SALARIES, SUPERVISION
 from .manifest import BUDGET_MANAGE, BUDGET_READ
 from .operations_schemas import BudgetLineSchema, FinancingLineSchema, PlanBudgetSchema
-from .page_kit import Refusal, blp, done, page
+from .page_kit import Refusal, attempt, blp, done, page
 
 PLAN_FORM, LINE_FORM, FINANCING_FORM, YEAR_FORM = "plan", "line", "financing", "year"
 LINE_TITLES = {SALARIES: lazy_gettext("Salaries incl. social costs"),
@@ -117,15 +116,10 @@ def plan_budget():
 
 def _set(year: int, schema, setter, form_id: str, confirmation: str):
     require_permission(BUDGET_MANAGE)
-    described = form_fields(schema)
-    try:
-        found = budget.year_of(year)
-        setter(found, schema().load(submitted_data(schema, request.form)))
-    except ValidationError as error:
-        failed = ValidationFailed("the line is invalid", error.normalized_messages())
-        return _budget_page(year, Refusal(form_id, failed, described, request.form))
-    except (ValidationFailed, Conflict) as error:
-        return _budget_page(year, Refusal(form_id, error, described, request.form))
+    found = budget.year_of(year)  # another year's (or municipality's) budget: 404 before any field
+    _, refused = attempt(form_id, schema, lambda data: setter(found, data))
+    if refused:
+        return _budget_page(year, refused)
     return done(confirmation, "aftercare_pages.budget", year=year)
 
 

@@ -12,13 +12,7 @@ from velferd.toolkit import column_limits, fields, ma, validate
 from .models import ALLOCATED_BY, FLAT_KINDS, Building, Flat
 from .occupancy import STATUSES
 from .stay_models import OCCUPANCY_KINDS, Occupancy
-
-
-class Strict(ma.Schema):
-    """Unknown fields are a 422 naming them, not silently ignored."""
-
-    class Meta:
-        unknown = ma.RAISE
+from .strict import Strict
 
 
 def _text(required: bool = False, **metadata):

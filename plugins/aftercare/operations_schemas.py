@@ -9,15 +9,9 @@ from velferd.toolkit import fields, ma, validate
 
 from .budget_models import FINANCING_KINDS, LINE_KINDS
 from .rota_models import SHIFT_KINDS
+from .strict import Strict
 
 MAX_AMOUNT = Decimal("999999999999.99")  # NUMERIC(14, 2)
-
-
-class Strict(ma.Schema):
-    """Unknown fields are a 422 naming them, not silently ignored."""
-
-    class Meta:
-        unknown = ma.RAISE
 
 
 #: the dates the rota takes (a week of 9999-12-31 would run past the calendar)

@@ -1,30 +1,33 @@
-"""The plugin's page blueprint, which every page module adds its routes to (velferd_aftercare.pages
-imports them all)."""
+"""What the plugin's pages share: their blueprint (every page module adds its routes to it;
+velferd_aftercare.pages imports them all), POST/redirect/GET, and a refused form shown again
+with its status — the posted values loaded with the API's own schema and handed to the API's own
+service, so a page never checks anything the API does not."""
 
 from __future__ import annotations
 
-from velferd.toolkit import PageBlueprint
+from collections.abc import Callable, Mapping
+from typing import Any
 
-blp = PageBlueprint("aftercare_pages", __name__)
-
-
-# --- generic page helpers (added by [operations]; any part may use them) --------------------------
-# POST/redirect/GET and a refused form shown again with its status, as nav_split's pages do.
-
-from collections.abc import Mapping  # noqa: E402
-from typing import Any  # noqa: E402
-
-from velferd.toolkit import (  # noqa: E402
+from velferd.toolkit import (
+    Conflict,
+    PageBlueprint,
+    ValidationError,
+    ValidationFailed,
     current_tenant,
     db,
     error_summary,
     errors_by_input,
     flash,
+    form_fields,
     gettext,
     redirect,
     render_template,
+    request,
+    submitted_data,
     url_for,
 )
+
+blp = PageBlueprint("aftercare_pages", __name__)
 
 
 def tenant_url(endpoint: str, **values: Any) -> str:
@@ -61,3 +64,17 @@ class Refusal:
 
     def of(self, form_id: str) -> "Refusal | None":
         return self if self.form_id == form_id else None
+
+
+def attempt(form_id: str, schema, work: Callable[[dict], Any], values: Mapping[str, Any] | None = None):
+    """Load the posted form (or `values`) with `schema` and run `work(data)`: ``(result, None)``,
+    or ``(None, Refusal)`` when the schema or the service refuses (nothing written)."""
+    described = form_fields(schema)
+    posted = request.form if values is None else values
+    try:
+        return work(schema().load(submitted_data(schema, posted))), None
+    except ValidationError as error:
+        failed = ValidationFailed("the form is invalid", error.normalized_messages())
+        return None, Refusal(form_id, failed, described, posted)
+    except (ValidationFailed, Conflict) as error:
+        return None, Refusal(form_id, error, described, posted)

@@ -15,7 +15,6 @@ from typing import Any
 
 from velferd.toolkit import (
     Case,
-    Conflict,
     ValidationError,
     ValidationFailed,
     current_user,
@@ -30,7 +29,7 @@ from velferd.toolkit import (
 
 from . import g_table, plans
 from .manifest import G_TABLE_MANAGE, PLAN, READ, STIPEND
-from .page_kit import Refusal, blp, done, page
+from .page_kit import Refusal, attempt, blp, done, page
 from .plan_models import CONSULTATION_METHODS, GOAL_STATUSES, PARTNERS
 from .plan_schemas import GInput, GoalChanges, GoalInput, ParticipationInput, PartnerInput, PlanInput, ProgrammeInput
 from .stays import aftercare_case
@@ -105,14 +104,9 @@ def _posted(case_id: int, form_id: str, schema, service: Callable[[Case, dict], 
     """Load the posted form with the API's schema, run the API's service, then back to the case
     page (POST/redirect/GET) — or the plan page again with the refusal and its status."""
     case = aftercare_case(case_id)
-    described = form_fields(schema)
-    try:
-        service(case, schema().load(submitted_data(schema, request.form)))
-    except ValidationError as error:
-        failed = ValidationFailed("the form is invalid", error.normalized_messages())
-        return plan_page(case_id, Refusal(form_id, failed, described, request.form))
-    except (ValidationFailed, Conflict) as error:
-        return plan_page(case_id, Refusal(form_id, error, described, request.form))
+    _, refused = attempt(form_id, schema, lambda data: service(case, data))
+    if refused:
+        return plan_page(case_id, refused)
     return done(confirmation, "web.case_page", case_id=case_id)
 
 

@@ -22,15 +22,9 @@ from .plan_models import (
     PlanGoal,
     PlanPartner,
 )
+from .strict import Strict
 
 MONEY = {"places": 2, "as_string": True}
-
-
-class Strict(ma.Schema):
-    """Unknown fields are a 422 naming them, not silently ignored."""
-
-    class Meta:
-        unknown = ma.RAISE
 
 
 def _text(required: bool = False, **metadata):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from velferd.toolkit import (
-    Conflict,
     ValidationError,
     ValidationFailed,
     current_tenant,
@@ -19,14 +18,13 @@ from velferd.toolkit import (
     lazy_gettext,
     request,
     require_permission,
-    submitted_data,
     tenant_today,
 )
 
 from . import rota
 from .manifest import ROTA_MANAGE, ROTA_READ
 from .operations_schemas import AssignmentSchema, WeekQuery
-from .page_kit import Refusal, blp, done, page
+from .page_kit import Refusal, attempt, blp, done, page
 
 ASSIGN_FORM = "assign"
 WEEK_FORM = "week"
@@ -82,18 +80,16 @@ def rota_week():
 def assign():
     """Put a staff member on a shift on a date, through the API's schema and service."""
     require_permission(ROTA_MANAGE)
-    described = form_fields(AssignmentSchema)
     week_of = request.form.get("works_on") or ""
-    try:
-        data = AssignmentSchema().load(submitted_data(AssignmentSchema, request.form))
+
+    def put_on_shift(data):
         rota.pattern_of(current_tenant())
-        rota.assign(data, current_user())
-    except ValidationError as error:
-        failed = ValidationFailed("the assignment is invalid", error.normalized_messages())
-        return _rota_page(_day_or_today(week_of), Refusal(ASSIGN_FORM, failed, described, request.form))
-    except (ValidationFailed, Conflict) as error:
-        return _rota_page(_day_or_today(week_of), Refusal(ASSIGN_FORM, error, described, request.form))
-    return done(gettext("The staff member is on the shift."), rota.ROTA_ENDPOINT, week=data["works_on"].isoformat())
+        return rota.assign(data, current_user())
+
+    assignment, refused = attempt(ASSIGN_FORM, AssignmentSchema, put_on_shift)
+    if refused:
+        return _rota_page(_day_or_today(week_of), refused)
+    return done(gettext("The staff member is on the shift."), rota.ROTA_ENDPOINT, week=assignment.works_on.isoformat())
 
 
 @blp.post("/rota/assignments/<int:assignment_id>/remove")

@@ -15,24 +15,19 @@ from typing import Any
 
 from velferd.toolkit import (
     Case,
-    Conflict,
-    ValidationError,
-    ValidationFailed,
     current_tenant,
     db,
     form_fields,
     gettext,
     has_permission,
     lazy_gettext,
-    request,
     require_permission,
-    submitted_data,
     tenant_today,
 )
 
 from . import staircase
 from .manifest import DECIDE, READ
-from .page_kit import Refusal, blp, done, page
+from .page_kit import Refusal, attempt, blp, done, page
 from .staircase_schemas import ApplyForm, BreachInput
 from .stays import aftercare_case
 
@@ -104,14 +99,9 @@ def record_breach(case_id: int):
     """Record a breach, through the API's schema and service."""
     require_permission("cases:write")
     case = aftercare_case(case_id)
-    described = form_fields(BreachInput)
-    try:
-        staircase.record_breach(case, BreachInput().load(submitted_data(BreachInput, request.form)))
-    except ValidationError as error:
-        failed = ValidationFailed("the breach is invalid", error.normalized_messages())
-        return staircase_page(case_id, Refusal(BREACH_FORM, failed, described, request.form))
-    except (ValidationFailed, Conflict) as error:
-        return staircase_page(case_id, Refusal(BREACH_FORM, error, described, request.form))
+    _, refused = attempt(BREACH_FORM, BreachInput, lambda data: staircase.record_breach(case, data))
+    if refused:
+        return staircase_page(case_id, refused)
     return done(gettext("The breach is recorded."), "aftercare_pages.staircase_case", case_id=case_id)
 
 
@@ -120,13 +110,8 @@ def apply_move(case_id: int, decision_id: int):
     """Apply the proposed move (the decision governing the case) with the new step's contract."""
     require_permission(DECIDE)
     case = aftercare_case(case_id)
-    described = form_fields(ApplyForm)
-    try:
-        data = ApplyForm().load(submitted_data(ApplyForm, request.form))
-        staircase.apply_move(case, {**data, "decision_id": decision_id})
-    except ValidationError as error:
-        failed = ValidationFailed("the move is invalid", error.normalized_messages())
-        return staircase_page(case_id, Refusal(APPLY_FORM, failed, described, request.form))
-    except (ValidationFailed, Conflict) as error:
-        return staircase_page(case_id, Refusal(APPLY_FORM, error, described, request.form))
+    _, refused = attempt(APPLY_FORM, ApplyForm,
+                         lambda data: staircase.apply_move(case, {**data, "decision_id": decision_id}))
+    if refused:
+        return staircase_page(case_id, refused)
     return done(gettext("The move on the staircase is recorded."), "aftercare_pages.staircase_case", case_id=case_id)

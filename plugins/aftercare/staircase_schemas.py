@@ -11,18 +11,12 @@ from __future__ import annotations
 from velferd.toolkit import ValidationError, column_limits, fields, ma, validate, validates_schema
 
 from .staircase_models import BREACH_KINDS, CONTRACT_KINDS, LEVELS, Breach, Lease, Step
+from .strict import Strict
 
 UP, DOWN = "up", "down"
 DIRECTIONS = (UP, DOWN)
 ORDINARY_BREACH, SERIOUS_BREACH = "ordinary", "serious"
 SEVERITIES = (ORDINARY_BREACH, SERIOUS_BREACH)
-
-
-class Strict(ma.Schema):
-    """Unknown fields are a 422 naming them, not silently ignored."""
-
-    class Meta:
-        unknown = ma.RAISE
 
 
 def _not_blank(text: str) -> None:

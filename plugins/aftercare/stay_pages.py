@@ -21,7 +21,6 @@ from velferd.toolkit import (
     Case,
     Conflict,
     NotFound,
-    ValidationError,
     ValidationFailed,
     current_tenant,
     db,
@@ -40,7 +39,7 @@ from velferd.toolkit import (
 from . import extension, stays
 from .manifest import DECIDE, INTAKE, PLUGIN_ID, READ
 from .models import Building, Flat
-from .page_kit import Refusal, blp, done, page
+from .page_kit import Refusal, attempt, blp, done, page
 from .stay_schemas import ConsentSchema, MoveInPayload, RulesAgreedSchema, TreatmentEndedSchema
 
 #: the forms recorded before intake: form id -> (schema, service, confirmation)
@@ -136,16 +135,10 @@ def record(case_id: int, form_id: str):
         raise NotFound(f"no form {form_id}")
     schema, service, confirmation = RECORDS[form_id]
     case = stays.aftercare_case(case_id)
-    described = form_fields(schema)
-    try:
-        data = schema().load(submitted_data(schema, request.form))
-        (on,) = data.values()
-        service(case, on, tenant_today(current_tenant()))
-    except ValidationError as error:
-        failed = ValidationFailed("the date is invalid", error.normalized_messages())
-        return stay_page(case_id, Refusal(form_id, failed, described, request.form))
-    except (ValidationFailed, Conflict) as error:
-        return stay_page(case_id, Refusal(form_id, error, described, request.form))
+    _, refused = attempt(form_id, schema,
+                         lambda data: service(case, *data.values(), tenant_today(current_tenant())))
+    if refused:
+        return stay_page(case_id, refused)
     return done(gettext(confirmation), "web.case_page", case_id=case_id)
 
 

@@ -10,19 +10,13 @@ from __future__ import annotations
 from velferd.toolkit import column_limits, fields, ma, validate
 
 from .stay_models import Stay
+from .strict import Strict
 
 #: where a resident moves on to: the plan's "egen bolig i Alta kommune" or the home municipality
 #: ("utskrivelse til hjemkommune"), or somewhere else the journal explains
 DESTINATIONS = ("own_home_alta", "home_municipality", "other")
 #: the progress the plan requires of a stay ("forutsetter progresjon"), as staff judge it
 PROGRESS = ("clear", "some", "none")
-
-
-class Strict(ma.Schema):
-    """Unknown fields are a 422 naming them, not silently ignored."""
-
-    class Meta:
-        unknown = ma.RAISE
 
 
 @column_limits(Stay)

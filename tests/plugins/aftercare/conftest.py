@@ -53,3 +53,11 @@ def kristiansand(app):
     """A second municipality with aftercare enabled: Alta's records must be out of its reach too
     (tests/plugins/aftercare/test_aftercare_isolation.py)."""
     return make_municipality(app, "kristiansand", roles=CORE_ROLES + PLUGIN_ROLES, plugins=("aftercare",))
+
+
+@pytest.fixture
+def browse(app):
+    """`browse(town, role)`: a browser logged in as that staff member, the pages in English."""
+    from tests.plugins.aftercare.pages import browser_for
+
+    return browser_for(app)

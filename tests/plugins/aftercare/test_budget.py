@@ -10,17 +10,11 @@ import csv
 import datetime as dt
 import io
 
-import pytest
 from velferd_aftercare.stay_models import Occupancy
 
+from tests.plugins.aftercare.pages import page, text_of
 from tests.plugins.aftercare.test_occupancy import X, aftercare_case, alta_flats, in_town
-from tests.plugins.aftercare.test_rota import browser_for, page, text_of
 from velferd.db import db
-
-
-@pytest.fixture
-def browse(app):
-    return browser_for(app)
 
 
 def plan(client, town, year=2009):

@@ -10,36 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-
+from tests.plugins.aftercare.pages import page, text_of
 from tests.plugins.aftercare.test_occupancy import X, aftercare_case, alta_flats, move_in, reserve
-from tests.web.conftest import BROWSER_ACCEPT
-from tests.web.pages import log_in
 from velferd.clock import tenant_today
-
-
-@pytest.fixture
-def browse(app):
-    """A browser logged in as `town`'s staff member of `role`, the pages in English (the texts
-    these tests read are the catalogue's source)."""
-
-    def browser(town, role):
-        client = app.test_client()
-        client.environ_base["HTTP_ACCEPT"] = BROWSER_ACCEPT
-        r = log_in(client, town.staff[role].email)
-        assert r.status_code == 302, r.text
-        assert client.post("/language", data={"lang": "en"}).status_code == 302
-        return client
-
-    return browser
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))
-
-
-def page(town, path):
-    return f"/t/{town.slug}{X}{path}"
 
 
 def buildings(client, town, role="aftercare_staff"):

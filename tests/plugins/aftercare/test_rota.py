@@ -7,46 +7,17 @@ Bergen (no aftercare) 404."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-import pytest
 import sqlalchemy as sa
 from velferd_aftercare import rota
 from velferd_aftercare.rota_models import UncoveredShift
 
+from tests.plugins.aftercare.pages import page, text_of
 from tests.plugins.aftercare.test_occupancy import X, in_town
-from tests.web.conftest import BROWSER_ACCEPT
-from tests.web.pages import log_in
 from velferd.clock import tenant_today
 from velferd.db import db
 
 MONDAY = dt.date(2026, 3, 2)
-
-
-def browser_for(app):
-    """`browser(town, role)`: a browser logged in as `town`'s staff member of `role`, the pages in English."""
-
-    def browser(town, role):
-        client = app.test_client()
-        client.environ_base["HTTP_ACCEPT"] = BROWSER_ACCEPT
-        assert log_in(client, town.staff[role].email).status_code == 302
-        assert client.post("/language", data={"lang": "en"}).status_code == 302
-        return client
-
-    return browser
-
-
-@pytest.fixture
-def browse(app):
-    return browser_for(app)
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))
-
-
-def page(town, path):
-    return f"/t/{town.slug}{X}{path}"
 
 
 def pattern(client, town, role="aftercare_staff") -> dict:

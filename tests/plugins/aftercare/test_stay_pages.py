@@ -7,29 +7,9 @@ extension through the core's drawn rule, the "Stays" list in the menu, and Berge
 from __future__ import annotations
 
 import datetime as dt
-import re
-
-import pytest
 
 from tests.plugins.aftercare import stay_flows as flow
-from tests.web.conftest import BROWSER_ACCEPT
-from tests.web.pages import log_in
-
-
-@pytest.fixture
-def browse(app):
-    def browser(town, role):
-        client = app.test_client()
-        client.environ_base["HTTP_ACCEPT"] = BROWSER_ACCEPT
-        r = log_in(client, town.staff[role].email)
-        assert r.status_code == 302, r.text
-        return client
-
-    return browser
-
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))
+from tests.plugins.aftercare.pages import text_of
 
 
 def test_an_application_to_a_resident_through_the_pages(browse, client, alta):

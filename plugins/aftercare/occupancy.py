@@ -226,6 +226,16 @@ def cancel_reservation(occupancy_id: int, on: dt.date) -> Occupancy:
     return period
 
 
+def release_reservations(case_id: int, on: dt.date) -> int:
+    """End every reservation the case still holds on `on` (a declined or withdrawn application
+    must not keep a flat from the next applicant); how many were ended."""
+    held = _periods(Occupancy.case_id == case_id, Occupancy.kind == RESERVED, _not_over_by(on))
+    for period in held:
+        _end(period, on)
+    db.session.flush()
+    return len(held)
+
+
 # --- the board ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

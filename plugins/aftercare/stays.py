@@ -37,6 +37,7 @@ from velferd.toolkit import (
     db,
     get_owned,
     settings_for,
+    tenant_today,
     utcnow,
 )
 
@@ -283,6 +284,8 @@ def on_transitioned(tenant, case, transition, from_state, actor, payload) -> Non
         plan_move_out(case, payload)
     elif transition.name == "move_out":
         move_out(case, payload)
+    elif transition.name in ("decline", "withdraw"):
+        occupancy.release_reservations(case.id, tenant_today(tenant))
 
 
 # --- the limit ------------------------------------------------------------------------------------

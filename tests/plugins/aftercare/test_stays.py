@@ -197,3 +197,17 @@ def test_bergen_without_aftercare_gets_404(client, bergen):
     r = client.put(bergen.url(f"{X}/cases/1/stay/consent"), json={"consent_on": "2026-01-01"},
                    headers=bergen.aftercare_staff.headers)
     assert r.status_code == 404
+
+
+def test_a_declined_application_releases_its_reserved_flat(client, alta):
+    flats = flow.flats(client, alta)
+    today = flow.today()
+    case_id = flow.ready_for_intake(client, alta, today - dt.timedelta(days=400), today - dt.timedelta(days=2))
+    r = client.post(alta.url(f"{flow.X}/reservations"), headers=alta.aftercare_leader.headers,
+                    json={"flat_id": flats["2"], "case_id": case_id, "starts_on": today.isoformat()})
+    assert r.status_code == 201, r.json
+    assert board(client, alta, today)["2"]["status"] == "reserved"
+    r = flow.move(client, alta, case_id, "decline", {"reasons": "Chose to move to a relative in Tromsø."})
+    assert r.status_code == 200, r.json
+    assert board(client, alta, today)["2"]["status"] == "free"
+    assert board(client, alta, today + dt.timedelta(days=30))["2"]["status"] == "free"

@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 import pytest
+import velferd_aftercare
 import velferd_due
 import velferd_nav_split
 from babel.messages.catalog import Catalog
@@ -26,7 +27,7 @@ from velferd.web.i18n import LANGUAGES, catalogue_files
 from velferd.web.plugin_texts import catalogue_texts, declared_texts, extracted_texts, kept_texts
 from velferd.web.validation_messages import MESSAGES, translated
 
-BUNDLED = {"velferd_due": velferd_due, "velferd_nav_split": velferd_nav_split}
+BUNDLED = {"velferd_due": velferd_due, "velferd_nav_split": velferd_nav_split, "velferd_aftercare": velferd_aftercare}
 
 
 # --- the checks, on any plugin's catalogue -------------------------------------------------------

@@ -10,6 +10,7 @@ field cannot be forgotten."""
 from __future__ import annotations
 
 from .flat_schemas import BoardQuery, BuildingChanges, BuildingInput, FlatChanges, FlatInput, ReservationInput
+from .markers import N_, pgettext
 from .operations_schemas import AssignmentSchema, BudgetLineSchema, FinancingLineSchema, PlanBudgetSchema, WeekQuery
 from .plan_schemas import GInput, GoalChanges, GoalInput, ParticipationInput, PartnerInput, PlanInput, ProgrammeInput
 from .staircase_schemas import ApplyForm, BreachInput
@@ -22,14 +23,6 @@ DRAWN_SCHEMAS = (
     ParticipationInput, ProgrammeInput, GInput, BreachInput, ApplyForm, AssignmentSchema, WeekQuery,
     PlanBudgetSchema, BudgetLineSchema, FinancingLineSchema,
 )
-
-
-def N_(text: str) -> str:  # noqa: N802  (the marker pybabel extract knows)
-    return text
-
-
-def pgettext(context: str, text: str) -> str:
-    return text
 
 
 LABELS_AND_HINTS = (

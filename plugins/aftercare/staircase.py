@@ -45,6 +45,7 @@ from velferd.toolkit import (
 
 from . import stays
 from .manifest import PLUGIN_ID
+from .markers import N_
 from .models import Building, Flat
 from .staircase_models import LEVELS, ORDINARY, SPECIAL, Breach, Lease, Step, StepPlacement
 
@@ -60,18 +61,18 @@ STEP_CHANGED = "step_changed"
 #: (Dyb 2002 as quoted in 5.1); the plan gives no length of the trial periods ("prøvetid" on steps
 #: 2, 3 and 4): three months is this module's default, which the housing's leader edits.
 DEFAULT_STEPS: tuple[dict[str, Any], ...] = (
-    {"number": 2, "name": "Training flat", "contract_kind": SPECIAL, "trial_months": 3,
-     "rights": "A small training flat, temporary and on trial, under a special contract and the house rules.",
+    {"number": 2, "name": N_("Training flat"), "contract_kind": SPECIAL, "trial_months": 3,
+     "rights": N_("A small training flat, temporary and on trial, under a special contract and the house rules."),
      "help_level": "high", "control_level": "high"},
-    {"number": 3, "name": "Ordinary flat, special contract", "contract_kind": SPECIAL, "trial_months": 3,
-     "rights": "An ordinary flat under a special contract with limited rights, on trial.",
+    {"number": 3, "name": N_("Ordinary flat, special contract"), "contract_kind": SPECIAL, "trial_months": 3,
+     "rights": N_("An ordinary flat under a special contract with limited rights, on trial."),
      "help_level": "medium", "control_level": "medium"},
-    {"number": 4, "name": "Ordinary flat, special contract, more rights", "contract_kind": SPECIAL, "trial_months": 3,
-     "rights": "An ordinary flat under a special contract with more rights than on step 3, on trial.",
+    {"number": 4, "name": N_("Ordinary flat, special contract, more rights"), "contract_kind": SPECIAL, "trial_months": 3,
+     "rights": N_("An ordinary flat under a special contract with more rights than on step 3, on trial."),
      "help_level": "low", "control_level": "low"},
-    {"number": 5, "name": "Ordinary flat, ordinary lease", "contract_kind": ORDINARY, "trial_months": None,
-     "rights": "An ordinary flat under an ordinary lease, with a tenant's ordinary rights; help is given in the "
-               "home as agreed.",
+    {"number": 5, "name": N_("Ordinary flat, ordinary lease"), "contract_kind": ORDINARY, "trial_months": None,
+     "rights": N_("An ordinary flat under an ordinary lease, with a tenant's ordinary rights; help is given in "
+                  "the home as agreed."),
      "help_level": "minimal", "control_level": "minimal"},
 )
 

@@ -37,8 +37,14 @@ def test_the_housings_leader_runs_a_stay_the_flats_the_rota_and_the_budget(clien
     today = flow.today()
     sign_in(page, served, alta.aftercare_leader.email)
 
+    # the menu, in Norwegian
+    menu = page.inner_text("nav.main-nav")
+    for entry in ("Opphold", "Beleggsoversikt", "Leiligheter", "Boligtrappen", "G-tabell", "Turnus", "Budsjett"):
+        assert entry in menu, entry
+
     # the flats, from the plan
-    page.goto(f"{x}/flats")
+    page.click("nav.main-nav >> text=Leiligheter")
+    assert page.url == f"{x}/flats"
     submit(page, "alta-building")
     assert page.locator("#confirmation").is_visible()
     assert page.locator("main table tbody tr").count() == 7
@@ -79,7 +85,7 @@ def test_the_housings_leader_runs_a_stay_the_flats_the_rota_and_the_budget(clien
     page.fill("#staircase-breach-field-occurred-on", today.isoformat())
     page.fill("#staircase-breach-field-description", "Overnight guest against the house rules.")
     submit(page, "staircase-breach")
-    assert page.locator("#confirmation").is_visible()
+    assert "Bruddet er registrert." in page.inner_text("#confirmation")
     assert "Overnight guest against the house rules." in page.inner_text("main")
     check("aftercare-staircase-breach")
     page.goto(f"{x}/staircase")

@@ -59,3 +59,10 @@ CHOICES = (
     pgettext("choice", 'rio'), pgettext("choice", 'rule'), pgettext("choice", 'salaries'),
     pgettext("choice", 'single'), pgettext("choice", 'special'), pgettext("choice", 'supervision'),
 )
+
+#: the deadlines the plugin raises, as the case page and the inbox name them (a warning for another
+#: number of days than the settings' defaults shows its kind as stored)
+DEADLINE_KINDS = (
+    pgettext("deadline", "aftercare.stay_limit"), pgettext("deadline", "aftercare.stay_limit_90"),
+    pgettext("deadline", "aftercare.stay_limit_30"), pgettext("deadline", "aftercare.trial_period_ends"),
+)

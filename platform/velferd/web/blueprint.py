@@ -56,6 +56,13 @@ def state_title(plugin_id: str, state: str | None) -> str:
     return pgettext("state", state) if state else ""
 
 
+def deadline_title(kind: str) -> str:
+    """A deadline's kind as the pages name it: looked up in the "deadline" context of the
+    catalogues (a plugin marks its kinds with ``pgettext("deadline", …)``), the kind itself when
+    it has none."""
+    return pgettext("deadline", kind)
+
+
 def transition_title(transition: Transition) -> str:
     """A move's title (its name when it has none), translated in its plugin's catalogue."""
     return _(transition.title or transition.name)
@@ -77,7 +84,7 @@ def _page_context():
     return {"signed_in_user": g.get("velferd_user") if member else g.get("velferd_web_user"),
             "municipality": g.get("velferd_tenant") if member else None,
             "languages": LANGUAGES, "programme_title": programme_title,
-            "state_title": state_title, "transition_title": transition_title, "move_title": move_title,
+            "state_title": state_title, "deadline_title": deadline_title, "transition_title": transition_title, "move_title": move_title,
             "role_title": role_title, "may": has_permission,
             "menu": navigation.menu() if member else []}
 

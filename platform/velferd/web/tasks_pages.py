@@ -25,7 +25,7 @@ from velferd.plugins.enablement import enabled_plugin_ids, settings_for
 from velferd.plugins.manager import registry
 from velferd.plugins.specs import InboxItem
 from velferd.web import navigation
-from velferd.web.blueprint import blp, local_path, programme_title
+from velferd.web.blueprint import blp, deadline_title, local_path, programme_title
 from velferd.web.form_fields import FormField, form_fields, submitted_data
 
 navigation.core_entry("web.tasks", lazy_gettext("Tasks"), "cases:read")
@@ -56,7 +56,7 @@ def _settings_fields() -> list[FormField]:
 
 
 def _deadline_tasks(user: User, today: dt.date) -> list[Task]:
-    return [Task(due.deadline.kind, due.deadline.due_on, None, due.overdue, due.case_id, programme_title(due.plugin))
+    return [Task(deadline_title(due.deadline.kind), due.deadline.due_on, None, due.overdue, due.case_id, programme_title(due.plugin))
             for due in reminders.due_deadlines(user.id, today)]
 
 

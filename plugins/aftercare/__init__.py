@@ -25,9 +25,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from velferd.toolkit import CasePanel, FormSpec, PageLink, Plugin, RuleSpec, WebPages, hookimpl
+from velferd.toolkit import CasePanel, DashboardWidget, FormSpec, PageLink, Plugin, RuleSpec, WebPages, hookimpl
 
-from . import daily, demo, extension, plan_pages, rota, staircase, staircase_pages, staircase_rules, stay_pages, stays
+from . import (
+    daily,
+    demo,
+    extension,
+    flat_pages,
+    plan_pages,
+    rota,
+    staircase,
+    staircase_pages,
+    staircase_rules,
+    stay_pages,
+    stays,
+)
 from .manifest import BUDGET_READ, DECIDE, INTAKE, MANIFEST, READ, ROTA_READ
 from .staircase_schemas import StepChangeInputs
 from .stay_schemas import ApplicationForm
@@ -63,6 +75,8 @@ WEB = WebPages(
     case_panels=(CasePanel("aftercare/stays/panel.html", "Stay", stay_pages.panel_context, READ),
                  CasePanel("aftercare/staircase/panel.html", "Staircase", staircase_pages.panel_context, READ),
                  CasePanel("aftercare/plans/panel.html", "Individual plan", plan_pages.panel_context, READ)),
+    dashboard_widgets=(DashboardWidget("aftercare/flats/board_widget.html", "Aftercare flats today",
+                                       flat_pages.board_widget, READ),),
     inbox=inbox_items,
 )
 

@@ -30,6 +30,7 @@ from velferd.toolkit import (
     require_permission,
     submitted_data,
     tenant_today,
+    url_for,
 )
 
 from . import flats, occupancy
@@ -241,3 +242,10 @@ def update_building(building_id: int):
         found = flats.building(building_id)
         return _edit_page("aftercare/flats/building.html", found.name, found, BuildingChanges, {}, failed)
     return done(gettext("The building %(name)s is saved.", name=found.name), FLATS)
+
+
+def board_widget(tenant, settings) -> dict:
+    """The leader dashboard's box: today's flats by status, each figure linking to the board."""
+    rows = occupancy.board(tenant_today(tenant))
+    counts = {status: sum(1 for row in rows if row.status == status) for status in occupancy.STATUSES}
+    return {"counts": counts, "board_url": url_for("aftercare_pages.board", tenant=tenant.slug)}

@@ -35,7 +35,7 @@ _STAFF = (*_READ, "cases:write", "persons:write", "forms:submit", "decisions:eva
           ROTA_READ, BUDGET_READ)
 ROLES: dict[str, tuple[str, ...]] = {
     "aftercare_staff": _STAFF,
-    "aftercare_leader": (*_STAFF, "decisions:override", HOUSING_MANAGE, ALLOCATE, DECIDE, G_TABLE_MANAGE,
+    "aftercare_leader": (*_STAFF, "decisions:override", "dashboard:read", HOUSING_MANAGE, ALLOCATE, DECIDE, G_TABLE_MANAGE,
                          ROTA_MANAGE, BUDGET_MANAGE),
     "aftercare_partner": (*_READ, ALLOCATE_PARTNER_FLAT),  # Finnmarkskollektivet's contact
 }

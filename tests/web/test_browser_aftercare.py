@@ -5,7 +5,7 @@ The housing's leader builds Alta's flats from the plan, moves a resident into th
 from the case page (a move-in tomorrow first: refused, the error summary), sees the occupancy board
 (also at 320 px), records a breach on the staircase, writes the individual plan, loads the G
 table, puts a staff member on a shift of the week's rota and enters the 2009 budget, whose report
-for the grant givers opens. The tenant admin changes aftercare's settings (a planned stay longer
+for the grant givers opens, and sees today's flats on the dashboard. The tenant admin changes aftercare's settings (a planned stay longer
 than the limit first: refused, naming the field), switches the programme off — its menu entries
 and pages are gone — and on again. Every page is screenshotted and checked by axe-core (WCAG 2.1
 A and AA)."""
@@ -126,6 +126,11 @@ def test_the_housings_leader_runs_a_stay_the_flats_the_rota_and_the_budget(clien
     check("aftercare-budget")
     page.goto(f"{x}/budget/2009/report")
     check("aftercare-budget-report")
+
+    # the dashboard: today's flats, each figure a link to the board
+    page.goto(f"{served}/t/alta/dashboard")
+    assert "1 leilighet bebodd" in page.inner_text("main")
+    check("aftercare-dashboard")
 
     page.goto(f"{x}/stays")
     assert f"/cases/{case_id}" in page.inner_html("main")

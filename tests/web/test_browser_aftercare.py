@@ -5,9 +5,9 @@ The housing's leader builds Alta's flats from the plan, moves a resident into th
 from the case page (a move-in tomorrow first: refused, the error summary), sees the occupancy board
 (also at 320 px), records a breach on the staircase, writes the individual plan, loads the G
 table, puts a staff member on a shift of the week's rota and enters the 2009 budget, whose report
-for the grant givers opens, and sees today's flats on the dashboard. The tenant admin changes aftercare's settings (a planned stay longer
-than the limit first: refused, naming the field), switches the programme off — its menu entries
-and pages are gone — and on again. Every page is screenshotted and checked by axe-core (WCAG 2.1
+for the grant givers opens, and sees today's flats on the dashboard. The tenant admin changes
+aftercare's settings (a planned stay longer than the limit first: refused, naming the field),
+switches the programme off — its menu entries and pages are gone — and on again. Every page is screenshotted and checked by axe-core (WCAG 2.1
 A and AA)."""
 
 from __future__ import annotations

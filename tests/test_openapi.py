@@ -48,6 +48,22 @@ def test_the_document_is_valid_openapi(every_plugin_world):
     validate(every_plugin_world.document)
 
 
+def test_no_two_schemas_share_a_name_across_the_bundled_plugins():
+    """apispec renames a clashing schema with a warning ("Placement1"); a client generated from the
+    document would then get names that change with the plugins installed."""
+    import warnings
+
+    from tests.all_plugins import BUNDLED_PLUGINS
+    from tests.plugins.example import ExamplePlugin
+    from velferd import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "LOAD_PLUGIN_ENTRY_POINTS": False},
+                     plugins=[ExamplePlugin(), *BUNDLED_PLUGINS])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert app.test_client().get("/api/openapi.json").status_code == 200
+
+
 def test_every_operation_has_an_operation_id_a_summary_and_its_security(every_plugin_world):
     document = every_plugin_world.document
     seen_ids = set()

@@ -13,8 +13,6 @@ from . import budget, grant_report, rota
 from .api_kit import blp
 from .manifest import BUDGET_MANAGE, BUDGET_READ, ROTA_MANAGE, ROTA_READ
 from .operations_schemas import (
-    AssignmentOutSchema,
-    AssignmentSchema,
     BudgetLineOutSchema,
     BudgetLineSchema,
     BudgetSchema,
@@ -26,6 +24,8 @@ from .operations_schemas import (
     OccupancySchema,
     PatternSchema,
     PlanBudgetSchema,
+    RotaAssignmentOutSchema,
+    RotaAssignmentSchema,
     ShiftSchema,
     ShiftUpdateSchema,
     SlotSchema,
@@ -79,8 +79,8 @@ def read_week(query):
 
 @blp.post("/rota/assignments")
 @requires(ROTA_MANAGE)
-@blp.arguments(AssignmentSchema)
-@blp.response(201, AssignmentOutSchema)
+@blp.arguments(RotaAssignmentSchema)
+@blp.response(201, RotaAssignmentOutSchema)
 def assign(data):
     """Put a staff member on a shift on a date (replacing whoever was on it)."""
     rota.pattern_of(current_tenant())

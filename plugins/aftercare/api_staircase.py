@@ -14,9 +14,9 @@ from .staircase_schemas import (
     ApplyMoveInput,
     BreachInput,
     BreachSchema,
-    PlacementSchema,
     StaircaseSchema,
     StepEdit,
+    StepPlacementSchema,
     StepSchema,
 )
 from .stays import aftercare_case
@@ -74,7 +74,7 @@ def record_breach(data, case_id):
 @blp.post("/cases/<int:case_id>/steps")
 @requires(DECIDE)
 @blp.arguments(ApplyMoveInput)
-@blp.response(201, PlacementSchema)
+@blp.response(201, StepPlacementSchema)
 def apply_move(data, case_id):
     """Apply the decision that governs the case (the latest on the rule; an override supersedes):
     the resident moves to its step on ``on`` with that step's contract (``lease.kind``)."""

@@ -94,7 +94,7 @@ class WeekSchema(ma.Schema):
     worked_hours = _money()
 
 
-class AssignmentSchema(Strict):
+class RotaAssignmentSchema(Strict):
     """Who works a shift on a date (the pattern's shift of that date's weekday)."""
 
     works_on = fields.Date(required=True, validate=DATES, metadata={"title": "Date"})
@@ -102,7 +102,7 @@ class AssignmentSchema(Strict):
     user_id = fields.Integer(required=True, strict=True, metadata={"title": "Staff member"})
 
 
-class AssignmentOutSchema(ma.Schema):
+class RotaAssignmentOutSchema(ma.Schema):
     id = fields.Integer()
     shift_id = fields.Integer()
     works_on = fields.Date()

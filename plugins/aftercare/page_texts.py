@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .flat_schemas import BoardQuery, BuildingChanges, BuildingInput, FlatChanges, FlatInput, ReservationInput
 from .markers import N_, pgettext
-from .operations_schemas import AssignmentSchema, BudgetLineSchema, FinancingLineSchema, PlanBudgetSchema, WeekQuery
+from .operations_schemas import BudgetLineSchema, FinancingLineSchema, PlanBudgetSchema, RotaAssignmentSchema, WeekQuery
 from .plan_schemas import GInput, GoalChanges, GoalInput, ParticipationInput, PartnerInput, PlanInput, ProgrammeInput
 from .staircase_schemas import ApplyForm, BreachInput
 from .stay_schemas import ConsentSchema, MoveInPayload, RulesAgreedSchema, TreatmentEndedSchema
@@ -20,7 +20,7 @@ from .stay_schemas import ConsentSchema, MoveInPayload, RulesAgreedSchema, Treat
 DRAWN_SCHEMAS = (
     ConsentSchema, RulesAgreedSchema, TreatmentEndedSchema, MoveInPayload, ReservationInput, BoardQuery,
     BuildingInput, BuildingChanges, FlatInput, FlatChanges, PlanInput, GoalInput, GoalChanges, PartnerInput,
-    ParticipationInput, ProgrammeInput, GInput, BreachInput, ApplyForm, AssignmentSchema, WeekQuery,
+    ParticipationInput, ProgrammeInput, GInput, BreachInput, ApplyForm, RotaAssignmentSchema, WeekQuery,
     PlanBudgetSchema, BudgetLineSchema, FinancingLineSchema,
 )
 

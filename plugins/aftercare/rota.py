@@ -212,7 +212,7 @@ def staff_members() -> list[tuple[int, str]]:
 
 
 def assign(data: Mapping[str, Any], actor: User | None) -> RotaAssignment:
-    """Roster `user_id` on `shift_id` on `works_on` (`AssignmentSchema` loaded); one already on that
+    """Roster `user_id` on `shift_id` on `works_on` (`RotaAssignmentSchema` loaded); one already on that
     shift that day is replaced. Refused (422 naming the field): a shift not in the pattern or not
     in use, a date on another weekday than the shift's, someone who is not of the staff."""
     shift = db.session.get(RotaShift, data["shift_id"])

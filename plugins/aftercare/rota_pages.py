@@ -23,7 +23,7 @@ from velferd.toolkit import (
 
 from . import rota
 from .manifest import ROTA_MANAGE, ROTA_READ
-from .operations_schemas import AssignmentSchema, WeekQuery
+from .operations_schemas import RotaAssignmentSchema, WeekQuery
 from .page_kit import Refusal, attempt, blp, done, page
 
 ASSIGN_FORM = "assign"
@@ -52,7 +52,7 @@ def _rota_page(day: dt.date, refusal: Refusal | None = None, week_refusal: Refus
         "times": _times, "may_manage": may_manage, "failed": failed,
         "previous_week": (week["week_start"] - dt.timedelta(days=7)).isoformat(),
         "next_week": (week["week_start"] + dt.timedelta(days=7)).isoformat(),
-        "assign_fields": {field.key: field for field in form_fields(AssignmentSchema)} if may_manage else {},
+        "assign_fields": {field.key: field for field in form_fields(RotaAssignmentSchema)} if may_manage else {},
         "shift_choices": [(shift.id, f"{WEEKDAY_TITLES[shift.weekday]} – {rota.KIND_TITLES[shift.kind]} "
                                      f"{_times(shift)}") for shift in shifts],
         "staff": rota.staff_members() if may_manage else [],
@@ -86,7 +86,7 @@ def assign():
         rota.pattern_of(current_tenant())
         return rota.assign(data, current_user())
 
-    assignment, refused = attempt(ASSIGN_FORM, AssignmentSchema, put_on_shift)
+    assignment, refused = attempt(ASSIGN_FORM, RotaAssignmentSchema, put_on_shift)
     if refused:
         return _rota_page(_day_or_today(week_of), refused)
     return done(gettext("The staff member is on the shift."), rota.ROTA_ENDPOINT, week=assignment.works_on.isoformat())

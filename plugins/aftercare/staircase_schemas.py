@@ -136,7 +136,7 @@ class LeaseSchema(ma.Schema):
     note = fields.String(allow_none=True)
 
 
-class PlacementSchema(ma.Schema):
+class StepPlacementSchema(ma.Schema):
     id = fields.Integer()
     step = fields.Integer()
     step_name = fields.String()
@@ -160,9 +160,9 @@ class BreachSchema(ma.Schema):
 
 class StaircaseSchema(ma.Schema):
     case_id = fields.Integer()
-    current = fields.Nested(PlacementSchema, allow_none=True)
+    current = fields.Nested(StepPlacementSchema, allow_none=True)
     step = fields.Nested(StepSchema, allow_none=True)
-    history = fields.List(fields.Nested(PlacementSchema))
+    history = fields.List(fields.Nested(StepPlacementSchema))
     breaches = fields.List(fields.Nested(BreachSchema))
     proposal = fields.Nested(StaircaseDecisionSchema, allow_none=True)
     decisions = fields.List(fields.Nested(StaircaseDecisionSchema))

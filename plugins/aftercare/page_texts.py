@@ -66,3 +66,6 @@ DEADLINE_KINDS = (
     pgettext("deadline", "aftercare.stay_limit"), pgettext("deadline", "aftercare.stay_limit_90"),
     pgettext("deadline", "aftercare.stay_limit_30"), pgettext("deadline", "aftercare.trial_period_ends"),
 )
+
+#: the plugin's own journal entries, as the case page's journal names them
+JOURNAL_KINDS = (pgettext("journal", "step_changed"), pgettext("journal", "stay_limit_moved"))

@@ -63,6 +63,12 @@ def deadline_title(kind: str) -> str:
     return pgettext("deadline", kind)
 
 
+def journal_title(kind: str) -> str:
+    """A journal entry's kind that the core does not word itself (a plugin's own entries), looked
+    up in the "journal" context of the catalogues, the kind itself when it has none."""
+    return pgettext("journal", kind)
+
+
 def transition_title(transition: Transition) -> str:
     """A move's title (its name when it has none), translated in its plugin's catalogue."""
     return _(transition.title or transition.name)
@@ -84,7 +90,7 @@ def _page_context():
     return {"signed_in_user": g.get("velferd_user") if member else g.get("velferd_web_user"),
             "municipality": g.get("velferd_tenant") if member else None,
             "languages": LANGUAGES, "programme_title": programme_title,
-            "state_title": state_title, "deadline_title": deadline_title, "transition_title": transition_title, "move_title": move_title,
+            "state_title": state_title, "deadline_title": deadline_title, "journal_title": journal_title, "transition_title": transition_title, "move_title": move_title,
             "role_title": role_title, "may": has_permission,
             "menu": navigation.menu() if member else []}
 

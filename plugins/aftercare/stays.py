@@ -115,11 +115,20 @@ def application_data(case_id: int) -> dict[str, Any] | None:
 
 # --- the application and the dates before intake ------------------------------------------------
 
-def record_application(case: Case, data: Mapping[str, Any]) -> Stay:
+def record_application(case: Case, data: Mapping[str, Any], today: dt.date) -> Stay:
     """Create or update the case's stay from the application form (loaded by `ApplicationForm`).
-    Only before intake: a resident's history is not rewritten by a later form (409)."""
+    Only before intake: a resident's history is not rewritten by a later form (409). The person
+    applies from a treatment that has begun ("Vurdering ... vil starte tidlig i
+    behandlingsopplegget"), so its start is not in the future, and the expected discharge is not
+    before it."""
     if case.state not in BEFORE_INTAKE:
         raise Conflict(f"case {case.id} is {case.state}: the application can only change before intake")
+    _not_in_the_future("treatment_started_on", data["treatment_started_on"], today)
+    discharge = data.get("expected_discharge_on")
+    if discharge is not None and discharge < data["treatment_started_on"]:
+        raise ValidationFailed("the discharge cannot be expected before the treatment started",
+                               {"expected_discharge_on": [
+                                   f"must be on or after {data['treatment_started_on'].isoformat()}"]})
     home = (data.get("home_municipality") or "").strip() or None
     stay = stay_of(case.id)
     if stay is None:
@@ -143,7 +152,8 @@ def on_form_submitted(tenant, submission, actor) -> None:
         return
     if submission.case_id is None:
         raise ValidationFailed("the application belongs to a case", {"case_id": ["name the aftercare case"]})
-    record_application(aftercare_case(submission.case_id), ApplicationForm().load(submission.data))
+    record_application(aftercare_case(submission.case_id), ApplicationForm().load(submission.data),
+                       tenant_today(tenant))
 
 
 def _not_in_the_future(field: str, on: dt.date, today: dt.date) -> None:

@@ -138,6 +138,50 @@ def test_the_housings_leader_runs_a_stay_the_flats_the_rota_and_the_budget(clien
     log_out(page)
 
 
+def test_a_staff_member_takes_an_application_from_treatment_to_intake(client, alta, served, page):  # noqa: F811
+    """The miljøarbeider's part, all on the case page: the application form (bad data first), the
+    assessment started, the consent, the signed rules and the end of the treatment recorded; the
+    leader's move-in is the one thing left, and the Stays list shows the case waiting for it."""
+    check = Checked(page)
+    today = flow.today()
+    flow.flats(client, alta)
+    case_id = flow.new_case(client, alta)
+    sign_in(page, served, alta.aftercare_staff.email)
+    page.goto(f"{served}/t/alta/cases/{case_id}")
+    check("aftercare-case-applied")
+
+    form = "#form-application"
+    page.fill(f"{form} [name='institution']", "Finnmarkskollektivet")
+    page.fill(f"{form} [name='treatment_started_on']", (today + dt.timedelta(days=3)).isoformat())
+    page.click(f"{form} button[type=submit]")
+    assert page.locator(".error-summary").is_visible()                  # treatment starting in the future
+    check("aftercare-application-errors")
+    page.fill(f"{form} [name='treatment_started_on']", (today - dt.timedelta(days=200)).isoformat())
+    page.fill(f"{form} [name='home_municipality']", "Hammerfest")
+    page.click(f"{form} button[type=submit]")
+    assert page.locator("#confirmation").is_visible()
+    assert flow.stay(client, alta, case_id)["partner_municipality"] == "Hammerfest"
+
+    submit(page, "move-start_assessment")
+    assert page.locator("#confirmation").is_visible()
+    for form_id, field in (("consent", "consent_on"), ("rules-agreed", "rules_agreed_on"),
+                           ("treatment-ended", "treatment_ended_on")):
+        page.fill(f"#{form_id} [name='{field}']", today.isoformat())
+        submit(page, form_id)
+        assert page.locator("#confirmation").is_visible(), form_id
+    shown = flow.stay(client, alta, case_id)
+    assert (shown["consent_on"], shown["rules_agreed_on"], shown["treatment_ended_on"]) == (today.isoformat(),) * 3
+    assert page.locator("#move-in").count() == 0                         # intake is the leader's decision
+    check("aftercare-case-assessed")
+    log_out(page)
+    assert flow.move(client, alta, case_id, "accept", {"reasons": "Wants to take part."}).status_code == 200
+
+    sign_in(page, served, alta.aftercare_staff.email)
+    page.click("nav.main-nav >> text=Opphold")
+    assert f"/cases/{case_id}" in page.inner_html("main")
+    check("aftercare-stays-staff")
+
+
 def test_altas_admin_changes_the_settings_and_switches_aftercare_off_and_on(client, alta, served, page):  # noqa: F811
     check = Checked(page)
 

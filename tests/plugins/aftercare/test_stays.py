@@ -211,3 +211,15 @@ def test_a_declined_application_releases_its_reserved_flat(client, alta):
     assert r.status_code == 200, r.json
     assert board(client, alta, today)["2"]["status"] == "free"
     assert board(client, alta, today + dt.timedelta(days=30))["2"]["status"] == "free"
+
+
+def test_an_application_from_a_treatment_not_begun_or_discharged_before_it_began_is_refused(client, alta):
+    case_id = flow.new_case(client, alta)
+    today = flow.today()
+    r = flow.apply(client, alta, case_id, flow.application(today + dt.timedelta(days=1)))
+    assert r.status_code == 422 and "treatment_started_on" in r.json["fields"]
+    r = flow.apply(client, alta, case_id, flow.application(
+        today - dt.timedelta(days=30), expected_discharge_on=(today - dt.timedelta(days=31)).isoformat()))
+    assert r.status_code == 422 and "expected_discharge_on" in r.json["fields"]
+    r = client.get(alta.url(f"{flow.X}/cases/{case_id}/stay"), headers=alta.aftercare_staff.headers)
+    assert r.status_code == 404                                             # no stay half-written

@@ -1,7 +1,9 @@
 """Alta's aftercare housing in a real browser (Debian's chromium, Playwright, axe-core), in
 Norwegian as Alta's staff see it.
 
-The housing's leader builds Alta's flats from the plan, moves a resident into the training flat
+A staff member takes an application from treatment to the point of intake on the case page (the
+application with a bad date first: the error summary; the assessment, consent, signed rules and
+end of treatment), leaving the move-in to the leader. The housing's leader builds Alta's flats from the plan, moves a resident into the training flat
 from the case page (a move-in tomorrow first: refused, the error summary), sees the occupancy board
 (also at 320 px), records a breach on the staircase, writes the individual plan, loads the G
 table, puts a staff member on a shift of the week's rota and enters the 2009 budget, whose report

@@ -47,6 +47,14 @@ def page(template: str, title: str, status: int = 200, **values: Any):
     return render_template(template, title=title, **values), status
 
 
+def panel_page(template: str, title: str, case, context: Callable[..., Mapping[str, Any]],
+               refusal: "Refusal | None" = None):
+    """A case panel on a page of its own (the stay, the staircase, the plan): the panel's values
+    and, after a refused form, its refusal and status."""
+    return page(template, title, refusal.status if refusal else 200, case=case, failed=refusal, level=2,
+                **context(case, refusal=refusal))
+
+
 class Refusal:
     """A refused form, for its page (templates/aftercare/_refusal.html reads it as ``failed``): the
     form's id, its values as typed, errors by input name ("" for the form itself) and the summary's

@@ -29,7 +29,7 @@ from velferd.toolkit import (
 
 from . import g_table, plans
 from .manifest import G_TABLE_MANAGE, PLAN, READ, STIPEND
-from .page_kit import Refusal, attempt, blp, done, page
+from .page_kit import Refusal, attempt, blp, done, page, panel_page
 from .plan_models import CONSULTATION_METHODS, GOAL_STATUSES, PARTNERS
 from .plan_schemas import GInput, GoalChanges, GoalInput, ParticipationInput, PartnerInput, PlanInput, ProgrammeInput
 from .stays import aftercare_case
@@ -89,9 +89,8 @@ def panel_context(case: Case, settings: Mapping[str, Any] | None = None, refusal
 def plan_page(case_id: int, refusal: Refusal | None = None):
     require_permission(READ)
     case = aftercare_case(case_id)
-    return page("aftercare/plans/plan.html", gettext("The individual plan of case %(id)s", id=case.id),
-                refusal.status if refusal else 200, case=case, failed=refusal, level=2,
-                **panel_context(case, refusal=refusal))
+    return panel_page("aftercare/plans/plan.html", gettext("The individual plan of case %(id)s", id=case.id),
+                      case, panel_context, refusal)
 
 
 @blp.get("/cases/<int:case_id>/plan")

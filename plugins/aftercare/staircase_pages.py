@@ -27,7 +27,7 @@ from velferd.toolkit import (
 
 from . import staircase
 from .manifest import DECIDE, READ
-from .page_kit import Refusal, attempt, blp, done, page
+from .page_kit import Refusal, attempt, blp, done, page, panel_page
 from .staircase_schemas import ApplyForm, BreachInput
 from .stays import aftercare_case
 
@@ -73,9 +73,8 @@ def panel_context(case: Case, settings: Mapping[str, Any] | None = None, refusal
 def staircase_page(case_id: int, refusal: Refusal | None = None):
     require_permission(READ)
     case = aftercare_case(case_id)
-    return page("aftercare/staircase/case.html", gettext("Staircase of case %(id)s", id=case.id),
-                refusal.status if refusal else 200, case=case, failed=refusal,
-                **panel_context(case, refusal=refusal))
+    return panel_page("aftercare/staircase/case.html", gettext("Staircase of case %(id)s", id=case.id), case,
+                      panel_context, refusal)
 
 
 @blp.get("/staircase")

@@ -39,7 +39,7 @@ from velferd.toolkit import (
 from . import extension, stays
 from .manifest import DECIDE, INTAKE, PLUGIN_ID, READ
 from .models import Building, Flat
-from .page_kit import Refusal, attempt, blp, done, page
+from .page_kit import Refusal, attempt, blp, done, page, panel_page
 from .stay_schemas import ConsentSchema, MoveInPayload, RulesAgreedSchema, TreatmentEndedSchema
 
 #: the forms recorded before intake: form id -> (schema, service, confirmation)
@@ -116,9 +116,8 @@ def _aftercare_case(case_id: int) -> Case:
 
 def stay_page(case_id: int, refusal: Refusal | None = None):
     case = _aftercare_case(case_id)
-    return page("aftercare/stays/stay.html", gettext("The stay of case %(id)s", id=case.id),
-                refusal.status if refusal else 200, case=case, failed=refusal, level=2,
-                **panel_context(case, refusal=refusal))
+    return panel_page("aftercare/stays/stay.html", gettext("The stay of case %(id)s", id=case.id), case,
+                      panel_context, refusal)
 
 
 @blp.get("/cases/<int:case_id>/stay")

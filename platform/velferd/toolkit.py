@@ -98,6 +98,7 @@ from velferd.read_audit import person_link
 from velferd.rls import enable_tenant_rls
 from velferd.tenancy import current_tenant, get_owned, require_owned, tenant_scope
 from velferd.web.form_fields import error_summary, errors_by_input, form_fields, submitted_data
+from velferd.web.plugin_forms import Refusal, attempt_form, page_done, page_response, tenant_url
 
 __all__ = [
     "acting_as", "add_or_find", "column_limits", "parse_period", "Period", "require_owned", "date_column", "evaluate_rule", "foreign_key", "json_column", "tenant_columns",
@@ -122,6 +123,8 @@ __all__ = [
     "PageBlueprint", "WebPages", "has_permission", "PageLink", "CasePanel", "DashboardWidget", "InboxItem", "flash", "redirect",
     "render_template", "request", "url_for", "gettext", "lazy_gettext", "ngettext",
     "error_summary", "errors_by_input", "form_fields", "submitted_data",
+    # a plugin page's form: load with the API's schema, run the API's service, refuse or redirect
+    "Refusal", "attempt_form", "page_done", "page_response", "tenant_url",
 ]
 
 #: A plugin's page blueprint (`WebPages.blueprint`): plain Flask, HTML forms, no OpenAPI document.

@@ -1,88 +1,25 @@
 """What the plugin's pages share: their blueprint (every page module adds its routes to it;
-velferd_aftercare.pages imports them all), POST/redirect/GET, and a refused form shown again
-with its status — the posted values loaded with the API's own schema and handed to the API's own
-service, so a page never checks anything the API does not."""
+velferd_aftercare.pages imports them all), the toolkit's form handling under the short names
+the page modules use, and a case panel drawn on a page of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from velferd.toolkit import (
-    Conflict,
-    PageBlueprint,
-    ValidationError,
-    ValidationFailed,
-    current_tenant,
-    db,
-    error_summary,
-    errors_by_input,
-    flash,
-    form_fields,
-    gettext,
-    redirect,
-    render_template,
-    request,
-    submitted_data,
-    url_for,
-)
+from velferd.toolkit import PageBlueprint, Refusal, tenant_url
+from velferd.toolkit import attempt_form as attempt
+from velferd.toolkit import page_done as done
+from velferd.toolkit import page_response as page
 
 blp = PageBlueprint("aftercare_pages", __name__)
 
-
-def tenant_url(endpoint: str, **values: Any) -> str:
-    """`url_for` with the current tenant's slug."""
-    return url_for(endpoint, tenant=current_tenant().slug, **values)
-
-
-def done(confirmation: str, endpoint: str, **values: Any):
-    """POST/redirect/GET: commit, flash the confirmation, then the page that shows the change."""
-    db.session.commit()
-    flash(confirmation)
-    return redirect(tenant_url(endpoint, **values) + "#confirmation")
-
-
-def page(template: str, title: str, status: int = 200, **values: Any):
-    """A page rendered with its title and the HTTP status (422/409 for a refused form)."""
-    return render_template(template, title=title, **values), status
+__all__ = ["Refusal", "attempt", "blp", "done", "page", "panel_page", "tenant_url"]
 
 
 def panel_page(template: str, title: str, case, context: Callable[..., Mapping[str, Any]],
-               refusal: "Refusal | None" = None):
+               refusal: Refusal | None = None):
     """A case panel on a page of its own (the stay, the staircase, the plan): the panel's values
     and, after a refused form, its refusal and status."""
     return page(template, title, refusal.status if refusal else 200, case=case, failed=refusal, level=2,
                 **context(case, refusal=refusal))
-
-
-class Refusal:
-    """A refused form, for its page (templates/aftercare/_refusal.html reads it as ``failed``): the
-    form's id, its values as typed, errors by input name ("" for the form itself) and the summary's
-    links. A 422 with fields lays them out by input; any other refusal (409, or a 422 naming no
-    input of the form) shows its message for the form as a whole."""
-
-    def __init__(self, form_id: str, error, described=(), values: Mapping[str, Any] | None = None):
-        db.session.rollback()
-        self.form_id, self.status, self.values = form_id, error.status, values or {}
-        fields = getattr(error, "fields", None)
-        self.errors = errors_by_input(list(described), fields) if error.status == 422 and fields else {}
-        if not self.errors:
-            self.errors = {"": [gettext(error.message)]}
-        self.summary = error_summary(list(described), self.errors, form_id)
-
-    def of(self, form_id: str) -> "Refusal | None":
-        return self if self.form_id == form_id else None
-
-
-def attempt(form_id: str, schema, work: Callable[[dict], Any], values: Mapping[str, Any] | None = None):
-    """Load the posted form (or `values`) with `schema` and run `work(data)`: ``(result, None)``,
-    or ``(None, Refusal)`` when the schema or the service refuses (nothing written)."""
-    described = form_fields(schema)
-    posted = request.form if values is None else values
-    try:
-        return work(schema().load(submitted_data(schema, posted))), None
-    except ValidationError as error:
-        failed = ValidationFailed("the form is invalid", error.normalized_messages())
-        return None, Refusal(form_id, failed, described, posted)
-    except (ValidationFailed, Conflict) as error:
-        return None, Refusal(form_id, error, described, posted)

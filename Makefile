@@ -55,7 +55,7 @@ smoke-install: $(BIN)/velferd
 ## and test_plugin_catalogues.py say what is left to do.
 CORE_CATALOGUE    ?= platform/velferd/web/translations
 PLUGIN_CATALOGUES ?= velferd_due=plugins/due/translations velferd_nav_split=plugins/nav_split/translations \
-                     velferd_aftercare=plugins/aftercare/translations
+                     velferd_aftercare=plugins/aftercare/translations velferd_dropin=plugins/dropin/translations
 catalogues: $(BIN)/velferd
 	@set -e; pots=$$(mktemp -d); \
 	$(BIN)/pybabel -q extract -F platform/velferd/web/babel.cfg -k lazy_gettext -k N_ -o $$pots/velferd.pot platform/velferd/web; \

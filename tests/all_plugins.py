@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import pytest
 import velferd_aftercare
+import velferd_dropin
 import velferd_due
 import velferd_nav_split
 
@@ -20,6 +21,9 @@ from velferd.plugins.enablement import set_enabled
 from velferd.tenancy import tenant_scope
 
 BUNDLED_PLUGINS = [velferd_due, velferd_nav_split, velferd_aftercare]
+#: migrated too, not served: dropin is offered in Denmark only and this world is Bergen's; its
+#: tables exist so that a count over every mapped table (the hostile-input test) finds them
+MIGRATED_PLUGINS = [*BUNDLED_PLUGINS, velferd_dropin]
 
 
 class World(NamedTuple):
@@ -33,7 +37,7 @@ class World(NamedTuple):
 @pytest.fixture(scope="module")
 def all_plugins_database(tmp_path_factory):
     with migrated_database(tmp_path_factory.mktemp("all_plugins_db"), "velferd_all_plugins",
-                           plugins=BUNDLED_PLUGINS) as database:
+                           plugins=MIGRATED_PLUGINS) as database:
         yield database
 
 

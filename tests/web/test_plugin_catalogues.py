@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import velferd_aftercare
+import velferd_dropin
 import velferd_due
 import velferd_nav_split
 from babel.messages.catalog import Catalog
@@ -27,7 +28,8 @@ from velferd.web.i18n import LANGUAGES, catalogue_files
 from velferd.web.plugin_texts import catalogue_texts, declared_texts, extracted_texts, kept_texts
 from velferd.web.validation_messages import MESSAGES, translated
 
-BUNDLED = {"velferd_due": velferd_due, "velferd_nav_split": velferd_nav_split, "velferd_aftercare": velferd_aftercare}
+BUNDLED = {"velferd_due": velferd_due, "velferd_nav_split": velferd_nav_split, "velferd_aftercare": velferd_aftercare,
+           "velferd_dropin": velferd_dropin}
 
 
 # --- the checks, on any plugin's catalogue -------------------------------------------------------

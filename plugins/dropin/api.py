@@ -1,0 +1,10 @@
+"""Every route of the plugin's API (`Plugin.blueprints`): importing this module imports each
+part's API module, which adds its routes to `api_kit.blp`: centres and their cooperation
+agreements (`api_centres`)."""
+
+from __future__ import annotations
+
+from . import api_centres  # noqa: F401
+from .api_kit import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,10 @@
+"""Every page of the plugin (``WebPages.blueprint``): importing this module imports each part's
+page module, which adds its routes to `page_kit.blp` — the centres and their agreements
+(`centre_pages`)."""
+
+from __future__ import annotations
+
+from . import centre_pages  # noqa: F401
+from .page_kit import blp
+
+__all__ = ["blp"]

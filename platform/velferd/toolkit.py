@@ -22,6 +22,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from velferd import audit
 from velferd.api.fields import column_limits
 from velferd.api.schemas import PARTICIPANT_ROLES, ParticipantSchema
+from velferd.api.schemas import Strict as StrictSchema
 from velferd.auth import acting_as, current_user, has_permission, require_permission, requires
 from velferd.billing.blocked import CannotBill
 from velferd.billing.periods import Period, parse_period
@@ -99,6 +100,7 @@ from velferd.rls import enable_tenant_rls
 from velferd.tenancy import current_tenant, get_owned, require_owned, tenant_scope
 from velferd.web.form_fields import error_summary, errors_by_input, form_fields, submitted_data
 from velferd.web.plugin_forms import Refusal, attempt_form, page_done, page_response, tenant_url
+from velferd.web.validation_messages import N_
 
 __all__ = [
     "acting_as", "add_or_find", "column_limits", "parse_period", "Period", "require_owned", "date_column", "evaluate_rule", "foreign_key", "json_column", "tenant_columns",
@@ -115,13 +117,13 @@ __all__ = [
     "format_amount", "format_date", "format_money", "format_period", "monthly_price_text", "part_of_month_text",
     "per_month_text",
     # routes and schemas: a plugin needs no import of flask-smorest or marshmallow of its own
-    "Blueprint", "abort", "ma", "Schema", "ValidationError", "fields", "post_load", "validate", "validates_schema",
+    "Blueprint", "abort", "ma", "Schema", "StrictSchema", "ValidationError", "fields", "post_load", "validate", "validates_schema",
     # who takes part in a meeting: the core's vocabulary, so a plugin's meetings speak the same roles
     "PARTICIPANT_ROLES", "ParticipantSchema",
     # pages (velferd.web.plugin_pages): a plain Flask blueprint, the page helpers, the texts
     # (looked up in the plugin's catalogue) and the form renderer the core's pages use
     "PageBlueprint", "WebPages", "has_permission", "PageLink", "CasePanel", "DashboardWidget", "InboxItem", "flash", "redirect",
-    "render_template", "request", "url_for", "gettext", "lazy_gettext", "ngettext",
+    "render_template", "request", "url_for", "gettext", "lazy_gettext", "ngettext", "N_",
     "error_summary", "errors_by_input", "form_fields", "submitted_data",
     # a plugin page's form: load with the API's schema, run the API's service, refuse or redirect
     "Refusal", "attempt_form", "page_done", "page_response", "tenant_url",

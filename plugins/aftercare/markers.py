@@ -1,12 +1,12 @@
-"""The no-op markers pybabel extracts (``N_``; ``pgettext`` for a choice): a fixed English text
-kept as data — a default step's name, a select list's value — is marked where it is written, so
-the plugin's catalogue holds it and a page can show it translated (``_(value)``)."""
+"""The no-op markers pybabel extracts: the toolkit's ``N_`` for a fixed English text kept as data
+(a default step's name), and ``pgettext`` for a select list's value with its context — so the
+plugin's catalogue holds them and a page shows them translated (``_(value)``)."""
 
 from __future__ import annotations
 
+from velferd.toolkit import N_
 
-def N_(text: str) -> str:  # noqa: N802  (the marker pybabel extract knows)
-    return text
+__all__ = ["N_", "pgettext"]
 
 
 def pgettext(context: str, text: str) -> str:

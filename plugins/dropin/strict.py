@@ -1,13 +1,6 @@
-"""The base of every input schema of the plugin's API and pages."""
+"""The base of every input schema of the plugin's API and pages: the core's, which refuses an
+unknown field with a 422 naming it rather than dropping it."""
 
-from __future__ import annotations
+from velferd.toolkit import StrictSchema as Strict
 
-from velferd.toolkit import ma
-
-
-class Strict(ma.Schema):
-    """Unknown fields are a 422 naming them, not silently ignored (a misspelt field would
-    otherwise be dropped and the person told their change was saved)."""
-
-    class Meta:
-        unknown = ma.RAISE
+__all__ = ["Strict"]

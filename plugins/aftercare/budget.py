@@ -224,12 +224,15 @@ def active_flats() -> list[Flat]:
     return list(db.session.scalars(sa.select(Flat).where(Flat.active.is_(True)).order_by(Flat.id)))
 
 
-def month_occupancy(year: int, month: int, flats: list[Flat]) -> dict[str, Fraction | int]:
-    """Exact flat-months of one month: occupied and empty, over `flats`."""
+def month_occupancy(year: int, month: int, flats: list[Flat],
+                    periods: dict[int, list]) -> dict[str, Fraction | int]:
+    """Exact flat-months of one month: occupied and empty, over `flats`, from their living
+    `periods` (`occupancy.living_periods`, read once for the year)."""
     first = dt.date(year, month, 1)
     days = calendar.monthrange(year, month)[1]
     end = first + dt.timedelta(days=days)
-    occupied = sum((Fraction(occupancy.occupied_days(flat.id, first, end), days) for flat in flats), Fraction(0))
+    occupied = sum((Fraction(occupancy.nights_lived(periods[flat.id], first, end), days) for flat in flats),
+                   Fraction(0))
     return {"days": days, "occupied": occupied, "empty": len(flats) - occupied}
 
 
@@ -239,11 +242,12 @@ def occupancy_by_month(year: int, today: dt.date, budget: BudgetYear | None = No
     rent) and the difference; with the year's totals. Rounded as the module docstring says."""
     check_year(year)
     flats = active_flats()
+    periods = occupancy.living_periods([flat.id for flat in flats], dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
     rent = monthly_rent_per_flat(budget)
     budgeted = Fraction(BUDGETED_EMPTY_FLATS)
     months, occupied_sum, empty_sum = [], Fraction(0), Fraction(0)
     for month in range(1, 13):
-        counted = month_occupancy(year, month, flats)
+        counted = month_occupancy(year, month, flats, periods)
         occupied_sum += counted["occupied"]
         empty_sum += counted["empty"]
         last_day = dt.date(year, month, counted["days"])

@@ -307,16 +307,23 @@ def board(on: dt.date) -> list[BoardRow]:
 
 # --- counting -------------------------------------------------------------------------------------
 
-def occupied_days(flat_id: int, start: dt.date, end: dt.date) -> int:
-    """The days of [start, end) on which someone lived in flat `flat_id` (overlapping periods are
-    counted once) — the budget's empty-flat months are the days in the month less these."""
+def living_periods(flat_ids, start: dt.date, end: dt.date) -> dict[int, list[Occupancy]]:
+    """The living periods of `flat_ids` that overlap [start, end), by flat — one query, so a
+    year's months can be counted from them without asking again per flat and month."""
+    found: dict[int, list[Occupancy]] = {flat_id: [] for flat_id in flat_ids}
+    if not found or end <= start:
+        return found
+    for period in _periods(Occupancy.flat_id.in_(list(found)), Occupancy.kind == LIVING, Occupancy.starts_on < end,
+                           _not_over_by(start)):
+        found[period.flat_id].append(period)
+    return found
+
+
+def nights_lived(periods: list[Occupancy], start: dt.date, end: dt.date) -> int:
+    """The days of [start, end) covered by `periods` (overlapping periods are counted once)."""
     if end <= start:
         return 0
-    spans = sorted(
-        (max(period.starts_on, start), min(period.ends_on or end, end))
-        for period in _periods(Occupancy.flat_id == flat_id, Occupancy.kind == LIVING, Occupancy.starts_on < end,
-                               _not_over_by(start))
-    )
+    spans = sorted((max(period.starts_on, start), min(period.ends_on or end, end)) for period in periods)
     days, reached = 0, start
     for begin, finish in spans:
         begin = max(begin, reached)
@@ -324,3 +331,9 @@ def occupied_days(flat_id: int, start: dt.date, end: dt.date) -> int:
             days += (finish - begin).days
             reached = finish
     return days
+
+
+def occupied_days(flat_id: int, start: dt.date, end: dt.date) -> int:
+    """The days of [start, end) on which someone lived in flat `flat_id` — the budget's empty-flat
+    months are the days in the month less these."""
+    return nights_lived(living_periods([flat_id], start, end)[flat_id], start, end)

@@ -27,7 +27,7 @@ from velferd.toolkit import (
     submitted_data,
 )
 
-from . import g_table, plans
+from . import g_table, plans, staff
 from .manifest import G_TABLE_MANAGE, PLAN, READ, STIPEND
 from .page_kit import Refusal, attempt, blp, done, page, panel_page
 from .plan_models import CONSULTATION_METHODS, GOAL_STATUSES, PARTNERS
@@ -73,7 +73,7 @@ def panel_context(case: Case, settings: Mapping[str, Any] | None = None, refusal
     status_of = refusal.form_id.removeprefix(GOAL_FORM + "-") if refusal else ""
     return {
         "plan": plan, "programme": programme,
-        "staff": plans.staff_members() if may_plan else [],
+        "staff": staff.staff_members() if may_plan else [],
         "plan_form": _form(PLAN_FORM, PlanInput, refusal, plan_values) if may_plan else None,
         "goal_form": _form(GOAL_FORM, GoalInput, refusal) if may_plan and plan else None,
         "goal_status_field": _status_field() if may_plan and plan else [],

@@ -31,7 +31,6 @@ import sqlalchemy as sa
 from velferd.toolkit import (
     Case,
     Conflict,
-    Membership,
     Person,
     User,
     ValidationFailed,
@@ -43,7 +42,7 @@ from velferd.toolkit import (
     tenant_today,
 )
 
-from . import stipend
+from . import staff, stipend
 from .g_table import GTable
 from .plan_models import IndividualPlan, Participation, PlanGoal, PlanPartner, QualificationProgramme
 
@@ -68,20 +67,6 @@ def require_plan(case: Case) -> IndividualPlan:
     return plan
 
 
-def staff_members() -> list[User]:
-    """The tenant's staff (members), by name: who may be a plan's contact person."""
-    members = db.session.scalars(sa.select(Membership)).all()
-    return sorted((member.user for member in members), key=lambda user: (user.name.casefold(), user.id))
-
-
-def _staff(user_id: int, field: str) -> User:
-    member = db.session.scalar(sa.select(Membership).where(Membership.user_id == user_id))
-    if member is None:
-        raise ValidationFailed(f"the contact person must be staff here: {field}",
-                               {field: [f"User {user_id} is not staff in this municipality."]})
-    return member.user
-
-
 def _not_in_the_future(day: dt.date, field: str) -> None:
     today = tenant_today(current_tenant())
     if day > today:
@@ -93,7 +78,7 @@ def _not_in_the_future(day: dt.date, field: str) -> None:
 
 def save_plan(case: Case, data: Mapping[str, Any]) -> IndividualPlan:
     """Create the case's plan or change its contact person / start (loaded by `PlanInput`)."""
-    contact = _staff(data["contact_person_id"], "contact_person_id")
+    contact = staff.staff_member(data["contact_person_id"], "contact_person_id")
     plan = plan_of(case.id)
     created = plan is None
     if created:

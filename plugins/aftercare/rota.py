@@ -46,6 +46,7 @@ from velferd.toolkit import (
     url_for,
 )
 
+from . import staff
 from .manifest import ROLES, ROTA_MANAGE
 from .rota_models import (
     DAY,
@@ -204,13 +205,6 @@ def uncovered(start: dt.date, end: dt.date, tenant=None) -> list[dict[str, Any]]
     return [slot for slot in slots(start, end, tenant) if not slot["covered"]]
 
 
-def staff_members() -> list[tuple[int, str]]:
-    """(user id, name) of everyone with a membership in the tenant, by name: who may be rostered."""
-    members = db.session.scalars(sa.select(Membership)).all()
-    return sorted(((member.user_id, member.user.name) for member in members if member.user.active),
-                  key=lambda pair: pair[1])
-
-
 def assign(data: Mapping[str, Any], actor: User | None) -> RotaAssignment:
     """Roster `user_id` on `shift_id` on `works_on` (`RotaAssignmentSchema` loaded); one already on that
     shift that day is replaced. Refused (422 naming the field): a shift not in the pattern or not
@@ -224,9 +218,7 @@ def assign(data: Mapping[str, Any], actor: User | None) -> RotaAssignment:
         raise ValidationFailed("the shift is on another weekday: shift_id",
                                {"shift_id": [f"is a {WEEKDAYS[shift.weekday]} shift; {works_on.isoformat()} is a "
                                              f"{WEEKDAYS[works_on.weekday()]}"]})
-    if data["user_id"] not in dict(staff_members()):
-        raise ValidationFailed("the person is not of this municipality's staff: user_id",
-                               {"user_id": ["is not a staff member of this municipality"]})
+    staff.staff_member(data["user_id"], "user_id")
     assignment = db.session.scalar(sa.select(RotaAssignment).where(RotaAssignment.shift_id == shift.id,
                                                                    RotaAssignment.works_on == works_on))
     if assignment is None:

@@ -21,7 +21,7 @@ from velferd.toolkit import (
     tenant_today,
 )
 
-from . import rota
+from . import rota, staff
 from .manifest import ROTA_MANAGE, ROTA_READ
 from .operations_schemas import RotaAssignmentSchema, WeekQuery
 from .page_kit import Refusal, attempt, blp, done, page
@@ -55,7 +55,7 @@ def _rota_page(day: dt.date, refusal: Refusal | None = None, week_refusal: Refus
         "assign_fields": {field.key: field for field in form_fields(RotaAssignmentSchema)} if may_manage else {},
         "shift_choices": [(shift.id, f"{WEEKDAY_TITLES[shift.weekday]} – {rota.KIND_TITLES[shift.kind]} "
                                      f"{_times(shift)}") for shift in shifts],
-        "staff": rota.staff_members() if may_manage else [],
+        "staff": [(user.id, user.name) for user in staff.staff_members()] if may_manage else [],
         "assign_values": mine.values if mine else {"works_on": week["week_start"].isoformat()},
         "assign_errors": mine.errors if mine else {},
     }

@@ -33,13 +33,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from velferd.toolkit import (
+    Forbidden,
     InboxItem,
-    Membership,
     User,
     ValidationFailed,
+    acting_as,
     current_tenant,
     db,
     gettext,
+    has_permission,
     lazy_gettext,
     require_owned,
     tenant_today,
@@ -47,7 +49,7 @@ from velferd.toolkit import (
 )
 
 from . import staff
-from .manifest import ROLES, ROTA_MANAGE
+from .manifest import ROTA_MANAGE
 from .rota_models import (
     DAY,
     EVENING,
@@ -267,11 +269,13 @@ def flagged_uncovered(today: dt.date) -> list[dict[str, Any]]:
 
 
 def _may_manage(user: User) -> bool:
-    """Whether `user`'s membership here holds a role with ROTA_MANAGE (read from the membership, so
-    it holds outside a request too)."""
-    managing = {role for role, permissions in ROLES.items() if ROTA_MANAGE in permissions}
-    member = db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id))
-    return member is not None and bool(managing & set(member.roles or ()))
+    """Whether `user` holds ROTA_MANAGE here — the core's permission check, acting as them, so it
+    holds outside their own request too (the daily reminder mail)."""
+    try:
+        with acting_as(user):
+            return has_permission(ROTA_MANAGE)
+    except Forbidden:  # not a member of this municipality
+        return False
 
 
 def inbox_items(tenant, user, settings) -> list[InboxItem]:

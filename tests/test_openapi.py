@@ -15,7 +15,6 @@ import decimal
 import re
 
 import hypothesis
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from openapi_spec_validator import validate

@@ -57,6 +57,6 @@ def bergen(app):
 @pytest.fixture
 def browse(app):
     """`browse(town, role)`: a browser logged in as that staff member, the pages in English."""
-    from tests.plugins.aftercare.pages import browser_for
+    from tests.web.pages import browser_for
 
     return browser_for(app)

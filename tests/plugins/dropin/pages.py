@@ -1,9 +1,9 @@
-"""What the dropin page tests share: the page text without markup and a plugin page's path (the
-browser itself is the aftercare tests' `browser_for`, through the `browse` fixture)."""
+"""What the dropin page tests share: a plugin page's path; the page text and the browser (the
+`browse` fixture) are tests/web/pages.py's."""
 
 from __future__ import annotations
 
-from tests.plugins.aftercare.pages import text_of
+from tests.web.pages import text_of
 
 X = "/x/dropin"
 

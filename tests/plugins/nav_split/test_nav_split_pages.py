@@ -15,7 +15,7 @@ from tests.helpers import add_staff
 from tests.plugins.nav_split import flows
 from tests.plugins.nav_split.flows import X
 from tests.web.conftest import BROWSER_ACCEPT
-from tests.web.pages import log_in
+from tests.web.pages import log_in, text_of
 
 
 @pytest.fixture
@@ -39,11 +39,6 @@ def api(app):
 
 def page_url(town, path):
     return f"/t/{town.slug}{X}{path}"
-
-
-def text_of(response) -> str:
-    """The page's visible text, tags dropped and whitespace folded (for phrases across tags)."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))
 
 
 def forum_case(api, town):

@@ -56,12 +56,6 @@ RULES = [
 HERE = Path(__file__).parent
 
 
-def inbox_items(tenant, user, settings) -> list:
-    """The rota's uncovered shifts for who manages it (the stays' and steps' deadlines are the
-    core's, listed in the inbox already)."""
-    return rota.inbox_items(tenant, user, settings)
-
-
 WEB = WebPages(
     blueprint="velferd_aftercare.pages:blp", templates=str(HERE / "templates"),
     translations=str(HERE / "translations"),
@@ -77,7 +71,7 @@ WEB = WebPages(
                  CasePanel("aftercare/plans/panel.html", "Individual plan", plan_pages.panel_context, READ)),
     dashboard_widgets=(DashboardWidget("aftercare/flats/board_widget.html", "Aftercare flats today",
                                        flat_pages.board_widget, READ),),
-    inbox=inbox_items,
+    inbox=rota.inbox_items,  # the uncovered shifts; the stays' and steps' deadlines are the core's already
 )
 
 PLUGIN = Plugin(MANIFEST, WORKFLOW, forms=FORMS, rules=RULES, tasks=[daily.TASK_SPEC],

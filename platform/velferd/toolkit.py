@@ -95,6 +95,7 @@ from velferd.plugins.specs import (
     WebPages,
     Workflow,
 )
+from velferd.people import register_person
 from velferd.read_audit import person_link
 from velferd.rls import enable_tenant_rls
 from velferd.tenancy import current_tenant, get_owned, require_owned, tenant_scope
@@ -111,7 +112,7 @@ __all__ = [
     "Plugin", "RuleContext", "RuleSpec", "TaskContext", "TaskSpec", "Tenant", "TenantOwned", "Timestamped",
     "Transition", "Unit", "User",
     "ValidationFailed", "VelferdError", "Workflow", "audit", "current_tenant", "current_user", "db", "enqueue",
-    "enable_tenant_rls", "get_owned", "hookimpl", "person_link", "require_permission", "requires", "settings_for",
+    "enable_tenant_rls", "get_owned", "hookimpl", "person_link", "register_person", "require_permission", "requires", "settings_for",
     "tenant_scope", "tenant_today", "utcnow",
     # billing texts in the tenant's language (velferd.billing.wording)
     "format_amount", "format_date", "format_money", "format_period", "monthly_price_text", "part_of_month_text",

@@ -53,6 +53,7 @@ class PluginRegistry:
     blueprints: dict[str, list[Blueprint]] = field(default_factory=dict)
     web: dict[str, WebPages] = field(default_factory=dict)
     page_blueprints: dict[str, list[Blueprint]] = field(default_factory=dict)
+    public_page_blueprints: dict[str, list[Blueprint]] = field(default_factory=dict)
     beat_entries: dict[str, list[BeatEntry]] = field(default_factory=dict)
     invoice_line_providers: dict[str, list[InvoiceLineProvider]] = field(default_factory=dict)
     tasks: dict[str, TaskSpec] = field(default_factory=dict)
@@ -135,9 +136,10 @@ def _check_web(web: Any, wrong: Callable[[str, str], PluginError]) -> None:
         value = getattr(web, name)
         if not isinstance(value, (list, tuple)) or not all(isinstance(item, kind) for item in value):
             raise wrong("web", f"a WebPages whose {name} is a list or tuple of {kind.__name__}")
-    source = web.blueprint
-    if not (source is None or callable(source) or (isinstance(source, str) and ":" in source)):
-        raise wrong("web", "a WebPages whose blueprint is 'module:attribute', a function, or None")
+    for name in ("blueprint", "public_blueprint"):
+        source = getattr(web, name)
+        if not (source is None or callable(source) or (isinstance(source, str) and ":" in source)):
+            raise wrong("web", f"a WebPages whose {name} is 'module:attribute', a function, or None")
     if web.inbox is not None and not callable(web.inbox):
         raise wrong("web", "a WebPages whose inbox is a function or None")
     for folder in ("templates", "translations"):
@@ -189,6 +191,8 @@ def _add_declaration(registry: PluginRegistry, plugin_id: str, declared: Plugin)
         registry.web[plugin_id] = declared.web
         if declared.web.blueprint is not None:
             registry.page_blueprints[plugin_id] = _blueprints_of(plugin_id, declared.web.blueprint)
+        if declared.web.public_blueprint is not None:
+            registry.public_page_blueprints[plugin_id] = _blueprints_of(plugin_id, declared.web.public_blueprint)
     if declared.beat_entries:
         registry.beat_entries[plugin_id] = list(declared.beat_entries)
     if declared.invoice_line_providers:

@@ -254,6 +254,10 @@ class WebPages:
     dashboard_widgets: tuple[DashboardWidget, ...] = ()
     #: the user's items for their inbox: ``inbox(tenant, user, settings) -> list[InboxItem]``
     inbox: Callable[["Tenant", "User", Mapping[str, Any]], "list[InboxItem]"] | None = None
+    #: pages for people without an account (lazy like ``blueprint``), mounted at
+    #: ``/p/<town>/<plugin id>`` with the municipality in scope and no login
+    #: (velferd.web.public_pages); they must show no personal data
+    public_blueprint: str | Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)

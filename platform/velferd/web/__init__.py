@@ -3,7 +3,8 @@ work in Velferd, from the same services the API uses (login, sessions, tenant sc
 
 `init_app` wires Flask-Babel (velferd.web.i18n), the template loader a plugin adds its own
 ``templates/`` folder to (velferd.web.templating), the core's pages (one module per area, all
-on velferd.web.blueprint's `blp`) and the plugins' pages (velferd.web.plugin_pages).
+on velferd.web.blueprint's `blp`) and the plugins' pages (velferd.web.plugin_pages), their public ones too
+(velferd.web.public_pages).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from velferd.web import (  # noqa: F401
     pages,
     people_pages,
     plugin_pages,
+    public_pages,
     tasks_pages,
     templating,
 )
@@ -36,3 +38,4 @@ def init_app(app: Flask) -> None:
     templating.init_app(app)
     app.register_blueprint(blp)
     plugin_pages.init_app(app, app.extensions["velferd.plugins"])
+    public_pages.init_app(app, app.extensions["velferd.plugins"])

@@ -17,19 +17,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from velferd.toolkit import PageLink, Plugin, WebPages, hookimpl
+from velferd.toolkit import CasePanel, DashboardWidget, PageLink, Plugin, WebPages, hookimpl
 
-from . import demo
-from .manifest import MANIFEST, READ
+from . import cadence, contact_pages, demo, weekly, workflow
+from .manifest import CONTACT_RECORD, EVALUATION_READ, MANIFEST, READ
 
 HERE = Path(__file__).parent
 WEB = WebPages(
     blueprint="velferd_dropin.pages:blp", templates=str(HERE / "templates"),
+    public_blueprint="velferd_dropin.public_pages:blp",
     translations=str(HERE / "translations"),
-    menu=(PageLink("dropin_pages.centres_page", "Drop-in centres", READ),),
+    menu=(PageLink("dropin_pages.centres_page", "Drop-in centres", READ),
+          PageLink("dropin_pages.meetings_page", "Statutory meetings", READ),
+          PageLink("dropin_pages.no_shows_page", "No-shows", READ),
+          PageLink("dropin_pages.all_activities_page", "Team activities", READ),
+          PageLink("dropin_pages.contacts_page", "Contacts", READ),
+          PageLink("dropin_pages.presence_page", "Outreach presence", READ),
+          PageLink("dropin_pages.implementation_page", "Implementation team", READ),
+          PageLink("dropin_pages.costs_page", "Costs", EVALUATION_READ),
+          PageLink("dropin_pages.surveys_page", "Surveys", CONTACT_RECORD),),
+    case_panels=(CasePanel("dropin/contacts/panel.html", "Contacts and consent", contact_pages.panel_context, READ),),
+    dashboard_widgets=(DashboardWidget("dropin/implementation/widget.html", "Implementation team meetings",
+                                       cadence.widget, READ),),
+    inbox=cadence.inbox_items,  # the team's next meeting due within 14 days, or overdue
 )
 
-PLUGIN = Plugin(MANIFEST, blueprints="velferd_dropin.api:blp", web=WEB)
+PLUGIN = Plugin(MANIFEST, workflow.WORKFLOW, blueprints="velferd_dropin.api:blp", web=WEB,
+                tasks=[weekly.TASK_SPEC], beat_entries=[weekly.BEAT_ENTRY])  # Mondays 04:00 tenant time
 
 
 @hookimpl
@@ -40,3 +54,9 @@ def velferd_plugin():
 @hookimpl
 def velferd_demo_seed(tenant, staff):
     demo.seed(tenant, staff)
+
+
+@hookimpl
+def velferd_case_transitioned(tenant, case, transition, from_state, actor, payload):
+    """A reopened case is open again (`workflow.on_transitioned`)."""
+    workflow.on_transitioned(tenant, case, transition, from_state, actor, payload)

@@ -4,7 +4,16 @@ page module, which adds its routes to `page_kit.blp` — the centres and their a
 
 from __future__ import annotations
 
-from . import centre_pages  # noqa: F401
+from . import (
+    activity_pages,  # noqa: F401
+    centre_pages,  # noqa: F401
+    contact_pages,  # noqa: F401
+    cost_pages,  # noqa: F401
+    implementation_pages,  # noqa: F401
+    meeting_pages,  # noqa: F401
+    presence_pages,  # noqa: F401
+    survey_pages,  # noqa: F401
+)
 from .page_kit import blp
 
 __all__ = ["blp"]

@@ -4,7 +4,7 @@ catalogue (marked in page_texts.py), and Odense's staff read the pages in Danish
 from __future__ import annotations
 
 import velferd_dropin
-from velferd_dropin import centres
+from velferd_dropin import centres, page_texts
 from velferd_dropin.page_texts import DRAWN_SCHEMAS
 
 from tests.plugins.dropin.pages import text_of
@@ -13,6 +13,13 @@ from tests.web.pages import log_in
 from velferd.db import db
 from velferd.tenancy import tenant_scope
 from velferd.web.plugin_texts import catalogue_texts, schema_texts
+
+
+def test_every_text_a_page_draws_from_a_schema_is_marked_for_the_catalogue():
+    drawn = set().union(*(schema_texts(schema) for schema in DRAWN_SCHEMAS))
+    marked = {(None, text) for text in page_texts.LABELS_AND_HINTS} | {
+        ("choice", text) for text in page_texts.CHOICES}
+    assert drawn - marked == set()
 
 
 def test_the_pages_drawn_schemas_texts_are_all_in_the_catalogue():

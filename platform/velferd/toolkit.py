@@ -21,7 +21,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from velferd import audit
 from velferd.api.fields import column_limits
-from velferd.api.schemas import PARTICIPANT_ROLES, ParticipantSchema
+from velferd.api.schemas import MAX_ID, PARTICIPANT_ROLES, Id, ParticipantSchema
 from velferd.api.schemas import Strict as StrictSchema
 from velferd.auth import acting_as, current_user, has_permission, require_permission, requires
 from velferd.billing.blocked import CannotBill
@@ -71,6 +71,7 @@ from velferd.models import (
     Unit,
     User,
 )
+from velferd.people import register_person
 from velferd.plugins.enablement import settings_for
 from velferd.plugins.hookspecs import hookimpl
 from velferd.plugins.specs import (
@@ -95,7 +96,6 @@ from velferd.plugins.specs import (
     WebPages,
     Workflow,
 )
-from velferd.people import register_person
 from velferd.read_audit import person_link
 from velferd.rls import enable_tenant_rls
 from velferd.tenancy import current_tenant, get_owned, require_owned, tenant_scope
@@ -121,6 +121,8 @@ __all__ = [
     "Blueprint", "abort", "ma", "Schema", "StrictSchema", "ValidationError", "fields", "post_load", "validate", "validates_schema",
     # who takes part in a meeting: the core's vocabulary, so a plugin's meetings speak the same roles
     "PARTICIPANT_ROLES", "ParticipantSchema",
+    # a record's id in a request: bounded like the database's integer, a 422 naming the field beyond it
+    "Id", "MAX_ID",
     # pages (velferd.web.plugin_pages): a plain Flask blueprint, the page helpers, the texts
     # (looked up in the plugin's catalogue) and the form renderer the core's pages use
     "PageBlueprint", "WebPages", "has_permission", "PageLink", "CasePanel", "DashboardWidget", "InboxItem", "flash", "redirect",

@@ -34,6 +34,7 @@ WEB = WebPages(
           PageLink("dropin_pages.contacts_page", "Contacts", READ),
           PageLink("dropin_pages.presence_page", "Outreach presence", READ),
           PageLink("dropin_pages.implementation_page", "Implementation team", READ),
+          PageLink("dropin_pages.evaluation_page", "Evaluation", EVALUATION_READ),
           PageLink("dropin_pages.costs_page", "Costs", EVALUATION_READ),
           PageLink("dropin_pages.surveys_page", "Surveys", CONTACT_RECORD),),
     case_panels=(CasePanel("dropin/contacts/panel.html", "Contacts and consent", contact_pages.panel_context, READ),),

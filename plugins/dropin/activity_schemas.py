@@ -9,7 +9,7 @@ no digits, so no CPR number or phone number can be typed as one.
 
 from __future__ import annotations
 
-from velferd.toolkit import column_limits, fields, ma, validate
+from velferd.toolkit import Id, column_limits, fields, ma, validate
 
 from .activities import ALIAS_PATTERN
 from .activity_models import ACTIVITY_KINDS, ActivitySession, SuperUser, TeamActivity
@@ -38,10 +38,10 @@ class SessionInput(Strict):
     """A session held: counts only, never who came."""
 
     held_on = fields.Date(required=True, metadata={"title": "Held on"})
-    anonymous_count = fields.Integer(required=True, validate=_COUNT,
+    anonymous_count = fields.Integer(strict=True, required=True, validate=_COUNT,
                                      metadata={"title": "Anonymous participants",
                                                "description": "How many came whom the centre does not name"})
-    known_count = fields.Integer(load_default=None, allow_none=True, validate=_COUNT,
+    known_count = fields.Integer(strict=True, load_default=None, allow_none=True, validate=_COUNT,
                                  metadata={"title": "Known participants",
                                            "description": "How many more came whom the centre knows (a count only)"})
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1),
@@ -61,32 +61,32 @@ class SuperUserInput(Strict):
 
 
 class SessionSchema(ma.Schema):
-    id = fields.Integer()
-    activity_id = fields.Integer()
+    id = fields.Integer(strict=True)
+    activity_id = Id(strict=True)
     held_on = fields.Date()
-    anonymous_count = fields.Integer()
-    known_count = fields.Integer(allow_none=True)
-    participants = fields.Integer(metadata={"description": "Anonymous and known together"})
+    anonymous_count = fields.Integer(strict=True)
+    known_count = fields.Integer(strict=True, allow_none=True)
+    participants = fields.Integer(strict=True, metadata={"description": "Anonymous and known together"})
     note = fields.String(allow_none=True)
 
 
 class SuperUserSchema(ma.Schema):
-    id = fields.Integer()
-    activity_id = fields.Integer()
+    id = fields.Integer(strict=True)
+    activity_id = Id(strict=True)
     alias = fields.String()
     trained_on = fields.Date()
     active = fields.Boolean()
 
 
 class ActivitySchema(ma.Schema):
-    id = fields.Integer()
-    centre_id = fields.Integer()
+    id = fields.Integer(strict=True)
+    centre_id = Id(strict=True)
     title = fields.String()
     kind = fields.String(metadata={"enum": list(ACTIVITY_KINDS)})
     topics = fields.List(fields.String())
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
-    session_count = fields.Integer()
-    participant_total = fields.Integer()
+    session_count = fields.Integer(strict=True)
+    participant_total = fields.Integer(strict=True)
     sessions = fields.List(fields.Nested(SessionSchema))
     super_users = fields.List(fields.Nested(SuperUserSchema))

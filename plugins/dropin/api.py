@@ -9,6 +9,7 @@ from . import (
     api_centres,  # noqa: F401
     api_contacts,  # noqa: F401
     api_costs,  # noqa: F401
+    api_evaluation,  # noqa: F401
     api_implementation,  # noqa: F401
     api_meetings,  # noqa: F401
     api_presence,  # noqa: F401

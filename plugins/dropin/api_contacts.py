@@ -1,5 +1,5 @@
-"""The API of the contacts, the consents and the count of the citizens reached, on the plugin's
-blueprint (/api/t/<tenant>/x/dropin/...). Reading needs READ (the count EVALUATION_READ);
+"""The API of the contacts and the consents, on the plugin's blueprint (/api/t/<tenant>/x/dropin/...;
+the count of the citizens reached is `api_evaluation`'s GET evaluation/reach). Reading needs READ;
 recording a contact CONTACT_RECORD; a consent and its withdrawal CONSENT_RECORD. A contact with a
 person is audited as a read of that person by the core (velferd.read_audit)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from velferd.toolkit import db, requires
 
-from . import centres, consent, contacts
+from . import consent, contacts
 from .api_kit import blp
 from .contact_schemas import (
     ConsentInput,
@@ -15,11 +15,9 @@ from .contact_schemas import (
     ContactInput,
     ContactQuery,
     ContactSchema,
-    ReachQuery,
-    ReachSchema,
     WithdrawalInput,
 )
-from .manifest import CONSENT_RECORD, CONTACT_RECORD, EVALUATION_READ, READ
+from .manifest import CONSENT_RECORD, CONTACT_RECORD, READ
 
 
 @blp.get("/contacts")
@@ -85,14 +83,3 @@ def withdraw_consent(data, consent_id):
     db.session.commit()
     return consent.consent_body(updated)
 
-
-@blp.get("/evaluation/reach")
-@requires(EVALUATION_READ)
-@blp.arguments(ReachQuery, location="query")
-@blp.response(200, ReachSchema)
-def citizens_reached(query):
-    """The contacts and the citizens reached in a period (both days included), by centre and
-    service: distinct citizens, those not known to the municipality before, first contacts."""
-    if query["centre_id"] is not None:
-        centres.centre(query["centre_id"])  # 404 for another municipality's centre
-    return contacts.citizens_reached(query["start"], query["end"], query["centre_id"], query["service"])

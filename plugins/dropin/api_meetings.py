@@ -11,13 +11,20 @@ from velferd.toolkit import db, requires
 from . import meetings, no_shows
 from .api_kit import blp
 from .manifest import MEETING_RECORD, READ
-from .meeting_schemas import AttendanceInput, MeetingInput, MeetingQuery, MeetingSchema, NoShowQuery, NoShowReport
+from .meeting_schemas import (
+    AttendanceInput,
+    MeetingInput,
+    MeetingQuery,
+    NoShowQuery,
+    NoShowReport,
+    StatutoryMeetingSchema,
+)
 
 
 @blp.get("/meetings")
 @requires(READ)
 @blp.arguments(MeetingQuery, location="query")
-@blp.response(200, MeetingSchema(many=True))
+@blp.response(200, StatutoryMeetingSchema(many=True))
 def list_meetings(query):
     """The statutory meetings, the latest first, filtered by period (`start`, `end`, both
     included), service, place, centre and attendance."""
@@ -29,7 +36,7 @@ def list_meetings(query):
 @blp.post("/meetings")
 @requires(MEETING_RECORD)
 @blp.arguments(MeetingInput)
-@blp.response(201, MeetingSchema)
+@blp.response(201, StatutoryMeetingSchema)
 def plan_meeting(data):
     """Plan a statutory meeting at the centre (the citizen's choice) or at the office; attendance
     may be given when it is recorded after the meeting's time."""
@@ -40,7 +47,7 @@ def plan_meeting(data):
 
 @blp.get("/meetings/<int:meeting_id>")
 @requires(READ)
-@blp.response(200, MeetingSchema)
+@blp.response(200, StatutoryMeetingSchema)
 def read_meeting(meeting_id):
     return meetings.meeting_body(meetings.meeting(meeting_id))
 
@@ -48,7 +55,7 @@ def read_meeting(meeting_id):
 @blp.post("/meetings/<int:meeting_id>/attendance")
 @requires(MEETING_RECORD)
 @blp.arguments(AttendanceInput)
-@blp.response(200, MeetingSchema)
+@blp.response(200, StatutoryMeetingSchema)
 def record_attendance(data, meeting_id):
     """Record whether the citizen came (attended / no_show, once the time has passed) or that the
     meeting was cancelled."""

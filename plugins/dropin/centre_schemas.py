@@ -9,7 +9,7 @@ another plugin's in the OpenAPI document.
 
 from __future__ import annotations
 
-from velferd.toolkit import column_limits, fields, ma, validate
+from velferd.toolkit import Id, column_limits, fields, ma, validate
 
 from .centres import SLUG_PATTERN
 from .models import OWNERSHIPS, Agreement, Centre
@@ -92,8 +92,8 @@ class AgreementChanges(Strict):
 
 
 class AgreementSchema(ma.Schema):
-    id = fields.Integer()
-    centre_id = fields.Integer()
+    id = fields.Integer(strict=True)
+    centre_id = Id(strict=True)
     parties = fields.String()
     municipality_provides = fields.String()
     centre_provides = fields.String()
@@ -104,7 +104,7 @@ class AgreementSchema(ma.Schema):
 
 
 class CentreSchema(ma.Schema):
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     name = fields.String()
     ownership = fields.String(metadata={"enum": list(OWNERSHIPS)})
     address = fields.String(allow_none=True)
@@ -113,7 +113,7 @@ class CentreSchema(ma.Schema):
     active = fields.Boolean()
     on = fields.Date(metadata={"description": "The day the flags below are for"})
     agreement_in_force = fields.Boolean()
-    agreement_id = fields.Integer(allow_none=True, metadata={"description": "The agreement in force that day"})
+    agreement_id = Id(strict=True, allow_none=True, metadata={"description": "The agreement in force that day"})
     renew_by = fields.Date(allow_none=True, metadata={"description": "When the agreement in force is to be renewed"})
     private_room_needed = fields.Boolean(metadata={"description": "True when the centre has no private room, "
                                                                   "which the model needs"})

@@ -9,7 +9,7 @@ another plugin's in the OpenAPI document.
 
 from __future__ import annotations
 
-from velferd.toolkit import ValidationError, fields, ma, validate, validates_schema
+from velferd.toolkit import Id, ValidationError, fields, ma, validate, validates_schema
 
 from .consent import SCOPES
 from .contact_models import CODE_MAX, NOTE_MAX
@@ -51,21 +51,21 @@ class ContactInput(ContactFields):
     """A contact through the API: its centre, and (only for a citizen whose consent is in force)
     the person."""
 
-    centre_id = fields.Integer(required=True, metadata={"title": "Centre"})
-    person_id = fields.Integer(allow_none=True, metadata={
+    centre_id = Id(strict=True, required=True, metadata={"title": "Centre"})
+    person_id = Id(strict=True, allow_none=True, metadata={
         "title": "Person", "description": "Only for a citizen who has consented; leave out for an anonymous contact"})
 
 
 class ContactQuery(Strict):
-    centre_id = fields.Integer(load_default=None, metadata={"title": "Centre"})
+    centre_id = Id(load_default=None, metadata={"title": "Centre"})
     start = fields.Date(load_default=None, metadata={"title": "From"})
     end = fields.Date(load_default=None, metadata={"title": "To"})
     citizen_code = fields.String(load_default=None, validate=validate.Length(min=1, max=CODE_MAX), metadata=_CODE)
 
 
 class ContactSchema(ma.Schema):
-    id = fields.Integer()
-    centre_id = fields.Integer()
+    id = fields.Integer(strict=True)
+    centre_id = Id(strict=True)
     contact_on = fields.Date()
     contact_at = fields.Time(allow_none=True)
     help = fields.List(fields.String(metadata={"enum": list(HELP_KINDS)}))
@@ -77,9 +77,9 @@ class ContactSchema(ma.Schema):
     citizen_code = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
     anonymous = fields.Boolean(metadata={"description": "True when the contact is linked to no person"})
-    person_id = fields.Integer(allow_none=True)
-    case_id = fields.Integer(allow_none=True)
-    recorded_by_id = fields.Integer(allow_none=True)
+    person_id = Id(strict=True, allow_none=True)
+    case_id = Id(strict=True, allow_none=True)
+    recorded_by_id = Id(strict=True, allow_none=True)
     created_at = fields.AwareDateTime()
 
 
@@ -90,7 +90,7 @@ class ConsentInput(Strict):
 
     citizen_code = fields.String(allow_none=True, validate=validate.Length(max=CODE_MAX), metadata={
         **_CODE, "description": "The code whose anonymous contacts become the case's"})
-    person_id = fields.Integer(allow_none=True, metadata={"title": "Person (already registered)"})
+    person_id = Id(strict=True, allow_none=True, metadata={"title": "Person (already registered)"})
     national_id = fields.String(allow_none=True, validate=validate.Length(max=20),
                                 metadata={"title": "CPR number", "description": "For a citizen not registered yet"})
     given_name = fields.String(allow_none=True, validate=validate.Length(max=100), metadata={"title": "Given name"})
@@ -123,18 +123,18 @@ class WithdrawalInput(Strict):
 
 
 class ConsentSchema(ma.Schema):
-    id = fields.Integer()
-    person_id = fields.Integer()
-    case_id = fields.Integer()
+    id = fields.Integer(strict=True)
+    person_id = Id(strict=True)
+    case_id = Id(strict=True)
     given_on = fields.Date()
     scope = fields.List(fields.String(metadata={"enum": list(SCOPES)}))
     citizen_code = fields.String(allow_none=True)
-    recorded_by_id = fields.Integer(allow_none=True)
+    recorded_by_id = Id(strict=True, allow_none=True)
     in_force = fields.Boolean()
     withdrawn_on = fields.Date(allow_none=True)
     withdrawal_reason = fields.String(allow_none=True)
-    withdrawn_by_id = fields.Integer(allow_none=True)
-    linked_contacts = fields.Integer(metadata={"description": "The contacts of the case"})
+    withdrawn_by_id = Id(strict=True, allow_none=True)
+    linked_contacts = fields.Integer(strict=True, metadata={"description": "The contacts of the case"})
 
 
 # --- the evaluation -------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ class ConsentSchema(ma.Schema):
 class ReachQuery(Strict):
     start = fields.Date(required=True, metadata={"title": "From"})
     end = fields.Date(required=True, metadata={"title": "To"})
-    centre_id = fields.Integer(load_default=None, metadata={"title": "Centre"})
+    centre_id = Id(load_default=None, metadata={"title": "Centre"})
     service = fields.String(load_default=None, validate=validate.OneOf(tuple(SERVICES)),
                             metadata={"title": "Service"})
 
@@ -153,10 +153,10 @@ class ReachQuery(Strict):
 
 
 class ReachSchema(ma.Schema):
-    contacts = fields.Integer()
-    citizens = fields.Integer()
-    persons = fields.Integer()
-    codes = fields.Integer()
-    uncoded = fields.Integer()
-    previously_unknown = fields.Integer()
-    first_contacts = fields.Integer()
+    contacts = fields.Integer(strict=True)
+    citizens = fields.Integer(strict=True)
+    persons = fields.Integer(strict=True)
+    codes = fields.Integer(strict=True)
+    uncoded = fields.Integer(strict=True)
+    previously_unknown = fields.Integer(strict=True)
+    first_contacts = fields.Integer(strict=True)

@@ -18,7 +18,9 @@ From the seed's guide (Socialstyrelsen/KORA, ../shared/seeds/003_dbb2a96da9dea51
   en fremskudt medarbejder med en myndighedsopgave". Authority is the outreach caseworkers':
   "De fremskudte sagsbehandlere har en myndighedsfunktion" — so a contact in the role
   "municipal_authority" is one of the service "case_processing", recorded by a user who holds
-  `AUTHORITY_PERMISSION` (a user with only the centre-staff role gets a 403 naming worker_role);
+  `AUTHORITY_PERMISSION` (a user with only the centre-staff role gets a 403 naming worker_role).
+  A municipal worker without that authority (the substance-abuse worker, a municipal SKP) acts
+  as "municipal_worker"; the centre's staff act for the centre or as the SKP it staffs;
 - for the evaluation each contact records whether the citizen was known to the municipality
   before ("Man får fat i borgere, som man ikke havde kendskab til i forvejen"; "borgere, der ikke
   tidligere [...] har benyttet de eksisterende tilbud") and whether it is the first contact
@@ -57,7 +59,7 @@ from velferd.toolkit import (
 from . import centres, citizen_code, consent
 from .contact_models import Contact
 from .markers import N_
-from .services import CASE_PROCESSING, SERVICE_TITLES
+from .services import CASE_PROCESSING, CENTRE, SERVICE_TITLES, SKP
 
 # --- the vocabulary (English titles; the pages translate them) ----------------------------------
 
@@ -73,9 +75,10 @@ HELP_KINDS: dict[str, str] = {
 }
 #: the service the worker came from, by its title
 SERVICES: dict[str, str] = SERVICE_TITLES
-CENTRE_STAFF, MUNICIPAL_AUTHORITY = "centre_staff", "municipal_authority"
+CENTRE_STAFF, MUNICIPAL_WORKER, MUNICIPAL_AUTHORITY = "centre_staff", "municipal_worker", "municipal_authority"
 WORKER_ROLES: dict[str, str] = {
     CENTRE_STAFF: N_("Centre staff"),
+    MUNICIPAL_WORKER: N_("Municipal worker (no authority to decide)"),
     MUNICIPAL_AUTHORITY: N_("Municipal worker with authority"),
 }
 YES, NO, UNKNOWN = "yes", "no", "unknown"
@@ -86,6 +89,11 @@ ANSWERS: dict[str, str] = {YES: N_("Yes"), NO: N_("No"), UNKNOWN: N_("Unknown")}
 #: permission of its own for authority).
 AUTHORITY_PERMISSION = "decisions:evaluate"
 AUTHORITY_SERVICE = CASE_PROCESSING
+#: Who may act as a municipal worker at all (the substance-abuse worker, a municipal SKP): the
+#: outreach roles and the coordinator, who work cases; the centre's staff do not.
+MUNICIPAL_PERMISSION = "cases:write"
+#: the centre's own staff act for the centre, or as the SKP when the centre staffs it
+CENTRE_STAFF_SERVICES = (CENTRE, SKP)
 
 CONTACT_FIELDS = ("centre_id", "contact_on", "contact_at", "help", "service", "worker_role", "previously_known",
                   "first_contact", "citizen_code", "note", "person_id", "case_id", "recorded_by_id")
@@ -126,15 +134,28 @@ def contact_body(found: Contact) -> dict[str, Any]:
 # --- the rules ------------------------------------------------------------------------------------
 
 def _check_role(data: Mapping[str, Any]) -> None:
-    """Authority is the outreach caseworkers' (see the module's docstring)."""
-    if data["worker_role"] != MUNICIPAL_AUTHORITY:
-        return
-    if not has_permission(AUTHORITY_PERMISSION):
-        raise Forbidden("only a municipal worker with authority may record a contact in that role",
-                        {"worker_role": ["you may record contacts as centre staff only"]})
-    if data["service"] != AUTHORITY_SERVICE:
-        raise ValidationFailed("a municipal worker with authority is an outreach caseworker",
-                               {"worker_role": [f"authority goes with the service '{AUTHORITY_SERVICE}'"]})
+    """The role must be the worker's and fit the service: authority is the outreach caseworkers'
+    (see the module's docstring); a municipal worker is the municipality's, not the centre's; the
+    centre's staff act for the centre or as the SKP it staffs."""
+    role, service = data["worker_role"], data["service"]
+    if role == CENTRE_STAFF:
+        if service not in CENTRE_STAFF_SERVICES:
+            raise ValidationFailed("the centre's staff act for the centre or as its SKP",
+                                   {"worker_role": [f"centre staff work in the service '{CENTRE}' or '{SKP}'"]})
+    elif role == MUNICIPAL_WORKER:
+        if not has_permission(MUNICIPAL_PERMISSION):
+            raise Forbidden("only the municipality's workers may record a contact in that role",
+                            {"worker_role": ["you may record contacts as centre staff only"]})
+        if service == CENTRE:
+            raise ValidationFailed("a municipal worker is not the centre's staff",
+                                   {"worker_role": ["a municipal worker comes from one of the municipality's services"]})
+    else:
+        if not has_permission(AUTHORITY_PERMISSION):
+            raise Forbidden("only a municipal worker with authority may record a contact in that role",
+                            {"worker_role": ["you may record contacts as centre staff only"]})
+        if service != AUTHORITY_SERVICE:
+            raise ValidationFailed("a municipal worker with authority is an outreach caseworker",
+                                   {"worker_role": [f"authority goes with the service '{AUTHORITY_SERVICE}'"]})
 
 
 def _check_day(on: dt.date) -> None:

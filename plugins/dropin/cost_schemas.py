@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from velferd.toolkit import ValidationError, column_limits, fields, ma, validate
+from velferd.toolkit import MAX_ID, Id, ValidationError, column_limits, fields, ma, validate
 
 from . import surveys
 from .changes import changes_of
@@ -21,7 +21,6 @@ from .costs import FIRST_YEAR, LAST_YEAR, SERVICES
 from .evaluation_models import ServiceCost, SurveyResponse
 from .strict import Strict
 
-MAX_ID = 2**31 - 1
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
@@ -48,7 +47,7 @@ _YEAR = dict(validate=validate.Range(min=FIRST_YEAR, max=LAST_YEAR), metadata={"
 class CostInput(Strict):
     """A cost of one service in one year."""
 
-    year = fields.Integer(required=True, **_YEAR)
+    year = fields.Integer(strict=True, required=True, **_YEAR)
     service = fields.String(required=True, validate=validate.OneOf(SERVICES),
                             metadata={"title": "Service", "description": "Outreach case processing, substance-abuse "
                                                                          "work, SKP or the centres' team activities"})
@@ -66,18 +65,18 @@ class CostQuery(Strict):
 
 
 class CostSchema(ma.Schema):
-    id = fields.Integer()
-    year = fields.Integer()
+    id = fields.Integer(strict=True)
+    year = fields.Integer(strict=True)
     service = fields.String(metadata={"enum": list(SERVICES)})
     label = fields.String()
     amount = fields.Decimal(as_string=True, places=2)
     covers = fields.String(allow_none=True)
-    entered_by_id = fields.Integer(allow_none=True)
+    entered_by_id = Id(strict=True, allow_none=True)
     entered_at = fields.DateTime()
 
 
 class CostYearSchema(ma.Schema):
-    year = fields.Integer()
+    year = fields.Integer(strict=True)
     costs = fields.List(fields.Nested(CostSchema))
     totals = fields.Dict(keys=fields.String(), values=fields.Decimal(as_string=True, places=2),
                          metadata={"description": "Every service's total in the year (0.00 where none)"})
@@ -88,10 +87,10 @@ class CostYearSchema(ma.Schema):
 
 def _survey_input(kind: str, name: str, doc: str) -> type[ma.Schema]:
     declared = {
-        "centre_id": fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID),
+        "centre_id": fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=MAX_ID),
                                     metadata={"title": "Centre"}),
         "answered_on": fields.Date(required=True, metadata={"title": "Answered on"}),
-        **{key: fields.Integer(allow_none=True, validate=validate.Range(min=1, max=5),
+        **{key: fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=5),
                                metadata={"title": question, "description": surveys.SCALE})
            for key, question in surveys.QUESTIONS[kind]},
         "comment": _text(title="Comment", description="No names, national ids, phone numbers or e-mail addresses"),
@@ -112,23 +111,23 @@ class SurveyQuery(Strict):
 
 
 class SurveyResponseSchema(ma.Schema):
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     kind = fields.String(metadata={"enum": list(surveys.KINDS)})
-    centre_id = fields.Integer()
+    centre_id = Id(strict=True)
     answered_on = fields.Date()
-    scores = fields.Dict(keys=fields.String(), values=fields.Integer())
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True))
     comment = fields.String(allow_none=True)
 
 
 class SurveyQuestionSummarySchema(ma.Schema):
-    answered = fields.Integer()
+    answered = fields.Integer(strict=True)
     average = fields.Decimal(as_string=True, places=2, allow_none=True)
-    distribution = fields.Dict(keys=fields.String(), values=fields.Integer(),
+    distribution = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True),
                                metadata={"description": "How many gave each score, 1 to 5"})
 
 
 class SurveyKindSummarySchema(ma.Schema):
-    responses = fields.Integer()
+    responses = fields.Integer(strict=True)
     questions = fields.Dict(keys=fields.String(), values=fields.Nested(SurveyQuestionSummarySchema))
     comments = fields.List(fields.String())
 
@@ -136,6 +135,6 @@ class SurveyKindSummarySchema(ma.Schema):
 class SurveySummarySchema(ma.Schema):
     start = fields.Date()
     end = fields.Date()
-    centre_id = fields.Integer(allow_none=True)
+    centre_id = Id(strict=True, allow_none=True)
     citizen = fields.Nested(SurveyKindSummarySchema)
     staff = fields.Nested(SurveyKindSummarySchema)

@@ -10,7 +10,7 @@ Cadence… so they do not clash with another plugin's in the OpenAPI document.
 
 from __future__ import annotations
 
-from velferd.toolkit import column_limits, fields, ma, validate
+from velferd.toolkit import MAX_ID, Id, column_limits, fields, ma, validate
 
 from .changes import changes_of
 from .implementation_models import (
@@ -24,8 +24,6 @@ from .implementation_models import (
     WorkingGroup,
 )
 from .strict import Strict
-
-MAX_ID = 2**31 - 1
 
 
 def _text(required: bool = False, **metadata):
@@ -49,7 +47,7 @@ class TeamMemberInput(Strict):
         required=True, validate=validate.OneOf(ORGANISATION_KINDS),
         metadata={"title": "Represents", "description": "The municipality, a centre, the council of socially "
                                                         "marginalised citizens (Rådet for socialt udsatte) or other"})
-    centre_id = fields.Integer(allow_none=True, validate=validate.Range(min=1, max=MAX_ID),
+    centre_id = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=MAX_ID),
                                metadata={"title": "Centre", "description": "Only for a centre's representative"})
     organisation = _text(title="Organisation", description="Its name; a centre's name when left out for a centre")
     role = _text(required=True, title="Role in the team")
@@ -115,17 +113,17 @@ class CadenceQuery(Strict):
 # --- responses ------------------------------------------------------------------------------------
 
 class TeamMemberSchema(ma.Schema):
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     name = fields.String()
     organisation_kind = fields.String(metadata={"enum": list(ORGANISATION_KINDS)})
     organisation = fields.String()
-    centre_id = fields.Integer(allow_none=True)
+    centre_id = Id(strict=True, allow_none=True)
     role = fields.String()
     active = fields.Boolean()
 
 
 class TeamMeetingSchema(ma.Schema):
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     held_on = fields.Date()
     agenda = fields.String()
     minutes = fields.String(allow_none=True)
@@ -133,7 +131,7 @@ class TeamMeetingSchema(ma.Schema):
 
 
 class WorkingGroupSchema(ma.Schema):
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     name = fields.String()
     purpose = fields.String()
     members = fields.String(allow_none=True)
@@ -142,7 +140,7 @@ class WorkingGroupSchema(ma.Schema):
 
 
 class CompetenceItemSchema(ma.Schema):
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     topic = fields.String()
     audience = fields.String(metadata={"enum": list(AUDIENCES)})
     planned_on = fields.Date()
@@ -150,7 +148,7 @@ class CompetenceItemSchema(ma.Schema):
 
 
 class RolloutPhaseSchema(ma.Schema):
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     kind = fields.String(metadata={"enum": list(PHASE_KINDS)})
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)
@@ -161,7 +159,7 @@ class RolloutSchema(ma.Schema):
     starts_on = fields.Date(allow_none=True, metadata={"description": "The first phase's start"})
     full_operation_on = fields.Date(allow_none=True, metadata={"description": "The operation phase's start (or the "
                                                                               "day after development ends)"})
-    days = fields.Integer(allow_none=True)
+    days = fields.Integer(strict=True, allow_none=True)
     warning = fields.String(allow_none=True, metadata={"description": "When the plan is outside the guide's one to "
                                                                       "one and a half years (a warning, not a refusal)"})
 
@@ -169,10 +167,10 @@ class RolloutSchema(ma.Schema):
 class CadenceSchema(ma.Schema):
     on = fields.Date()
     in_development = fields.Boolean(metadata={"description": "False: the cadence does not apply on the day"})
-    every_days = fields.Integer(allow_none=True)
+    every_days = fields.Integer(strict=True, allow_none=True)
     last_meeting_on = fields.Date(allow_none=True)
     due_on = fields.Date(allow_none=True)
-    days_left = fields.Integer(allow_none=True, metadata={"description": "Negative when overdue"})
+    days_left = fields.Integer(strict=True, allow_none=True, metadata={"description": "Negative when overdue"})
     state = fields.String(allow_none=True, metadata={"enum": ["ok", "warning", "overdue"]})
 
 

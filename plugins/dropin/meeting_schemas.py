@@ -10,7 +10,7 @@ plugin's in the OpenAPI document.
 
 from __future__ import annotations
 
-from velferd.toolkit import column_limits, fields, ma, validate
+from velferd.toolkit import Id, column_limits, fields, ma, validate
 
 from .meeting_models import StatutoryMeeting
 from .meetings import ADMINISTRATIONS, ATTENDANCES, PLACES, SERVICES
@@ -39,13 +39,13 @@ class MeetingInput(Strict):
     meets_at = fields.Time(required=True, metadata={"title": "Time",
                                                     "description": "Local time, e.g. 10:30"})
     place = fields.String(required=True, validate=validate.OneOf(PLACES), metadata=_PLACE)
-    centre_id = fields.Integer(load_default=None, allow_none=True,
+    centre_id = Id(strict=True, load_default=None, allow_none=True,
                                metadata={"title": "Centre", "description": "The centre, when held at one"})
     chosen_by_citizen = fields.Boolean(load_default=False, metadata=_CHOSEN)
     attendance = fields.String(load_default="planned", validate=validate.OneOf(ATTENDANCES),
                                metadata={"title": "Attendance",
                                          "description": "Attended or no-show only once the meeting's time has passed"})
-    case_id = fields.Integer(load_default=None, allow_none=True,
+    case_id = Id(strict=True, load_default=None, allow_none=True,
                              metadata={"title": "Case", "description": "The dropin case the meeting belongs to"})
 
 
@@ -60,7 +60,7 @@ class MeetingQuery(Strict):
     end = fields.Date(load_default=None, metadata={"title": "To"})
     service = fields.String(load_default=None, validate=validate.OneOf(SERVICES), metadata={"title": "Service"})
     place = fields.String(load_default=None, validate=validate.OneOf(PLACES), metadata={"title": "Where"})
-    centre_id = fields.Integer(load_default=None, metadata={"title": "Centre"})
+    centre_id = Id(load_default=None, metadata={"title": "Centre"})
     attendance = fields.String(load_default=None, validate=validate.OneOf(ATTENDANCES),
                                metadata={"title": "Attendance"})
 
@@ -74,33 +74,33 @@ class NoShowQuery(Strict):
                             metadata={"title": "Service", "description": "Every service if omitted"})
 
 
-class MeetingSchema(ma.Schema):
-    id = fields.Integer()
+class StatutoryMeetingSchema(ma.Schema):
+    id = fields.Integer(strict=True)
     service = fields.String(metadata={"enum": list(SERVICES)})
     administration = fields.String(allow_none=True)
     subject = fields.String()
     meets_on = fields.Date()
     meets_at = fields.Time()
     place = fields.String(metadata={"enum": list(PLACES)})
-    centre_id = fields.Integer(allow_none=True)
+    centre_id = Id(strict=True, allow_none=True)
     chosen_by_citizen = fields.Boolean()
     attendance = fields.String(metadata={"enum": list(ATTENDANCES)})
-    case_id = fields.Integer(allow_none=True)
-    recorded_by_id = fields.Integer(allow_none=True, metadata={"description": "The responsible worker"})
+    case_id = Id(strict=True, allow_none=True)
+    recorded_by_id = Id(strict=True, allow_none=True, metadata={"description": "The responsible worker"})
     attendance_at = fields.DateTime(allow_none=True)
     may_record_attendance = fields.Boolean(metadata={"description": "The meeting's time has passed"})
 
 
 class NoShowFigures(ma.Schema):
-    held = fields.Integer(metadata={"description": "Attended and no-shows; cancelled and planned are not held"})
-    attended = fields.Integer()
-    no_shows = fields.Integer()
+    held = fields.Integer(strict=True, metadata={"description": "Attended and no-shows; cancelled and planned are not held"})
+    attended = fields.Integer(strict=True)
+    no_shows = fields.Integer(strict=True)
     rate = fields.Decimal(as_string=True, allow_none=True,
                           metadata={"description": "No-shows of those held, per cent, one decimal; null if none held"})
 
 
 class NoShowCentreFigures(NoShowFigures):
-    centre_id = fields.Integer()
+    centre_id = Id(strict=True)
     name = fields.String()
 
 

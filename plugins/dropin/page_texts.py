@@ -12,6 +12,7 @@ from .activity_schemas import ActivityInput, SessionInput, SuperUserInput
 from .centre_schemas import AgreementChanges, AgreementInput, CentreChanges, CentreInput, CentreQuery
 from .contact_schemas import ConsentInput, ContactFields, WithdrawalInput
 from .cost_schemas import CitizenSurveyInput, CostInput, CostQuery, StaffSurveyInput, SurveyQuery
+from .evaluation_schemas import EvaluationQuery
 from .implementation_schemas import (
     CompetenceItemInput,
     RolloutPhaseInput,
@@ -27,9 +28,9 @@ from .presence_schemas import CancellationInput, HolidayInput, ServiceInput, Slo
 DRAWN_SCHEMAS = (
     ActivityInput, SessionInput, SuperUserInput, CentreInput, CentreChanges, CentreQuery, AgreementInput,
     AgreementChanges, ContactFields, ConsentInput, WithdrawalInput, CostInput, CostQuery, CitizenSurveyInput,
-    StaffSurveyInput, SurveyQuery, TeamMemberInput, TeamMeetingInput, WorkingGroupInput, CompetenceItemInput,
-    RolloutPhaseInput, MeetingInput, AttendanceInput, MeetingQuery, NoShowQuery, ServiceInput, SlotInput, SlotEnd,
-    HolidayInput, CancellationInput,
+    StaffSurveyInput, SurveyQuery, EvaluationQuery, TeamMemberInput, TeamMeetingInput, WorkingGroupInput,
+    CompetenceItemInput, RolloutPhaseInput, MeetingInput, AttendanceInput, MeetingQuery, NoShowQuery, ServiceInput,
+    SlotInput, SlotEnd, HolidayInput, CancellationInput,
 )
 
 LABELS_AND_HINTS = (
@@ -162,7 +163,9 @@ LABELS_AND_HINTS = (
     N_('The day the agreements are in force or not; today if omitted'),
     N_('The division of roles between us is clear'),
     N_('The dropin case the meeting belongs to'),
+    N_('The first day'),
     N_('The first day; 1 January this year if omitted'),
+    N_('The last day (included)'),
     N_('The last day (included); today if omitted'),
     N_('The model needs one: a room the outreach workers can use for confidential talks'),
     N_('The municipality provides'),
@@ -220,6 +223,7 @@ CHOICES = (
     pgettext("choice", 'municipal_authority'),
     pgettext("choice", 'municipal_staff'),
     pgettext("choice", 'municipal_support_advice'),
+    pgettext("choice", 'municipal_worker'),
     pgettext("choice", 'municipality'),
     pgettext("choice", 'no'),
     pgettext("choice", 'no_show'),

@@ -9,6 +9,7 @@ from . import (
     centre_pages,  # noqa: F401
     contact_pages,  # noqa: F401
     cost_pages,  # noqa: F401
+    evaluation_pages,  # noqa: F401
     implementation_pages,  # noqa: F401
     meeting_pages,  # noqa: F401
     presence_pages,  # noqa: F401

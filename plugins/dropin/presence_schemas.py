@@ -9,7 +9,7 @@ own facts) are `presence`'s. Times are local ``HH:MM``; a weekday is its English
 
 from __future__ import annotations
 
-from velferd.toolkit import column_limits, fields, ma, validate
+from velferd.toolkit import Id, column_limits, fields, ma, validate
 
 from .presence import WEEKDAY_NAMES
 from .presence_models import ADMINISTRATIONS, SERVICE_KINDS, STAFFED_BY, Cancellation, Holiday, Service
@@ -66,7 +66,7 @@ class ServiceChanges(Strict):
 
 
 class ServiceSchema(ma.Schema):
-    id = fields.Integer()
+    id = fields.Integer(strict=True)
     kind = fields.String(metadata={"enum": list(SERVICE_KINDS)})
     administration = fields.String(allow_none=True, metadata={"enum": list(ADMINISTRATIONS)})
     decides_cases = fields.Boolean()
@@ -81,8 +81,8 @@ class ServiceSchema(ma.Schema):
 class SlotInput(Strict):
     """A weekly time of a service's staff member at the centre."""
 
-    service_id = fields.Integer(required=True, strict=True, metadata={"title": "Service"})
-    user_id = fields.Integer(required=True, strict=True, metadata={"title": "Staff member",
+    service_id = Id(required=True, strict=True, metadata={"title": "Service"})
+    user_id = Id(required=True, strict=True, metadata={"title": "Staff member",
                                                                    "description": "Not published"})
     weekday = fields.String(required=True, validate=validate.OneOf(WEEKDAY_NAMES), metadata={"title": "Weekday"})
     starts = _time(title="Starts")
@@ -100,10 +100,10 @@ class SlotEnd(Strict):
 
 
 class SlotSchema(ma.Schema):
-    id = fields.Integer()
-    centre_id = fields.Integer()
-    service_id = fields.Integer()
-    user_id = fields.Integer()
+    id = fields.Integer(strict=True)
+    centre_id = Id(strict=True)
+    service_id = Id(strict=True)
+    user_id = Id(strict=True)
     weekday = fields.String(metadata={"enum": list(WEEKDAY_NAMES)})
     starts = fields.Time(format="%H:%M")
     ends = fields.Time(format="%H:%M")
@@ -125,8 +125,8 @@ class HolidayInput(Strict):
 
 
 class HolidaySchema(ma.Schema):
-    id = fields.Integer()
-    centre_id = fields.Integer()
+    id = fields.Integer(strict=True)
+    centre_id = Id(strict=True)
     starts_on = fields.Date()
     ends_on = fields.Date()
     reason = fields.String()
@@ -139,8 +139,8 @@ class CancellationInput(Strict):
 
 
 class CancellationSchema(ma.Schema):
-    id = fields.Integer()
-    slot_id = fields.Integer()
+    id = fields.Integer(strict=True)
+    slot_id = Id(strict=True)
     falls_on = fields.Date()
     reason = fields.String()
 
@@ -153,7 +153,7 @@ class WeekQuery(Strict):
 
 
 class StaffWeekQuery(WeekQuery):
-    user_id = fields.Integer(load_default=None, metadata={"title": "Staff member",
+    user_id = Id(load_default=None, metadata={"title": "Staff member",
                                                           "description": "You if omitted"})
 
 
@@ -180,7 +180,7 @@ class ClosedDaySchema(ma.Schema):
 
 
 class PublishedWeekSchema(ma.Schema):
-    centre_id = fields.Integer()
+    centre_id = Id(strict=True)
     week_of = fields.Date(metadata={"description": "The week's Monday"})
     published = fields.Boolean(metadata={"description": "False when no schedule is published for the week"})
     built_at = fields.DateTime(allow_none=True)
@@ -192,9 +192,9 @@ class StaffSessionSchema(ma.Schema):
     date = fields.Date()
     starts = fields.Time(format="%H:%M")
     ends = fields.Time(format="%H:%M")
-    centre_id = fields.Integer()
+    centre_id = Id(strict=True)
     centre = fields.String()
-    slot_id = fields.Integer()
+    slot_id = Id(strict=True)
     kind = fields.String()
     administration = fields.String(allow_none=True)
     private_room = fields.Boolean()
@@ -204,7 +204,7 @@ class StaffSessionSchema(ma.Schema):
 
 
 class StaffWeekSchema(ma.Schema):
-    user_id = fields.Integer()
+    user_id = Id(strict=True)
     week_of = fields.Date()
     sessions = fields.List(fields.Nested(StaffSessionSchema))
 
@@ -216,5 +216,5 @@ class RebuildInput(Strict):
 
 class RebuildResultSchema(ma.Schema):
     on = fields.Date()
-    centres = fields.Integer(metadata={"description": "Active centres built"})
-    weeks = fields.Integer(metadata={"description": "Weeks published"})
+    centres = fields.Integer(strict=True, metadata={"description": "Active centres built"})
+    weeks = fields.Integer(strict=True, metadata={"description": "Weeks published"})

@@ -17,17 +17,28 @@ def add_centre(client, town, name="Café Vest"):
     return r.json["id"]
 
 
+#: the role a worker of each service acts in, and who records it, unless a test says otherwise
+ACTS_AS = {"centre": "centre_staff", "skp": "centre_staff", "case_processing": "municipal_authority",
+           "substance_abuse": "municipal_worker"}
+
+
 def contact_body(centre_id, **body):
+    service = body.get("service", "centre")
     return {"centre_id": centre_id, "contact_on": DAY.isoformat(), "help": ["forms_paperwork"],
-            "service": "centre", "worker_role": "centre_staff", **body}
+            "service": service, "worker_role": ACTS_AS.get(service, "centre_staff"), **body}
 
 
-def post_contact(client, town, centre_id, role="dropin_centre_staff", **body):
-    return client.post(town.url(f"{X}/contacts"), headers=town.staff[role].headers,
+def recorder(body: dict) -> str:
+    """The staff member who records a contact of that role: the centre's staff their own."""
+    return "dropin_centre_staff" if contact_body(0, **body)["worker_role"] == "centre_staff" else "dropin_outreach"
+
+
+def post_contact(client, town, centre_id, role=None, **body):
+    return client.post(town.url(f"{X}/contacts"), headers=town.staff[role or recorder(body)].headers,
                        json=contact_body(centre_id, **body))
 
 
-def add_contact(client, town, centre_id, role="dropin_centre_staff", **body):
+def add_contact(client, town, centre_id, role=None, **body):
     r = post_contact(client, town, centre_id, role, **body)
     assert r.status_code == 201, r.json
     return r.json

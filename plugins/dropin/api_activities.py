@@ -41,6 +41,7 @@ def create_activity(data, centre_id):
 @requires(READ)
 @blp.response(200, ActivitySchema)
 def read_activity(activity_id):
+    """A team activity with its sessions (anonymous counts) and super-users."""
     return activities.activity_body(activities.activity(activity_id))
 
 

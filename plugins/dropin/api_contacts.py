@@ -10,11 +10,11 @@ from velferd.toolkit import db, requires
 from . import consent, contacts
 from .api_kit import blp
 from .contact_schemas import (
+    CentreContactSchema,
+    CitizenConsentSchema,
     ConsentInput,
-    ConsentSchema,
     ContactInput,
     ContactQuery,
-    ContactSchema,
     WithdrawalInput,
 )
 from .manifest import CONSENT_RECORD, CONTACT_RECORD, READ
@@ -23,7 +23,7 @@ from .manifest import CONSENT_RECORD, CONTACT_RECORD, READ
 @blp.get("/contacts")
 @requires(READ)
 @blp.arguments(ContactQuery, location="query")
-@blp.response(200, ContactSchema(many=True))
+@blp.response(200, CentreContactSchema(many=True))
 def list_contacts(query):
     """Contacts, the latest first (at most 200), by centre, days (inclusive) or citizen code; each
     says in what role the worker acted and whether it is anonymous."""
@@ -34,7 +34,7 @@ def list_contacts(query):
 @blp.post("/contacts")
 @requires(CONTACT_RECORD)
 @blp.arguments(ContactInput)
-@blp.response(201, ContactSchema)
+@blp.response(201, CentreContactSchema)
 def record_contact(data):
     """Record a contact at a centre — anonymous unless the citizen has consented. Acting as a
     municipal worker with authority needs the authority (403 naming worker_role); a CPR-like citizen
@@ -46,7 +46,7 @@ def record_contact(data):
 
 @blp.get("/contacts/<int:contact_id>")
 @requires(READ)
-@blp.response(200, ContactSchema)
+@blp.response(200, CentreContactSchema)
 def read_contact(contact_id):
     """One contact (404 for another municipality's)."""
     return contacts.contact_body(contacts.contact(contact_id))
@@ -55,7 +55,7 @@ def read_contact(contact_id):
 @blp.post("/consents")
 @requires(CONSENT_RECORD)
 @blp.arguments(ConsentInput)
-@blp.response(201, ConsentSchema)
+@blp.response(201, CitizenConsentSchema)
 def give_consent(data):
     """The citizen consents: the person (registered now with a CPR number, or by id), a case of the
     plugin, the consent with its scope, and the citizen code's contacts linked to the case."""
@@ -66,7 +66,7 @@ def give_consent(data):
 
 @blp.get("/consents/<int:consent_id>")
 @requires(READ)
-@blp.response(200, ConsentSchema)
+@blp.response(200, CitizenConsentSchema)
 def read_consent(consent_id):
     """One consent: given when, its scope, whether it is in force or withdrawn (when and why)."""
     return consent.consent_body(consent.consent(consent_id))
@@ -75,7 +75,7 @@ def read_consent(consent_id):
 @blp.post("/consents/<int:consent_id>/withdrawal")
 @requires(CONSENT_RECORD)
 @blp.arguments(WithdrawalInput)
-@blp.response(200, ConsentSchema)
+@blp.response(200, CitizenConsentSchema)
 def withdraw_consent(data, consent_id):
     """The citizen withdraws the consent: dated, with the reason, journalled; the case is closed.
     A second withdrawal is a 409."""

@@ -49,6 +49,7 @@ def plan_meeting(data):
 @requires(READ)
 @blp.response(200, StatutoryMeetingSchema)
 def read_meeting(meeting_id):
+    """A statutory meeting: the service, when and where, whether the citizen chose the centre, attendance."""
     return meetings.meeting_body(meetings.meeting(meeting_id))
 
 

@@ -15,6 +15,7 @@ from .presence_schemas import (
     CancellationSchema,
     HolidayInput,
     HolidaySchema,
+    PresenceSlotSchema,
     PublishedWeekSchema,
     RebuildInput,
     RebuildResultSchema,
@@ -23,7 +24,6 @@ from .presence_schemas import (
     ServiceSchema,
     SlotEnd,
     SlotInput,
-    SlotSchema,
     StaffWeekQuery,
     StaffWeekSchema,
     WeekQuery,
@@ -68,7 +68,7 @@ def update_service(changes, service_id):
 
 @blp.get("/centres/<int:centre_id>/slots")
 @requires(READ)
-@blp.response(200, SlotSchema(many=True))
+@blp.response(200, PresenceSlotSchema(many=True))
 def list_slots(centre_id):
     """A centre's weekly times, ended ones too, by weekday and time."""
     return [presence.slot_body(one) for one in presence.slots_of(centres.centre(centre_id))]
@@ -77,7 +77,7 @@ def list_slots(centre_id):
 @blp.post("/centres/<int:centre_id>/slots")
 @requires(SCHEDULE_MANAGE)
 @blp.arguments(SlotInput)
-@blp.response(201, SlotSchema)
+@blp.response(201, PresenceSlotSchema)
 def create_slot(data, centre_id):
     """Add a weekly time: the end after the start, a staff member of the municipality who is not
     elsewhere then (409 saying where), the private room only where the centre has one."""
@@ -89,7 +89,7 @@ def create_slot(data, centre_id):
 @blp.post("/slots/<int:slot_id>/end")
 @requires(SCHEDULE_MANAGE)
 @blp.arguments(SlotEnd)
-@blp.response(200, SlotSchema)
+@blp.response(200, PresenceSlotSchema)
 def end_slot(data, slot_id):
     """End a weekly time on its last day (not before its first)."""
     ended = presence.end_slot(presence.slot(slot_id), data["valid_until"])
@@ -112,6 +112,7 @@ def cancel_session(data, slot_id):
 @requires(READ)
 @blp.response(200, CancellationSchema(many=True))
 def list_cancellations(centre_id):
+    """The centre's cancelled sessions, latest first, with the reasons the public sees."""
     return presence.cancellations_of(centres.centre(centre_id))
 
 
@@ -121,6 +122,7 @@ def list_cancellations(centre_id):
 @requires(READ)
 @blp.response(200, HolidaySchema(many=True))
 def list_holidays(centre_id):
+    """The centre's holidays (the days it is closed), latest first."""
     return presence.holidays_of(centres.centre(centre_id))
 
 

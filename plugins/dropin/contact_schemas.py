@@ -63,7 +63,7 @@ class ContactQuery(Strict):
     citizen_code = fields.String(load_default=None, validate=validate.Length(min=1, max=CODE_MAX), metadata=_CODE)
 
 
-class ContactSchema(ma.Schema):
+class CentreContactSchema(ma.Schema):
     id = fields.Integer(strict=True)
     centre_id = Id(strict=True)
     contact_on = fields.Date()
@@ -122,7 +122,7 @@ class WithdrawalInput(Strict):
                            metadata={"title": "Reason", "description": "As the citizen gave it"})
 
 
-class ConsentSchema(ma.Schema):
+class CitizenConsentSchema(ma.Schema):
     id = fields.Integer(strict=True)
     person_id = Id(strict=True)
     case_id = Id(strict=True)

@@ -246,3 +246,6 @@ CHOICES = (
     pgettext("choice", 'wednesday'),
     pgettext("choice", 'yes'),
 )
+
+#: the plugin's own journal entries, as the case page's journal names them (consent.GIVEN, WITHDRAWN)
+JOURNAL_KINDS = (pgettext("journal", "dropin_consent_given"), pgettext("journal", "dropin_consent_withdrawn"))

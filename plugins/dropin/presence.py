@@ -11,7 +11,8 @@ Where the rules come from (the guide, ../shared/seeds/003_dbb2a96da9dea517.txt):
   centre ("har en myndighedsfunktion") is case processing's only;
 - presence is at fixed weekly times ("typisk en dag om ugen", "på fastsatte tidspunker hver
   uge"): a slot is a weekday and a time that ends after it starts (422 naming ``ends``);
-- a slot's staff member is one of the municipality's active staff (422 naming ``user_id``), and
+- a slot's staff member is one of the programme's active staff in the municipality (422 naming
+  ``user_id``), and
   cannot be at two places at once: a slot overlapping another of theirs — same weekday, times
   and validity overlapping, at any centre — is a 409 saying where;
 - the private room ("PLADS TIL FORTROLIGHED") is booked only where the centre has one (422
@@ -46,6 +47,7 @@ from velferd.toolkit import (
 )
 
 from . import schedule
+from .manifest import ROLES
 from .models import Centre
 from .presence_models import (
     ADMINISTRATIONS,
@@ -103,10 +105,18 @@ def cancellations_of(centre: Centre) -> list[Cancellation]:
                                    .order_by(Cancellation.falls_on.desc(), Cancellation.id.desc())))
 
 
+def _programme_staff(query) -> list[User]:
+    """The users of `query` (joined to their membership here) who hold one of the programme's
+    roles: an outreach worker, the centre's staff (an SKP the centre staffs) or the coordinator —
+    not every member of the municipality (its finance officer or auditor holds no slot)."""
+    rows = db.session.execute(query.add_columns(Membership.roles)).all()
+    return [user for user, roles in rows if set(roles or ()) & set(ROLES)]
+
+
 def staff_members() -> list[User]:
-    """The municipality's active staff, by name (who may hold a slot)."""
-    return list(db.session.scalars(sa.select(User).join(Membership, Membership.user_id == User.id)
-                                   .where(User.active.is_(True)).order_by(User.name, User.id)))
+    """The programme's active staff in the municipality, by name (who may hold a slot)."""
+    return _programme_staff(sa.select(User).join(Membership, Membership.user_id == User.id)
+                            .where(User.active.is_(True)).order_by(User.name, User.id))
 
 
 def staff_members_by_id() -> dict[int, User]:
@@ -114,14 +124,15 @@ def staff_members_by_id() -> dict[int, User]:
 
 
 def staff_member(user_id: int, field: str = "user_id") -> User:
-    """An active member of the municipality in scope (the membership is tenant-owned), or a 422
-    naming `field`."""
-    found = db.session.scalar(sa.select(User).join(Membership, Membership.user_id == User.id)
-                              .where(User.id == user_id, User.active.is_(True)))
-    if found is None:
-        raise ValidationFailed(f"user {user_id} is not an active staff member of this municipality",
-                               {field: [f"User {user_id} is not an active staff member of this municipality."]})
-    return found
+    """An active member of the municipality in scope (the membership is tenant-owned) with one of
+    the programme's roles, or a 422 naming `field`."""
+    found = _programme_staff(sa.select(User).join(Membership, Membership.user_id == User.id)
+                             .where(User.id == user_id, User.active.is_(True)))
+    if not found:
+        raise ValidationFailed(f"user {user_id} is not one of the programme's active staff here",
+                               {field: [f"User {user_id} is not an active outreach worker, centre staff member "
+                                        "or coordinator of this municipality."]})
+    return found[0]
 
 
 def in_force(found: Slot, on: dt.date) -> bool:

@@ -99,7 +99,7 @@ class SlotEnd(Strict):
     valid_until = fields.Date(required=True, metadata={"title": "Last day", "description": "The slot's last day"})
 
 
-class SlotSchema(ma.Schema):
+class PresenceSlotSchema(ma.Schema):
     id = fields.Integer(strict=True)
     centre_id = Id(strict=True)
     service_id = Id(strict=True)

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
-from velferd_aftercare import daily, models
+from velferd_aftercare import daily
 
 from tests.plugins.aftercare import stay_flows as flow
 from tests.plugins.aftercare.records import X, every_record, ok
+from tests.plugins.row_security import check_plugin_tables
 from tests.web.conftest import BROWSER_ACCEPT
 from tests.web.pages import log_in
 from velferd.db import db
@@ -356,35 +357,5 @@ def test_disabling_aftercare_for_alta_hides_it_and_stops_its_job_for_alta_only(a
 def test_every_aftercare_table_forces_row_level_security(client, alta, kristiansand, bergen, aftercare_database):
     every_record(client, alta, ALTA_YEAR)
     every_record(client, kristiansand, OTHER_YEAR)
-    owner = sa.create_engine(aftercare_database.owner_url)
-    app_role = sa.create_engine(aftercare_database.app_url)
-    try:
-        with owner.connect() as conn:
-            every = set(conn.scalars(sa.text(
-                "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
-                "where n.nspname = 'public' and c.relname like 'aftercare\\_%' and c.relkind = 'r'")))
-            forced = set(conn.scalars(sa.text(
-                "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
-                "where n.nspname = 'public' and c.relname like 'aftercare\\_%' and c.relkind = 'r' "
-                "and c.relrowsecurity and c.relforcerowsecurity")))
-            policies = set(conn.scalars(sa.text("select tablename from pg_policies "
-                                                "where tablename like 'aftercare\\_%' "
-                                                "and qual like '%velferd.tenant_id%'")))
-            seeded = {t: conn.scalar(sa.text(f"select count(distinct tenant_id) from {t}")) for t in sorted(every)}
-        declared = {t for t in models.Base.metadata.tables if t.startswith("aftercare_")}
-        assert every == declared and len(every) >= 20, (every ^ declared)
-        assert forced == every, every - forced
-        assert policies == every, every - policies
-        assert seeded == dict.fromkeys(sorted(every), 2)  # both towns have a row in every table
-        with app_role.connect() as conn:  # no tenant in scope: nothing
-            counts = {t: conn.scalar(sa.text(f"select count(*) from {t}")) for t in sorted(every)}
-        assert counts == dict.fromkeys(sorted(every), 0)
-        for town in (bergen, kristiansand):
-            with app_role.connect() as conn:
-                conn.execute(sa.text("select set_config('velferd.tenant_id', :v, true)"), {"v": str(town.tenant.id)})
-                seen = {t: set(conn.scalars(sa.text(f"select distinct tenant_id from {t}"))) for t in sorted(every)}
-            expected = set() if town is bergen else {town.tenant.id}
-            assert seen == dict.fromkeys(sorted(every), expected), town.slug
-    finally:
-        owner.dispose()
-        app_role.dispose()
+    check_plugin_tables(aftercare_database, "aftercare_", with_rows=(alta, kristiansand), without_rows=(bergen,),
+                        at_least=20)

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from lxml import etree
 from pypdf import PdfReader
-
-from velferd.models import Tenant
 from velferd_due.calendar import Span
 from velferd_due.invoicing import _charge
+
+from velferd.models import Tenant
 
 from .flows import X, enter_deflators, get, ok, post
 

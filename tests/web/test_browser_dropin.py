@@ -37,16 +37,16 @@ def log_out(page):
     page.click("text=Log ud")
 
 
-def the_centres(app, town) -> tuple[int, int]:
+def the_centres(served_app, town) -> tuple[int, int]:
     """Odense's two centres from the guide (Broen with a private room, Vest without)."""
-    with app.app_context(), tenant_scope(town.tenant):
+    with served_app.app_context(), tenant_scope(town.tenant):
         broen, vest = centres.odense_centres(town.tenant)
         db.session.commit()
         return broen.id, vest.id
 
 
-def today_in(app, town) -> dt.date:
-    with app.app_context():
+def today_in(served_app, town) -> dt.date:
+    with served_app.app_context():
         return tenant_today(town.tenant)
 
 

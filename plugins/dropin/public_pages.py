@@ -20,7 +20,6 @@ from velferd.toolkit import (
     NotFound,
     PageBlueprint,
     ValidationError,
-    ValidationFailed,
     current_tenant,
     db,
     gettext,
@@ -45,11 +44,13 @@ def centres_page():
                 town=town, centres=centres.centres(active_only=True))
 
 
-def _week_asked() -> dt.date | None:
+def _week_asked() -> tuple[dt.date | None, bool]:
+    """The week asked for, and whether what was asked was a date: a mistyped address shows this
+    week with a 422 and a sentence saying so, not an error in a programmer's format."""
     try:
-        return WeekQuery().load({key: value for key, value in request.args.items() if key == "week" and value})["week"]
-    except ValidationError as error:
-        raise ValidationFailed("the week is a date (YYYY-MM-DD)", error.normalized_messages()) from None
+        return WeekQuery().load({key: value for key, value in request.args.items() if key == "week" and value})["week"], True
+    except ValidationError:
+        return None, False
 
 
 @blp.get("/<slug>")
@@ -59,7 +60,8 @@ def centre_page(slug: str):
     found = db.session.scalar(sa.select(Centre).where(Centre.slug == slug, Centre.active.is_(True)))
     if found is None:
         raise NotFound(f"no centre {slug}")
-    monday = monday_of(_week_asked() or centres.today())
+    asked, understood = _week_asked()
+    monday = monday_of(asked or centres.today())
     row = schedule.published_week(found, monday)
     entries = row.entries if row else []
     closed = {day["date"]: day["reason"] for day in (row.closed if row else [])}
@@ -68,4 +70,5 @@ def centre_page(slug: str):
             for day in days(monday, monday + dt.timedelta(days=6))]
     return page(TEMPLATES + "week.html", found.name, town=town, centre=found, monday=monday, week=week,
                 published=row is not None, built_at=row.built_at if row else None,
-                previous=monday - WEEK, next=monday + WEEK, today=centres.today())
+                previous=monday - WEEK, next=monday + WEEK, today=centres.today(), week_not_understood=not understood,
+                status=200 if understood else 422)

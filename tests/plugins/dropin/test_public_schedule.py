@@ -56,7 +56,9 @@ def test_anyone_reads_the_week_with_no_personal_data(app, client, odense, aarhus
     assert r.status_code == 200 and "10:00–14:00" in text_of(r)
     r = visitor.get(f"/p/odense/dropin/cafe-vest?week={(monday + dt.timedelta(days=70)).isoformat()}")
     assert r.status_code == 200 and "No schedule is published for this week." in text_of(r)
-    assert visitor.get("/p/odense/dropin/cafe-vest?week=2026-02-30").status_code == 422
+    r = visitor.get("/p/odense/dropin/cafe-vest?week=2026-02-30")  # mistyped: this week, and why
+    assert r.status_code == 422 and "text/html" in r.content_type
+    assert "is not a date (YYYY-MM-DD), so this week is shown" in r.text
     assert centre["slug"] == "cafe-vest"
 
 

@@ -98,6 +98,7 @@ from velferd.plugins.specs import (
 )
 from velferd.read_audit import person_link
 from velferd.rls import enable_tenant_rls
+from velferd.spreadsheet import safe_row
 from velferd.tenancy import current_tenant, get_owned, require_owned, tenant_scope
 from velferd.web.form_fields import error_summary, errors_by_input, form_fields, submitted_data
 from velferd.web.plugin_forms import Refusal, attempt_form, page_done, page_response, tenant_url
@@ -130,6 +131,8 @@ __all__ = [
     "error_summary", "errors_by_input", "form_fields", "submitted_data",
     # a plugin page's form: load with the API's schema, run the API's service, refuse or redirect
     "Refusal", "attempt_form", "page_done", "page_response", "tenant_url",
+    # a CSV row a spreadsheet opens safely (a formula-like text written as text)
+    "safe_row",
 ]
 
 #: A plugin's page blueprint (`WebPages.blueprint`): plain Flask, HTML forms, no OpenAPI document.

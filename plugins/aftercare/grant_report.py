@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from velferd.toolkit import db
+from velferd.toolkit import db, safe_row
 
 from . import budget
 from .stay_models import LIVING, Occupancy
@@ -56,10 +56,20 @@ def _amount(value) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
+class _SafeWriter:
+    """A csv writer whose rows are written spreadsheet-safe (a source named like a formula stays text)."""
+
+    def __init__(self, writer):
+        self.writer = writer
+
+    def writerow(self, row) -> None:
+        self.writer.writerow(safe_row(row))
+
+
 def csv_text(figures: dict[str, Any]) -> str:
     """The report as CSV: section, item, figure (the same figures as the page)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = _SafeWriter(csv.writer(out, lineterminator="\r\n"))
     writer.writerow(["section", "item", "value"])
     totals, occupancy = figures["budget"], figures["occupancy"]
     for line in totals["lines"]:

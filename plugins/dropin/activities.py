@@ -66,9 +66,31 @@ def super_users_of(found: TeamActivity) -> list[SuperUser]:
                                    .order_by(SuperUser.alias)))
 
 
+def _by_activity(model, rows: list[TeamActivity], *order) -> dict[int, list]:
+    """`model`'s rows of every activity in `rows`, in one query, by activity id (in `order`)."""
+    grouped: dict[int, list] = {found.id: [] for found in rows}
+    if grouped:
+        for one in db.session.scalars(sa.select(model).where(model.activity_id.in_(grouped)).order_by(*order)):
+            grouped[one.activity_id].append(one)
+    return grouped
+
+
 def participants(session: ActivitySession) -> int:
     """Everyone who came: the anonymous and the known, counted."""
     return session.anonymous_count + (session.known_count or 0)
+
+
+def totals(rows: list[TeamActivity]) -> dict[int, tuple[int, int]]:
+    """Each activity's (sessions, participants), counted by the database in one query for all of
+    `rows` (0, 0 for an activity with no session)."""
+    counted = dict.fromkeys((found.id for found in rows), (0, 0))
+    if counted:
+        came = ActivitySession.anonymous_count + sa.func.coalesce(ActivitySession.known_count, 0)
+        query = (sa.select(ActivitySession.activity_id, sa.func.count(), sa.func.sum(came))
+                 .where(ActivitySession.activity_id.in_(counted)).group_by(ActivitySession.activity_id))
+        for activity_id, sessions, people in db.session.execute(query):
+            counted[activity_id] = (int(sessions), int(people or 0))
+    return counted
 
 
 def session_body(found: ActivitySession) -> dict[str, Any]:
@@ -81,13 +103,22 @@ def super_user_body(found: SuperUser) -> dict[str, Any]:
             "active": found.active}
 
 
+def activity_bodies(rows: list[TeamActivity]) -> list[dict[str, Any]]:
+    """Activities with their sessions, super-users and totals (sessions, participants): the
+    sessions and the super-users of all of them read in one query each, not one per activity."""
+    sessions = _by_activity(ActivitySession, rows, ActivitySession.held_on, ActivitySession.id)
+    helpers = _by_activity(SuperUser, rows, SuperUser.alias)
+    return [{"id": found.id, "centre_id": found.centre_id,
+             **{name: getattr(found, name) for name in ACTIVITY_FIELDS},
+             "session_count": len(sessions[found.id]),
+             "participant_total": sum(participants(one) for one in sessions[found.id]),
+             "sessions": [session_body(one) for one in sessions[found.id]],
+             "super_users": [super_user_body(one) for one in helpers[found.id]]} for found in rows]
+
+
 def activity_body(found: TeamActivity) -> dict[str, Any]:
     """An activity with its sessions, its super-users and the totals (sessions, participants)."""
-    sessions = sessions_of(found)
-    return {"id": found.id, "centre_id": found.centre_id, **{name: getattr(found, name) for name in ACTIVITY_FIELDS},
-            "session_count": len(sessions), "participant_total": sum(participants(one) for one in sessions),
-            "sessions": [session_body(one) for one in sessions],
-            "super_users": [super_user_body(one) for one in super_users_of(found)]}
+    return activity_bodies([found])[0]
 
 
 # --- the rules ------------------------------------------------------------------------------------

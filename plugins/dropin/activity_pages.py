@@ -21,24 +21,24 @@ ACTIVITY_FORM, SESSION_FORM, SUPER_USER_FORM = "activity", "session", "super-use
 TEMPLATES = "dropin/activities/"
 
 
-def _totals(found) -> tuple[int, int]:
-    sessions = activities.sessions_of(found)
-    return len(sessions), sum(activities.participants(one) for one in sessions)
-
-
 @blp.get("/activities")
 def all_activities_page():
     """Every centre's team activities, the latest start first, with sessions and participants."""
     require_permission(READ)
-    names = {found.id: found.name for found in centres.centres()}
-    rows = [(one, names.get(one.centre_id, ""), *_totals(one)) for one in activities.activities()]
-    return page(TEMPLATES + "all.html", gettext("Team activities"), rows=rows, centres=centres.centres())
+    every_centre = centres.centres()
+    names = {found.id: found.name for found in every_centre}
+    listed = activities.activities()
+    counted = activities.totals(listed)
+    rows = [(one, names.get(one.centre_id, ""), *counted[one.id]) for one in listed]
+    return page(TEMPLATES + "all.html", gettext("Team activities"), rows=rows, centres=every_centre)
 
 
 def _centre_page(centre_id: int, failed: Refusal | None = None):
     require_permission(READ)
     found = centres.centre(centre_id)
-    rows = [(one, *_totals(one)) for one in activities.activities(found)]
+    listed = activities.activities(found)
+    counted = activities.totals(listed)
+    rows = [(one, *counted[one.id]) for one in listed]
     return page(TEMPLATES + "centre.html", gettext("Team activities at %(name)s", name=found.name),
                 failed.status if failed else 200, centre=found, rows=rows, failed=failed,
                 may_manage=has_permission(ACTIVITY_MANAGE), fields=form_fields(ActivityInput),

@@ -23,7 +23,7 @@ from .manifest import ACTIVITY_MANAGE, READ
 @blp.response(200, ActivitySchema(many=True))
 def list_activities(centre_id):
     """A centre's team activities, the latest start first, with sessions and super-users."""
-    return [activities.activity_body(one) for one in activities.activities(centres.centre(centre_id))]
+    return activities.activity_bodies(activities.activities(centres.centre(centre_id)))
 
 
 @blp.post("/centres/<int:centre_id>/activities")

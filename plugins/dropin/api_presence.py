@@ -91,7 +91,8 @@ def create_slot(data, centre_id):
 @blp.arguments(SlotEnd)
 @blp.response(200, PresenceSlotSchema)
 def end_slot(data, slot_id):
-    """End a weekly time on its last day (not before its first)."""
+    """End a weekly time on its last day (not before its first). A later last day than before
+    extends it: the staff member must be free then (409 saying where)."""
     ended = presence.end_slot(presence.slot(slot_id), data["valid_until"])
     db.session.commit()
     return presence.slot_body(ended)

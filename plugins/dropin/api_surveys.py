@@ -14,10 +14,7 @@ from .manifest import CONTACT_RECORD, EVALUATION_READ
 
 def summary_body(query) -> dict:
     surveys.check_period(query["start"], query["end"], query["centre_id"])
-    found = surveys.summary(query["start"], query["end"], query["centre_id"])
-    for kind in found.values():
-        for question in kind["questions"].values():
-            question["distribution"] = {str(score): count for score, count in question["distribution"].items()}
+    found = surveys.keyed_by_text(surveys.summary(query["start"], query["end"], query["centre_id"]))
     return {"start": query["start"], "end": query["end"], "centre_id": query["centre_id"], **found}
 
 

@@ -5,9 +5,10 @@ høj i udviklingsfasen med møder minimum én gang hver anden måned", and (p. 1
 implementeringsteamet skal prioriteres." So, **in the development phase only**, the team meets at
 least every ``settings["implementation_meeting_days"]`` days (61 by default: two months):
 
-- the next meeting is due that many days after the last one held — or on the development phase's
-  first day when none has been held since then (a meeting in the preparation phase long before
-  gives no more time than that: the due day is never before the phase starts);
+- the next meeting is due that many days after the last one held, but never before the
+  development phase's first day: with no meeting held at all, or the last one held more than
+  that many days before the phase started, it is due on the phase's first day (a meeting in the
+  preparation phase long before gives no more time than that);
 - from `WARN_DAYS` (14) days before the due day up to and including it: a warning;
 - after it: overdue;
 - outside the development phase (before it starts, after it ends, or with no such phase planned):

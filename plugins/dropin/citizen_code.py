@@ -4,8 +4,10 @@ identifying anyone (as HMIS systems keep de-identified clients apart by a chosen
 The citizen chooses it or the centre gives it; it is at most `CODE_MAX` characters and is kept in
 upper case (``bjørn-7`` and ``BJØRN-7`` are one citizen). A national id must never become one:
 a value with six or more digits looks like a CPR number (``DDMMÅÅ`` and more) and is refused with
-a 422 naming the field — "no national id in an anonymous record". The same check keeps a CPR
-number out of a contact's free-text note.
+a 422 naming the field — "no national id in an anonymous record". A contact's free-text note is
+checked for a CPR number written out (`CPR_IN_TEXT`: six digits in a row, or ``DD MM ÅÅ-XXXX``
+with spaces, dots or hyphens), not for six digits in all: a note says when the next meeting is
+("12.05.2025 kl. 10:30"), and a date is not a national id.
 
 Once a citizen consents with a code (`consent`), the code is that person's: it points to the
 person (`person_of_code`), so a later contact with the code is linked while the consent is in
@@ -27,14 +29,26 @@ DIGITS_LIKE_CPR = 6
 LOOKS_LIKE_CPR = N_("This looks like a CPR number (6 or more digits); an anonymous record holds no national id.")
 
 
+#: a CPR number (or its first six digits) in a text: six digits in a row, or the ten digits in
+#: pairs and a group of four with spaces, dots or hyphens between them (17 05 80 1234, 17.05.80-1234)
+CPR_IN_TEXT = re.compile(r"\d{6}|(?<!\d)\d{2}([ .-]?)\d{2}\1\d{2}[ -]?\d{4}(?!\d)")
+
+
 def digits_in(text: str) -> int:
     return sum(character.isdigit() for character in text)
 
 
 def refuse_cpr_like(field: str, text: str | None) -> None:
-    """422 naming `field` when `text` holds six or more digits (a CPR number, with or without its
-    hyphen, or part of one)."""
+    """422 naming `field` when the short value `text` (a citizen code) holds six or more digits
+    (a CPR number, with or without its hyphen, or part of one)."""
     if text and digits_in(text) >= DIGITS_LIKE_CPR:
+        raise ValidationFailed(f"{field} must not hold a national id", {field: [LOOKS_LIKE_CPR]})
+
+
+def refuse_cpr_in_text(field: str, text: str | None) -> None:
+    """422 naming `field` when the free text `text` (a note) holds a CPR number (`CPR_IN_TEXT`);
+    dates and times in it are fine."""
+    if text and CPR_IN_TEXT.search(text):
         raise ValidationFailed(f"{field} must not hold a national id", {field: [LOOKS_LIKE_CPR]})
 
 

@@ -157,10 +157,8 @@ def give(data: Mapping[str, Any]) -> Consent:
     tenant = current_tenant()
     code = citizen_code.normalised(data.get("citizen_code"))
     _check_day("given_on", data["given_on"])
-    if data.get("person_id") is not None:
-        _check_code(code, data["person_id"])
+    _check_code(code, data.get("person_id"))  # before a new person is registered: a new one owns no code
     person = _person(data)
-    _check_code(code, person.id)
     if (current := in_force_for(person.id)) is not None:
         raise Conflict(f"the citizen's consent of {current.given_on.isoformat()} is in force already",
                        {"person_id": [f"consent {current.id} is in force"]})
@@ -195,15 +193,18 @@ def withdraw(found: Consent, data: Mapping[str, Any]) -> Consent:
         raise Conflict(f"the consent was withdrawn on {found.withdrawn_on.isoformat()} already",
                        {"withdrawn_on": [found.withdrawn_on.isoformat()]})
     _check_day("withdrawn_on", data["withdrawn_on"], found.given_on)
+    reason = data["reason"].strip()
+    if not reason:
+        raise ValidationFailed("a withdrawal is recorded with the citizen's reason", {"reason": ["is empty"]})
     user = current_user()
-    found.withdrawn_on, found.withdrawal_reason = data["withdrawn_on"], data["reason"].strip()
+    found.withdrawn_on, found.withdrawal_reason = data["withdrawn_on"], reason
     found.withdrawn_by_id = user.id if user else None
     db.session.flush()
     _journal(found.case_id, WITHDRAWN, f"Consent withdrawn on {found.withdrawn_on.isoformat()}: "
                                        f"{found.withdrawal_reason}", {"consent_id": found.id})
     audit.record("dropin.consent.withdrawn", "dropin_consent", found.id, person_id=found.person_id,
                  details={"case_id": found.case_id})
-    case = db.session.get(Case, found.case_id)
+    case = get_owned(Case, found.case_id)
     if case is not None and case.state == workflow.IN_CONTACT:
         transition_case(current_tenant(), case, workflow.CLOSE, {"reason": workflow.CONSENT_WITHDRAWN},
                         "The citizen withdrew their consent.")

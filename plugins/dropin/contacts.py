@@ -26,7 +26,7 @@ From the seed's guide (Socialstyrelsen/KORA, ../shared/seeds/003_dbb2a96da9dea51
   tidligere [...] har benyttet de eksisterende tilbud") and whether it is the first contact
   ("Kommunen kommer tidligere i kontakt med borgerne"): yes, no or unknown.
 
-A contact's note holds no identifying data (a CPR-like number is refused, naming note); the
+A contact's note holds no identifying data (a CPR number in it is refused, naming note); the
 citizen code is a pseudonym (`citizen_code`). A contact is linked to a person only while that
 person's consent is in force: given ``person_id`` (409 otherwise, saying why), or a code that
 belongs to a consenting person. After a withdrawal a contact with the person's code stays
@@ -202,7 +202,7 @@ def record_contact(data: Mapping[str, Any]) -> Contact:
     _check_role(data)
     _check_day(data["contact_on"])
     code = citizen_code.normalised(data.get("citizen_code"))
-    citizen_code.refuse_cpr_like("note", data.get("note"))
+    citizen_code.refuse_cpr_in_text("note", data.get("note"))
     _check_first_contact(data, code)
     person_id, case_id = _person_and_case(data.get("person_id"), code)
     user = current_user()

@@ -92,40 +92,53 @@ def reach(start: dt.date, end: dt.date, centre_id: int | None = None) -> dict[st
 
 
 def _figures(figures: no_shows.Figures | None) -> dict[str, Any] | None:
-    if figures is None:
-        return None
-    return {"held": figures.held, "attended": figures.attended, "no_shows": figures.no_shows, "rate": figures.rate}
+    return None if figures is None else no_shows.body(figures)
 
 
 def no_show_rows(start: dt.date, end: dt.date, centre_id: int | None = None) -> list[dict[str, Any]]:
     """Centre against office: first every service together (``service`` None), then each outreach
     service. For one centre, its own meetings at the centre, and None for the office."""
+    if centre_id is not None:
+        return _centre_no_show_rows(start, end, [centre_id])[centre_id]
     rows = []
     for service in (None, *OUTREACH_SERVICES):
-        if centre_id is None:
-            places = no_shows.by_place(start, end, service)
-            at_centre, at_office = places[no_shows.CENTRE], places[no_shows.OFFICE]
-        else:
-            at_centre = next((figures for found, figures in no_shows.by_centre(start, end, service)
-                              if found.id == centre_id), no_shows.Figures())
-            at_office = None
-        rows.append({"service": service, "centre": _figures(at_centre), "office": _figures(at_office)})
+        places = no_shows.by_place(start, end, service)
+        rows.append({"service": service, "centre": _figures(places[no_shows.CENTRE]),
+                     "office": _figures(places[no_shows.OFFICE])})
+    return rows
+
+
+def _centre_no_show_rows(start: dt.date, end: dt.date, centre_ids) -> dict[int, list[dict[str, Any]]]:
+    """`no_show_rows` of each centre in `centre_ids`: one query per service for all of them."""
+    rows: dict[int, list[dict[str, Any]]] = {centre_id: [] for centre_id in centre_ids}
+    for service in (None, *OUTREACH_SERVICES):
+        held_at = no_shows.at_centres(start, end, service)
+        for centre_id, mine in rows.items():
+            mine.append({"service": service, "centre": _figures(held_at.get(centre_id, no_shows.Figures())),
+                         "office": None})
     return rows
 
 
 def survey_summary(start: dt.date, end: dt.date, centre_id: int | None = None) -> dict[str, Any]:
     """`surveys.summary` with each distribution keyed by the score as text (as JSON keys are)."""
-    found = surveys.summary(start, end, centre_id)
-    for kind in found.values():
-        for question in kind["questions"].values():
-            question["distribution"] = {str(score): count for score, count in question["distribution"].items()}
-    return found
+    return surveys.keyed_by_text(surveys.summary(start, end, centre_id))
 
 
 def effects(start: dt.date, end: dt.date, centre_id: int | None = None) -> dict[str, Any]:
     """Reach, no-shows and surveys of one centre, or of every centre together (None)."""
     return {"reach": reach(start, end, centre_id), "no_shows": no_show_rows(start, end, centre_id),
             "surveys": survey_summary(start, end, centre_id)}
+
+
+def centre_effects(start: dt.date, end: dt.date, listed) -> list[dict[str, Any]]:
+    """`effects` of each centre in `listed`, the no-shows and the surveys read for all the centres
+    together (not a query per centre); the reach is the contacts part's, per centre."""
+    ids = [found.id for found in listed]
+    meetings = _centre_no_show_rows(start, end, ids)
+    answers = surveys.summaries_by_centre(start, end, ids)
+    return [{"centre_id": found.id, "name": found.name, "reach": reach(start, end, found.id),
+             "no_shows": meetings[found.id], "surveys": surveys.keyed_by_text(answers[found.id])}
+            for found in listed]
 
 
 def cost_per_citizen(year: int) -> dict[str, Any]:
@@ -154,6 +167,5 @@ def report(start: dt.date, end: dt.date) -> dict[str, Any]:
     cost per citizen of each calendar year the period touches."""
     check_period(start, end)
     return {"start": start, "end": end, "municipality": effects(start, end),
-            "centres": [{"centre_id": found.id, "name": found.name, **effects(start, end, found.id)}
-                        for found in centres.centres()],
+            "centres": centre_effects(start, end, centres.centres()),
             "cost_per_citizen": [cost_per_citizen(year) for year in range(start.year, end.year + 1)]}

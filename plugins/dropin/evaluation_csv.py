@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from velferd.toolkit import gettext
+from velferd.toolkit import gettext, safe_row
 
 from . import surveys
 from .markers import N_
@@ -72,5 +72,5 @@ def rows(report: dict[str, Any]) -> Iterator[list[str]]:
 def csv_text(report: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(rows(report))
+    writer.writerows(safe_row(row) for row in rows(report))
     return out.getvalue()

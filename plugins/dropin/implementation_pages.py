@@ -32,17 +32,18 @@ from .implementation_schemas import (
     WorkingGroupInput,
 )
 from .manifest import IMPLEMENTATION_MANAGE, PLUGIN_ID, READ
+from .markers import N_
 from .page_kit import Refusal, attempt, blp, done, page
 
 ENDPOINT = "dropin_pages.implementation_page"
 TEMPLATE = "dropin/implementation/team.html"
-#: the page's add forms: (form id, schema, service, confirmation)
+#: the page's add forms: form id → (schema, service, confirmation marked for the catalogue)
 FORMS = {
-    "member": (TeamMemberInput, implementation.create_member, "The member is added."),
-    "meeting": (TeamMeetingInput, implementation.create_meeting, "The meeting is recorded."),
-    "working-group": (WorkingGroupInput, implementation.create_working_group, "The working group is added."),
-    "plan-item": (CompetenceItemInput, implementation.create_plan_item, "The item is added to the plan."),
-    "phase": (RolloutPhaseInput, implementation.create_phase, "The phase is planned."),
+    "member": (TeamMemberInput, implementation.create_member, N_("The member is added.")),
+    "meeting": (TeamMeetingInput, implementation.create_meeting, N_("The meeting is recorded.")),
+    "working-group": (WorkingGroupInput, implementation.create_working_group, N_("The working group is added.")),
+    "plan-item": (CompetenceItemInput, implementation.create_plan_item, N_("The item is added to the plan.")),
+    "phase": (RolloutPhaseInput, implementation.create_phase, N_("The phase is planned.")),
 }
 DONE_FORM = "plan-done"
 

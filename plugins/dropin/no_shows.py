@@ -82,24 +82,31 @@ def by_place(start: dt.date, end: dt.date, service: str | None = None) -> dict[s
     return figures
 
 
+def at_centres(start: dt.date, end: dt.date, service: str | None = None) -> dict[int, Figures]:
+    """The figures of each centre with a held meeting in the period, by centre id, in one query
+    (a centre missing here held none: `Figures()`)."""
+    check_period(start, end)
+    return {centre_id: Figures(held, missed)
+            for place, centre_id, held, missed in _counts(start, end, service) if place == CENTRE}
+
+
 def by_centre(start: dt.date, end: dt.date, service: str | None = None) -> list[tuple[Centre, Figures]]:
     """The figures of each centre of the municipality (by name; a centre with no held meeting
     shows 0 held and no rate)."""
-    check_period(start, end)
-    held_at = {centre_id: Figures(held, missed)
-               for place, centre_id, held, missed in _counts(start, end, service) if place == CENTRE}
+    held_at = at_centres(start, end, service)
     centres = db.session.scalars(sa.select(Centre).order_by(Centre.name, Centre.id))
     return [(found, held_at.get(found.id, Figures())) for found in centres]
 
 
-def _body(figures: Figures) -> dict:
+def body(figures: Figures) -> dict:
+    """The figures as the API shows them (held, attended, no-shows, rate)."""
     return {"held": figures.held, "attended": figures.attended, "no_shows": figures.no_shows, "rate": figures.rate}
 
 
 def report(start: dt.date, end: dt.date, service: str | None = None) -> dict:
     """The API's answer: the period, the service, centre against office, and each centre."""
     places = by_place(start, end, service)
-    return {"start": start, "end": end, "service": service, "centre": _body(places[CENTRE]),
-            "office": _body(places[OFFICE]),
-            "centres": [{"centre_id": found.id, "name": found.name, **_body(figures)}
+    return {"start": start, "end": end, "service": service, "centre": body(places[CENTRE]),
+            "office": body(places[OFFICE]),
+            "centres": [{"centre_id": found.id, "name": found.name, **body(figures)}
                         for found, figures in by_centre(start, end, service)]}

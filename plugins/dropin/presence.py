@@ -200,9 +200,9 @@ def update_service(found: Service, changes: Mapping[str, Any]) -> Service:
     for name in SERVICE_FIELDS:
         setattr(found, name, values[name])
     db.session.flush()
-    centre_ids = set(db.session.scalars(sa.select(Slot.centre_id).where(Slot.service_id == found.id)))
-    for centre_id in sorted(centre_ids):
-        schedule.rebuild_centre(require_owned(Centre, centre_id, "centre"))
+    for centre in db.session.scalars(sa.select(Centre).where(
+            Centre.id.in_(sa.select(Slot.centre_id).where(Slot.service_id == found.id))).order_by(Centre.id)):
+        schedule.rebuild_centre(centre)
     return found
 
 
@@ -277,8 +277,12 @@ def create_slot(centre: Centre, data: Mapping[str, Any]) -> Slot:
 
 
 def end_slot(found: Slot, valid_until: dt.date) -> Slot:
-    """The slot's last day (its sessions after it are no longer published; the history stays)."""
+    """The slot's last day (its sessions after it are no longer published; the history stays).
+    A later last day than before extends the slot, so the staff member must be free then too
+    (409 saying where, as for a new slot)."""
     _check_validity(found.valid_from, valid_until)
+    _check_overlap({"user_id": found.user_id, "weekday": found.weekday, "starts": found.starts, "ends": found.ends,
+                    "valid_from": found.valid_from, "valid_until": valid_until}, found.id)
     found.valid_until = valid_until
     db.session.flush()
     schedule.rebuild_centre(require_owned(Centre, found.centre_id, "centre"))

@@ -26,7 +26,7 @@ from velferd.toolkit import (
 from . import centres, presence, presence_week
 from .manifest import READ, SCHEDULE_MANAGE
 from .page_kit import Refusal, attempt, blp, done, page
-from .presence_schemas import CancellationInput, HolidayInput, ServiceInput, SlotEnd, SlotInput, WeekQuery
+from .presence_schemas import CancellationInput, HolidayInput, ServiceInput, SlotEnd, SlotInput, StaffWeekPageQuery
 from .sessions import WEEK, monday_of
 
 SERVICE_FORM, SLOT_FORM, HOLIDAY_FORM, END_FORM, CANCEL_FORM = "service", "slot", "holiday", "slot-end", "cancellation"
@@ -171,11 +171,11 @@ def week_page():
     """A staff member's week across the centres (`user`, `week`; you and this week by default)."""
     require_permission(READ)
     try:
-        query = WeekQuery().load({key: value for key, value in request.args.items() if key == "week" and value})
-        user_id = int(request.args.get("user") or current_user().id)
-    except (ValidationError, ValueError) as error:
-        fields = error.normalized_messages() if isinstance(error, ValidationError) else {"user": ["not a number"]}
-        raise ValidationFailed("the week or the staff member is invalid", fields) from None
+        query = StaffWeekPageQuery().load({key: value for key, value in request.args.items()
+                                           if key in ("user", "week") and value})
+    except ValidationError as error:
+        raise ValidationFailed("the week or the staff member is invalid", error.normalized_messages()) from None
+    user_id = query["user"] if query["user"] is not None else current_user().id
     worker = presence.staff_member(user_id, "user")
     monday = monday_of(query["week"] or presence.today())
     body = presence_week.week_of(user_id, monday)

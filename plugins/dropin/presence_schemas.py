@@ -9,6 +9,8 @@ own facts) are `presence`'s. Times are local ``HH:MM``; a weekday is its English
 
 from __future__ import annotations
 
+import datetime as dt
+
 from velferd.toolkit import Id, column_limits, fields, ma, validate
 
 from .presence import WEEKDAY_NAMES
@@ -16,6 +18,9 @@ from .presence_models import ADMINISTRATIONS, SERVICE_KINDS, STAFFED_BY, Cancell
 from .strict import Strict
 
 _PUBLIC = "Shown on the public schedule: no names or other personal data"
+#: the days a week can be asked for or a rebuild run from: a week's Monday, Sunday and the weeks
+#: ahead are computed from it, so a day near date.min/max would overflow (a 500, not a 422)
+WEEK_DAYS = validate.Range(min=dt.date(2000, 1, 1), max=dt.date(2100, 12, 31))
 
 
 def _text(required: bool = False, **metadata):
@@ -148,13 +153,20 @@ class CancellationSchema(ma.Schema):
 # --- the published week, a staff member's week, the rebuild ---------------------------------------
 
 class WeekQuery(Strict):
-    week = fields.Date(load_default=None, metadata={"title": "Week", "description": "A day of the week "
+    week = fields.Date(load_default=None, validate=WEEK_DAYS, metadata={"title": "Week", "description": "A day of the week "
                                                                                    "(this week if omitted)"})
 
 
 class StaffWeekQuery(WeekQuery):
     user_id = Id(load_default=None, metadata={"title": "Staff member",
                                                           "description": "You if omitted"})
+
+
+class StaffWeekPageQuery(WeekQuery):
+    """The staff member's week page's address (``user``, ``week``): the page's names for the API's
+    ``user_id`` and ``week``."""
+
+    user = Id(load_default=None, metadata={"title": "Staff member", "description": "You if omitted"})
 
 
 class EntrySchema(ma.Schema):
@@ -210,7 +222,7 @@ class StaffWeekSchema(ma.Schema):
 
 
 class RebuildInput(Strict):
-    on = fields.Date(load_default=None, metadata={"description": "The day to build from (default: today in the "
+    on = fields.Date(load_default=None, validate=WEEK_DAYS, metadata={"description": "The day to build from (default: today in the "
                                                                  "municipality's zone)"})
 
 

@@ -45,8 +45,9 @@ def centres_page():
 
 
 def _week_asked() -> tuple[dt.date | None, bool]:
-    """The week asked for, and whether what was asked was a date: a mistyped address shows this
-    week with a 422 and a sentence saying so, not an error in a programmer's format."""
+    """The week asked for, and whether what was asked was understood: a mistyped address, or a
+    day outside the years a week may be asked for (`presence_schemas.WEEK_DAYS`), shows this week
+    with a 422 and a sentence saying so, not an error in a programmer's format."""
     try:
         return WeekQuery().load({key: value for key, value in request.args.items() if key == "week" and value})["week"], True
     except ValidationError:

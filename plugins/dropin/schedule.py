@@ -54,17 +54,25 @@ def entry(session: Session) -> dict[str, Any]:
             "reason": session.cancellation.reason if session.cancellation else None}
 
 
-def build_week(centre: Centre, monday: dt.date) -> tuple[list[dict], list[dict]]:
-    """The week's entries (not on a closed day) and its closed days with the holiday's reason."""
-    sunday = monday + dt.timedelta(days=6)
-    holidays = holidays_in([centre.id], monday, sunday)
-    closed = []
-    for day in days(monday, sunday):
-        holiday = next((one for one in holidays if one.starts_on <= day <= one.ends_on), None)
-        if holiday is not None:
-            closed.append({"date": day.isoformat(), "reason": holiday.reason})
-    entries = [entry(one) for one in sessions(monday, sunday, centre_ids=[centre.id]) if one.holiday is None]
-    return entries, closed
+def build_weeks(centre: Centre, weeks: list[dt.date]) -> dict[dt.date, tuple[list[dict], list[dict]]]:
+    """Each week's (by its Monday) entries (not on a closed day) and its closed days with the
+    holiday's reason — read once for all the weeks, not once a week."""
+    if not weeks:
+        return {}
+    start, end = min(weeks), max(weeks) + dt.timedelta(days=6)
+    holidays = holidays_in([centre.id], start, end)
+    found = sessions(start, end, centre_ids=[centre.id])
+    built = {}
+    for monday in weeks:
+        sunday = monday + dt.timedelta(days=6)
+        closed = []
+        for day in days(monday, sunday):
+            holiday = next((one for one in holidays if one.starts_on <= day <= one.ends_on), None)
+            if holiday is not None:
+                closed.append({"date": day.isoformat(), "reason": holiday.reason})
+        entries = [entry(one) for one in found if monday <= one.date <= sunday and one.holiday is None]
+        built[monday] = (entries, closed)
+    return built
 
 
 def rebuild_centre(centre: Centre, today: dt.date | None = None, ahead: int | None = None) -> int:
@@ -78,8 +86,7 @@ def rebuild_centre(centre: Centre, today: dt.date | None = None, ahead: int | No
         if week_of not in wanted:
             db.session.delete(row)
     now = utcnow()
-    for monday in wanted:
-        entries, closed = build_week(centre, monday)
+    for monday, (entries, closed) in build_weeks(centre, wanted).items():
         row = existing.get(monday)
         if row is None:
             db.session.add(PublishedWeek(centre_id=centre.id, week_of=monday, built_at=now, entries=entries,

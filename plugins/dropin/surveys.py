@@ -23,7 +23,8 @@ e-mail address (names cannot be told apart from words; the form says not to writ
 Recording needs CONTACT_RECORD (the centre staff and the outreach workers hand the questionnaire
 out at the centre); the answers and their summary need EVALUATION_READ.
 
-`summary(start, end, centre_id=None)` is the pure query the evaluation report reads.
+`summary(start, end, centre_id=None)` is the pure query the evaluation report reads
+(`summaries_by_centre` for all its centres at once).
 """
 
 from __future__ import annotations
@@ -133,7 +134,27 @@ def summary(start: dt.date, end: dt.date, centre_id: int | None = None) -> dict[
     """Per kind (citizen, staff): how many answered, and per question how many answered it, the
     average (Decimal, 2 decimals, half up; None if nobody did) and how many gave each score 1–5;
     and the comments, in the order given. Every kind and question is present, with zeros."""
-    found = responses(start, end, centre_id)
+    return _summed(responses(start, end, centre_id))
+
+
+def summaries_by_centre(start: dt.date, end: dt.date, centre_ids) -> dict[int, dict[str, dict[str, Any]]]:
+    """`summary` of each centre in `centre_ids`, from one query of the period's answers."""
+    mine: dict[int, list[SurveyResponse]] = {centre_id: [] for centre_id in centre_ids}
+    for row in responses(start, end):
+        if row.centre_id in mine:
+            mine[row.centre_id].append(row)
+    return {centre_id: _summed(rows) for centre_id, rows in mine.items()}
+
+
+def keyed_by_text(found: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A `summary` with each distribution keyed by the score as text, as JSON keys are (in place)."""
+    for kind in found.values():
+        for question in kind["questions"].values():
+            question["distribution"] = {str(score): count for score, count in question["distribution"].items()}
+    return found
+
+
+def _summed(found: list[SurveyResponse]) -> dict[str, dict[str, Any]]:
     result: dict[str, dict[str, Any]] = {}
     for kind in KINDS:
         mine = [row for row in found if row.kind == kind]

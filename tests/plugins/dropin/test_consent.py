@@ -133,3 +133,12 @@ def test_the_case_panel_shows_the_contacts_and_withdraws_the_consent(client, ode
     assert r.status_code == 302
     text = text_of(outreach.get(case_url))
     assert "No consent is in force" in text and "Earlier consents" in text
+
+
+def test_a_withdrawal_needs_a_reason_not_just_spaces(client, odense):
+    consent = give_consent(client, odense).json
+    r = client.post(odense.url(f"{X}/consents/{consent['id']}/withdrawal"), headers=odense.dropin_outreach.headers,
+                    json={"withdrawn_on": DAY.isoformat(), "reason": "   "})
+    assert r.status_code == 422 and "reason" in r.json["fields"], r.json
+    assert client.get(odense.url(f"{X}/consents/{consent['id']}"),
+                      headers=odense.dropin_outreach.headers).json["in_force"] is True

@@ -121,3 +121,13 @@ def test_the_centre_staff_record_a_contact_on_the_page(client, odense, browse):
     assert r.status_code == 422
     text = text_of(r)
     assert "There is a problem" in text and "looks like a CPR number" in text
+
+
+def test_a_note_with_a_date_or_a_time_is_not_taken_for_a_cpr_number(client, odense):
+    centre = add_centre(client, odense)
+    for note in ("Næste møde 12.05.2025 kl. 10:30", "Brev af 2025-05-12", "Ansøgning 12/05/2025, 2 bilag"):
+        made = add_contact(client, odense, centre, note=note)
+        assert made["note"] == note
+    for note in ("cpr 1705801234", "170580-1234", "17 05 80 1234", "17.05.80-1234", "ring 12345678"):
+        r = post_contact(client, odense, centre, note=note)
+        assert r.status_code == 422 and "note" in r.json["fields"], (note, r.json)

@@ -69,3 +69,25 @@ def test_the_job_rolls_the_weeks_forward_and_keeps_the_past(app, client, odense)
     r = client.post(odense.url("/x/dropin/schedule/rebuild"), headers=odense.dropin_coordinator.headers, json={})
     assert (r.json["centres"], r.json["weeks"]) == (1, 2)
     assert published(app, odense) == [monday, monday + dt.timedelta(days=7)]
+
+
+def test_a_rebuild_reads_a_centres_slots_once_not_once_a_week(app, client, odense):
+    centre = add_centre(client, odense)
+    add_slot(client, odense, centre["id"], add_service(client, odense)["id"], odense.dropin_outreach.user_id)
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        r = client.post(odense.url("/x/dropin/schedule/rebuild"), headers=odense.dropin_coordinator.headers, json={})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert r.status_code == 200 and r.json["weeks"] == 5, r.json
+    reads = {table: sum(1 for one in statements if one.lstrip().upper().startswith("SELECT") and f"FROM {table} " in one)
+             for table in ("dropin_slot", "dropin_holiday", "dropin_cancellation")}
+    # the slots and their cancellations once; the holidays once for the closed days, once for the sessions
+    assert reads == {"dropin_slot": 1, "dropin_holiday": 2, "dropin_cancellation": 1}, reads

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.plugins.dropin.pages import page, text_of
+from tests.plugins.dropin.pages import X, page, text_of
 from tests.plugins.dropin.test_evaluation import PERIOD, build
 
 
@@ -50,6 +50,17 @@ def test_the_csv_has_the_reports_figures(client, odense, browse):
     assert ["Every centre", "No-show rate at the office, per cent", "Every service", "66.7"] in rows
     assert ["Every centre", "Cost per citizen 2025, DKK", "Outreach case processing", "91500.01"] in rows
     assert ["Every centre", "Cost per citizen 2025, DKK", "Outreach substance-abuse work", ""] in rows
+
+
+def test_a_centre_named_like_a_formula_is_text_in_the_csv(client, odense, browse):
+    build(client, odense)
+    r = client.post(odense.url(f"{X}/centres"), headers=odense.dropin_coordinator.headers,
+                    json={"name": "=HYPERLINK(\"https://evil.example\")", "ownership": "private", "slug": "evil"})
+    assert r.status_code == 201, r.json
+    rows = list(csv.reader(io.StringIO(
+        browse(odense, "dropin_coordinator").get(page(odense, f"/evaluation/report.csv?{PERIOD}")).text)))
+    names = {row[0] for row in rows}
+    assert "'=HYPERLINK(\"https://evil.example\")" in names and not any(n.startswith("=") for n in names)
 
 
 def test_only_evaluation_read_sees_the_page(odense, browse):

@@ -274,3 +274,33 @@ def test_aarhus_sees_none_of_odenses_presence(app, client, odense, aarhus):
     with app.app_context(), tenant_scope(aarhus.tenant):
         assert presence.services() == []
         db.session.rollback()
+
+
+# --- review: bad input is a 4xx, the overlap rule holds when a slot is extended ----------------
+
+def test_a_week_or_day_out_of_range_is_a_422_not_a_500(client, odense):
+    centre = add_centre(client, odense)
+    headers = odense.dropin_coordinator.headers
+    for far in ("0001-01-03", "9999-12-31"):
+        r = client.get(odense.url(f"{X}/presence/week?week={far}"), headers=headers)
+        assert r.status_code == 422 and "week" in r.json["fields"], (far, r.json)
+        r = client.get(odense.url(f"{X}/centres/{centre['id']}/schedule?week={far}"), headers=headers)
+        assert r.status_code == 422 and "week" in r.json["fields"], (far, r.json)
+        r = client.post(odense.url(f"{X}/schedule/rebuild"), headers=headers, json={"on": far})
+        assert r.status_code == 422 and "on" in r.json["fields"], (far, r.json)
+
+
+def test_extending_an_ended_slot_cannot_double_book_the_staff_member(client, odense):
+    vest = add_centre(client, odense)
+    syd = add_centre(client, odense, name="Huset Syd")
+    service = add_service(client, odense)
+    worker = odense.dropin_outreach.user_id
+    monday = this_monday(odense)
+    first = add_slot(client, odense, vest["id"], service["id"], worker,
+                     valid_until=(monday + dt.timedelta(days=6)).isoformat())
+    add_slot(client, odense, syd["id"], service["id"], worker, valid_from=(monday + dt.timedelta(days=7)).isoformat())
+    r = client.post(odense.url(f"{X}/slots/{first['id']}/end"), headers=odense.dropin_coordinator.headers,
+                    json={"valid_until": (monday + dt.timedelta(days=20)).isoformat()})
+    assert r.status_code == 409 and "Huset Syd" in r.json["message"], r.json
+    r = client.get(odense.url(f"{X}/centres/{vest['id']}/slots"), headers=odense.dropin_coordinator.headers)
+    assert r.json[0]["valid_until"] == (monday + dt.timedelta(days=6)).isoformat()

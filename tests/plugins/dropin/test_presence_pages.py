@@ -102,3 +102,9 @@ def test_bergen_gets_404(bergen, browse):
     browser = browse(bergen, "caseworker")
     for path in ("/presence", "/presence/week", "/centres/1/presence", "/slots/1"):
         assert browser.get(page(bergen, path)).status_code == 404, path
+
+
+def test_the_week_page_refuses_a_far_week_or_an_impossible_staff_member_with_a_422(odense, browse):
+    reader = browse(odense, "dropin_centre_staff")
+    for query in ("week=0001-01-03", "week=9999-12-31", "user=99999999999999999999", "user=abc"):
+        assert reader.get(page(odense, f"/presence/week?{query}")).status_code == 422, query

@@ -99,3 +99,12 @@ def test_what_is_not_there_is_a_404(app, client, odense, aarhus, bergen):
     assert r.status_code == 200, r.json
     assert visitor.get("/p/odense/dropin/").status_code == 404
     assert visitor.get("/p/odense/dropin/cafe-vest").status_code == 404
+
+
+def test_a_week_out_of_range_shows_this_week_with_a_422(app, client, odense):
+    published_centre(client, odense)
+    visitor = anonymous(app)
+    for far in ("0001-01-03", "9999-12-31"):
+        r = visitor.get(f"/p/odense/dropin/cafe-vest?week={far}")
+        assert r.status_code == 422 and "so this week is shown" in r.text, far
+        assert "10:00–14:00" in text_of(r)

@@ -6,7 +6,7 @@ PG_URL    ?= postgresql+psycopg://root@127.0.0.1:5432/postgres
 REDIS_URL ?= redis://127.0.0.1:6379/15
 SMOKE_POSTGRES_URL ?=
 
-.PHONY: demo test test-services test-faults test-browser lint smoke-install bench bench-pages clean catalogues
+.PHONY: demo test test-services test-faults test-browser test-chart lint smoke-install bench bench-pages clean catalogues
 
 $(BIN)/velferd: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +39,16 @@ test-faults: $(BIN)/velferd
 test-browser: $(BIN)/velferd
 	$(BIN)/python -m pytest -m browser tests/web
 
+## make test-chart: helm/velferd rendered with each helm/velferd/ci values file (Helm's SDK from helm-python-sdk,
+## no cluster, no helm binary) and every manifest validated against the Kubernetes schemas (kubernetes-validate)
+test-chart: $(BIN)/velferd
+	$(BIN)/python -m pytest tests/chart
+
 ## make lint: the import contracts (pyproject.toml): the core never imports a plugin, each plugin only the toolkit,
 ## the core's layers hold and no import circle anywhere in the core (plugin-to-plugin comes with the plugins)
 lint: $(BIN)/velferd
 	$(BIN)/lint-imports
+	$(BIN)/hadolint Dockerfile
 
 ## make smoke-install: the built wheel, installed without extras in a fresh virtualenv, serves /readyz under gunicorn;
 ## with SMOKE_POSTGRES_URL=postgresql://root@127.0.0.1:5432/postgres also the [server] extra, in production, on PostgreSQL

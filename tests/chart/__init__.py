@@ -1,0 +1,1 @@
+"""The Helm chart (helm/velferd) rendered and checked without a cluster."""

@@ -26,19 +26,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from velferd.toolkit import Conflict, ValidationFailed, current_tenant, db, require_owned, tenant_today
+from velferd.toolkit import Conflict, ValidationFailed, db, require_owned
 
 from .activity_models import ACTIVITY_KINDS, ActivitySession, SuperUser, TeamActivity
+from .centres import today  # the tenant's today, one definition for every part
 from .models import Centre
 
 ACTIVITY_FIELDS = ("title", "kind", "topics", "starts_on", "ends_on")
 SESSION_FIELDS = ("held_on", "anonymous_count", "known_count", "note")
 #: letters, and single spaces, hyphens or apostrophes between them: "Bo", "Anne-Marie", "Lars P"
 ALIAS_PATTERN = r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*\.?$"
-
-
-def today() -> dt.date:
-    return tenant_today(current_tenant())
 
 
 # --- reading --------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import datetime as dt
 
 from velferd.toolkit import db, requires
 
-from . import meetings, no_shows
+from . import centres, meetings, no_shows
 from .api_kit import blp
 from .manifest import MEETING_RECORD, READ
 from .meeting_schemas import (
@@ -67,7 +67,7 @@ def record_attendance(data, meeting_id):
 
 def period_of(query) -> tuple[dt.date, dt.date]:
     """The period asked for: 1 January of this year to today when a bound is left out."""
-    today = meetings.today()
+    today = centres.today()
     return query["start"] or dt.date(today.year, 1, 1), query["end"] or today
 
 

@@ -147,7 +147,7 @@ def create_holiday(data, centre_id):
 def published_week(query, centre_id):
     """The centre's week as published (this week unless `week`): what the public page shows."""
     found = centres.centre(centre_id)
-    monday = monday_of(query["week"] or presence.today())
+    monday = monday_of(query["week"] or centres.today())
     row = schedule.published_week(found, monday)
     return {"centre_id": found.id, "week_of": monday, "published": row is not None,
             "built_at": row.built_at if row else None, "entries": row.entries if row else [],
@@ -162,7 +162,7 @@ def staff_week(query):
     """A staff member's sessions of a week across the centres (you and this week unless asked)."""
     user_id = query["user_id"] or current_user().id
     presence.staff_member(user_id)
-    return presence_week.week_of(user_id, query["week"] or presence.today())
+    return presence_week.week_of(user_id, query["week"] or centres.today())
 
 
 @blp.post("/schedule/rebuild")

@@ -39,7 +39,6 @@ from velferd.toolkit import (
     db,
     get_owned,
     require_owned,
-    tenant_today,
     utcnow,
 )
 
@@ -107,10 +106,6 @@ def meeting_body(found: StatutoryMeeting) -> dict[str, Any]:
     return {"id": found.id, **{name: getattr(found, name) for name in MEETING_FIELDS},
             "recorded_by_id": found.recorded_by_id, "attendance_at": found.attendance_at,
             "may_record_attendance": has_begun(found)}
-
-
-def today() -> dt.date:
-    return tenant_today(current_tenant())
 
 
 # --- the rules ------------------------------------------------------------------------------------

@@ -39,14 +39,13 @@ from velferd.toolkit import (
     Membership,
     User,
     ValidationFailed,
-    current_tenant,
     db,
     get_owned,
     require_owned,
-    tenant_today,
 )
 
 from . import schedule
+from .centres import today  # the tenant's today, one definition for every part
 from .manifest import ROLES
 from .models import Centre
 from .presence_models import (
@@ -65,10 +64,6 @@ from .sessions import runs_on
 SERVICE_FIELDS = ("kind", "administration", "decides_cases", "staffed_by", "home_visits", "note", "active")
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 FAR = dt.date.max
-
-
-def today() -> dt.date:
-    return tenant_today(current_tenant())
 
 
 # --- reading --------------------------------------------------------------------------------------

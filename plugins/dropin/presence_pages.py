@@ -70,7 +70,7 @@ def create_service():
 def _centre_presence_page(centre_id: int, failed: Refusal | None = None):
     require_permission(READ)
     found = centres.centre(centre_id)
-    on = presence.today()
+    on = centres.today()
     slot_values, slot_errors = _form(failed, SLOT_FORM)
     holiday_values, holiday_errors = _form(failed, HOLIDAY_FORM)
     staff = presence.staff_members()
@@ -177,7 +177,7 @@ def week_page():
         raise ValidationFailed("the week or the staff member is invalid", error.normalized_messages()) from None
     user_id = query["user"] if query["user"] is not None else current_user().id
     worker = presence.staff_member(user_id, "user")
-    monday = monday_of(query["week"] or presence.today())
+    monday = monday_of(query["week"] or centres.today())
     body = presence_week.week_of(user_id, monday)
     return page(TEMPLATES + "week.html", gettext("The week of %(name)s", name=worker.name), 200,
                 worker=worker, monday=monday, sunday=monday + WEEK - WEEK / 7, rows=body["sessions"],

@@ -20,8 +20,8 @@ from tests.helpers import make_municipality
 from tests.plugins.example import ExamplePlugin
 
 #: Fixtures shared by several modules without importing them by name: a PostgreSQL cluster of
-#: a test's own (`own_cluster`).
-pytest_plugins = ["tests.postgres_cluster", "tests.web.browser"]
+#: a test's own (`own_cluster`); and the scan of the run's logs for national ids and names.
+pytest_plugins = ["tests.postgres_cluster", "tests.web.browser", "tests.log_scan"]
 
 __all__ = ["APP_ROLE", "PG_URL", "Database", "_config"]  # imported by test modules and plugin conftests
 

@@ -1,7 +1,7 @@
 """gunicorn's configuration (`velferd.gunicorn_conf`): its settings from the environment, each one a
 setting gunicorn knows and accepts, the same proxy rule as the app's ProxyFix, and a real gunicorn
 started by the image's ``web`` command on a loopback port against SQLite, serving ``/healthz`` and
-writing one JSON access-log line per request, without the query string.
+where the app writes one JSON line per request (`velferd.request_log`), without the query string.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SETTING_NAMES = {name for name, value in vars(gunicorn_conf).items()
                  if not name.startswith("_") and name.islower() and not callable(value)
                  and not isinstance(value, type(gunicorn_conf)) and name not in {"annotations"}}
-HELPERS = {"REQUEST_ID_HEADER", "REQUEST_ID_MAX_LENGTH"}
+HELPERS: set[str] = set()
 
 
 @pytest.fixture
@@ -91,7 +91,8 @@ def test_every_name_is_a_gunicorn_setting_and_gunicorn_accepts_its_value(conf):
     for name in sorted(names):
         config.set(name, getattr(module, name))  # each setting's own validator
     assert config.workers == 2 and config.worker_class_str == "gthread"
-    assert config.logconfig_dict["loggers"]["gunicorn.access"]["handlers"] == ["access"]
+    assert config.accesslog is None  # the app writes the request line: one per request, not two
+    assert config.logconfig_dict["loggers"]["gunicorn.access"]["handlers"] == []
 
 
 def test_gunicorn_trusts_no_forwarded_header_so_proxyfix_is_the_one_rule(conf, monkeypatch, tmp_path):
@@ -124,7 +125,7 @@ def get(url: str, headers: dict[str, str] | None = None) -> int:
         return error.code
 
 
-def test_gunicorn_serves_healthz_and_writes_one_json_access_line_per_request(tmp_path):
+def test_gunicorn_serves_healthz_and_the_app_writes_one_json_line_per_request(tmp_path):
     database = tmp_path / "velferd.sqlite3"
     upgrade(create_app({"SQLITE_PATH": str(database), "LOAD_PLUGIN_ENTRY_POINTS": False}), "heads")  # the core: fast
     port = free_port()
@@ -160,10 +161,11 @@ def test_gunicorn_serves_healthz_and_writes_one_json_access_line_per_request(tmp
     lines = [json.loads(line) for line in out.splitlines()]
     assert sorted((line["path"], line["status"]) for line in lines) == sorted(answered)
     for line in lines:
-        assert line["type"] == "access" and line["method"] == "GET"
+        assert line["type"] == "request" and line["method"] == "GET" and line["logger"] == "velferd.requests"
         assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
     assert "s3cret" not in out + err and "01018012345" not in out + err and "?" not in out
-    (tagged,) = [line for line in lines if line["request_id"]]
+    (tagged,) = [line for line in lines if line["request_id"] == "req-42"]
+    assert all(len(line["request_id"]) == 32 for line in lines if line is not tagged)  # ids of our own
     assert tagged["request_id"] == "req-42" and tagged["path"] == "/healthz"
     assert tagged["remote_addr"] == "203.0.113.9"  # ProxyFix's client, VELFERD_TRUSTED_PROXIES=1
     assert tagged["user_agent"] == 'probe "quoted"/1.0'
@@ -172,3 +174,14 @@ def test_gunicorn_serves_healthz_and_writes_one_json_access_line_per_request(tmp
     messages = [json.loads(line) for line in err.splitlines() if line.strip()]  # gunicorn's own, JSON too
     assert any(m["logger"] == "gunicorn.error" and "Listening at" in m["message"] for m in messages)
     assert sum("Booting worker" in m["message"] for m in messages) == 2
+
+
+def test_the_master_empties_the_metrics_folder_of_an_earlier_run_before_starting(conf, monkeypatch, tmp_path):
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    for name in ("counter_123.db", "histogram_456.db"):
+        (folder / name).write_bytes(b"stale")
+    (folder / "README").write_text("not ours")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    conf().on_starting(server=None)
+    assert sorted(path.name for path in folder.iterdir()) == ["README"]

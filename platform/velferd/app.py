@@ -8,8 +8,8 @@ from typing import Any, Iterable, Mapping
 from flask import Flask
 
 from velferd import api, audit, column_checks, commands, config, health, jobs, tenancy  # noqa: F401  (audit, column_checks, tenancy: session listeners)
-from velferd import fork_safety, origin_check, passwords, proxies, read_audit, security_headers, throttle
-from velferd import web
+from velferd import fork_safety, origin_check, passwords, proxies, read_audit, request_log, security_headers, throttle
+from velferd import metrics, web
 from velferd.db import db
 from velferd.plugins.manager import build_registry
 
@@ -20,6 +20,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Itera
     app = Flask("velferd", instance_path=os.environ.get("VELFERD_INSTANCE_PATH", os.path.abspath("instance")))
     config.load(app, config_overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    request_log.init_app(app)  # first: every later hook's log lines carry the request id
     security_headers.init_app(app)
     proxies.init_app(app)
     origin_check.init_app(app)
@@ -31,6 +32,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Itera
     throttle.init_app(app)
     passwords.init_app(app)
     app.register_blueprint(health.blp)
+    metrics.init_app(app)  # /metrics, and the request counts of every later blueprint
     api.init_app(app, registry)
     read_audit.init_app(app)
     web.init_app(app)

@@ -118,6 +118,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "LOGIN_THROTTLE_KEY_PREFIX": "velferd:login:",  # keys of those counters in Redis
         # days a tenant admin's invitation can be accepted
         "INVITATION_DAYS": 7,
+        # /metrics (velferd.metrics): off unless a scraper's bearer token or its networks (CIDRs, commas) are set
+        "METRICS_TOKEN": None,
+        "METRICS_ALLOWED_NETWORKS": "",
+        "METRICS_DATABASE_SECONDS": 30.0,  # a process re-reads /metrics' database figures at most this often
     }
 
 

@@ -52,39 +52,27 @@ Proxies: the same rule as ``ProxyFix`` (`velferd.proxies`)
     ProxyFix rewrites ``REMOTE_ADDR`` in the request's environ, so the access log's
     ``remote_addr`` is the client ProxyFix found, not the proxy.
 
-Logs: one JSON object per line, on stdout (access) and stderr (everything else)
-    The access log has one line per request: ``method``, ``path`` (without the query string,
-    which may carry a token or a search term), ``status``, ``duration_ms``, ``bytes``,
-    ``remote_addr``, ``user_agent``, ``request_id`` (the ``X-Request-ID`` request header a proxy
-    sets, such as ingress-nginx, else the response's own), ``pid``. Never the referrer (another
-    URL with its query string), a cookie or an ``Authorization`` header. It is written by
-    :class:`AccessJsonFormatter` from gunicorn's own access record (its atoms), through
-    ``logconfig_dict``, so every value is escaped by ``json.dumps``: a header holding a quote or
-    a newline cannot break or forge a line, as it could in an ``access_log_format`` written to
-    look like JSON. gunicorn's own messages and the app's warnings (the root logger, WARNING and
-    up: what Python printed on stderr before) are JSON lines too (:class:`JsonFormatter`).
-    ``VELFERD_WEB_LOG_LEVEL`` (default ``info``) is gunicorn's level.
+Logs: one JSON object per line (`velferd.log_config`, `velferd.log_format`)
+    The request line is the app's own (`velferd.request_log`, on stdout): it knows what gunicorn
+    cannot — the route, the tenant, the user, the request id it hands on to the jobs the request
+    enqueues. gunicorn's access log is therefore off (``accesslog = None``): one line per request,
+    not two. gunicorn's own messages and the app's warnings go to stderr as JSON lines too,
+    through ``logconfig_dict``. ``VELFERD_WEB_LOG_LEVEL`` (default ``info``) is gunicorn's level
+    and that of velferd's own loggers.
 
 ``control_socket_disable``
     gunicorn 25.1 added a control socket under ``$HOME``; the image's user has no writable home
     (read-only root file system) and nothing uses it. Older gunicorn ignores the name.
 
-This module imports only the standard library: it ships in the wheel, which installs and
-imports without gunicorn (`.ci/smoke-install`), and gunicorn is the ``server`` extra's.
+This module imports no third-party package: it ships in the wheel, which installs and imports
+without gunicorn (`.ci/smoke-install`), and gunicorn is the ``server`` extra's.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import os
-from datetime import UTC, datetime
-from typing import Any
 
-#: The request header carrying a request id set by the proxy in front (ingress-nginx sets it).
-REQUEST_ID_HEADER = "X-Request-ID"
-#: A request id longer than this is cut: it is a caller's header, so its size is the caller's choice.
-REQUEST_ID_MAX_LENGTH = 200
+from velferd.log_config import logging_config
 
 
 def _integer(variable: str, default: int, minimum: int) -> int:
@@ -108,53 +96,6 @@ def _bind() -> str:
     return f"0.0.0.0:{_integer('PORT', 8000, 1)}"
 
 
-def _utc(created: float) -> str:
-    return datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-class JsonFormatter(logging.Formatter):
-    """Any record as one JSON line: time (UTC), level, logger, process and the message."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {"time": _utc(record.created), "level": record.levelname.lower(),
-                                 "logger": record.name, "pid": record.process, "message": record.getMessage()}
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
-
-
-class AccessJsonFormatter(JsonFormatter):
-    """gunicorn's access record as one JSON line.
-
-    gunicorn logs each request as ``access_log.info(access_log_format, atoms)``: the record's
-    ``args`` is its mapping of atoms (``m`` method, ``U`` path without the query, ``s`` status,
-    ``D`` microseconds, ``B`` bytes, ``h`` remote address, ``a`` user agent, ``{name}i`` a request
-    header, ``{name}o`` a response header; ``-`` for what is missing). The fields are picked from
-    it, so the query string (atoms ``q``, ``r``) and the referrer (``f``) are never written.
-    """
-
-    def format(self, record: logging.LogRecord) -> str:
-        atoms = record.args
-        if not isinstance(atoms, dict):  # not gunicorn's access record: log it as any other
-            return super().format(record)
-
-        def atom(key: str) -> str | None:
-            value = atoms.get(key, "-")  # gunicorn escaped each '"' as '\\"' for its quoted format
-            return None if value in ("-", None) else str(value).replace('\\"', '"')
-
-        header = "{" + REQUEST_ID_HEADER.lower() + "}"
-        request_id = atom(header + "i") or atom(header + "o")
-        status = atom("s")
-        entry = {
-            "time": _utc(record.created), "type": "access", "method": atom("m"), "path": atom("U"),
-            "status": int(status) if status and status.isdigit() else status,
-            "duration_ms": round(int(atoms.get("D") or 0) / 1000, 3),
-            "bytes": int(atoms.get("B") or 0), "remote_addr": atom("h"), "user_agent": atom("a"),
-            "request_id": request_id[:REQUEST_ID_MAX_LENGTH] if request_id else None, "pid": record.process,
-        }
-        return json.dumps(entry, ensure_ascii=False)
-
-
 wsgi_app = "velferd.wsgi:app"
 bind = _bind()
 workers = _integer("VELFERD_WEB_WORKERS", 2, 1)
@@ -176,22 +117,30 @@ control_socket_disable = True
 loglevel = os.environ.get("VELFERD_WEB_LOG_LEVEL", "info").strip().lower() or "info"
 if loglevel not in ("debug", "info", "warning", "error", "critical"):
     raise RuntimeError(f"VELFERD_WEB_LOG_LEVEL must be debug, info, warning, error or critical, not {loglevel!r}")
-accesslog = "-"
+accesslog = None  # the app writes the request line (velferd.request_log)
 errorlog = "-"
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {"()": f"{__name__}.JsonFormatter"},
-        "access_json": {"()": f"{__name__}.AccessJsonFormatter"},
-    },
-    "handlers": {
-        "access": {"class": "logging.StreamHandler", "formatter": "access_json", "stream": "ext://sys.stdout"},
-        "errors": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
-    },
-    "loggers": {
-        "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
-        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["errors"], "propagate": False},
-    },
-    "root": {"level": "WARNING", "handlers": ["errors"]},
-}
+logconfig_dict = logging_config(loglevel, loggers={
+    "gunicorn.error": {"level": loglevel.upper(), "handlers": ["messages"], "propagate": False},
+    "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
+})
+
+
+def child_exit(server, worker) -> None:
+    """A worker ended: with ``PROMETHEUS_MULTIPROC_DIR`` set, its gauges' files are dropped, so
+    /metrics stops reporting a dead process (its counters stay in the sums: `velferd.metrics`)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def on_starting(server) -> None:
+    """The master starts: with ``PROMETHEUS_MULTIPROC_DIR`` set, the files of an earlier run are
+    removed first. A container restarted inside its pod keeps its emptyDir, and the dead
+    processes' counts would otherwise be added to the new ones' (prometheus_client's rule: the
+    folder is emptied between runs)."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder and os.path.isdir(folder):
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))

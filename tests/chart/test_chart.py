@@ -155,10 +155,11 @@ def test_no_container_runs_as_root_and_every_root_filesystem_is_read_only(render
             assert context.get("readOnlyRootFilesystem") is True, where
             assert context.get("allowPrivilegeEscalation") is False, where
             assert context.get("capabilities", {}).get("drop") == ["ALL"], where
-        # the only writable paths: the instance folder and /tmp
+        # the only writable paths: the instance folder and /tmp (and the metrics' folder of web's workers)
         mounts = {mount["mountPath"] for container in pod["containers"] for mount in container["volumeMounts"]}
+        metrics = owner.endswith("-web") and values_of(name).get("metrics", {}).get("enabled", False)
         assert mounts == {values_of(name).get("persistence", {}).get("mountPath", "/var/lib/velferd/instance"),
-                          "/tmp"}, owner
+                          "/tmp", *(["/run/prometheus"] if metrics else [])}, owner
         assert {"name": "tmp", "emptyDir": {"sizeLimit": "1Gi"}} in pod["volumes"], owner
 
 
@@ -270,6 +271,8 @@ def test_an_upgrade_renders_the_same_hook(chart):
     ({"database": {"ownerSecret": "postgresql://owner:hunter2@db/velferd"}}, "at '/database/ownerSecret': got string"),
     ({"redis": {"secret": {"name": "Velferd Redis", "key": "url"}}}, "at '/redis/secret/name'"),
     ({"web": {"replicaCount": 3}}, "additional properties 'replicaCount' not allowed"),
+    ({"metrics": {"enabled": True}}, "at '/metrics'"),  # on, but open to nobody: say who may scrape
+    ({"metrics": {"enabled": True, "token": "hunter2"}}, "additional properties 'token' not allowed"),
 ])
 def test_the_values_schema_refuses_a_bad_values_file_with_helms_error(helm, chart, values, reason):
     with pytest.raises(helm.HelmValuesError) as refused:
@@ -284,3 +287,28 @@ def test_no_pod_gets_service_link_variables(rendered, name):
     the app reads every VELFERD_* variable as a setting."""
     specs = pod_specs(rendered[name])
     assert specs and all(spec.get("enableServiceLinks") is False for _, spec in specs), specs
+
+
+def test_metrics_are_off_unless_enabled_and_then_only_on_web(rendered):
+    for name, objects in rendered.items():
+        if values_of(name).get("metrics", {}).get("enabled"):
+            continue
+        for owner, pod in pod_specs(objects):
+            names = {entry["name"] for container in pod["containers"] for entry in container.get("env", [])}
+            assert not names & {"VELFERD_METRICS_TOKEN", "VELFERD_METRICS_ALLOWED_NETWORKS",
+                                "PROMETHEUS_MULTIPROC_DIR"}, f"{name} {owner}"
+    objects = rendered["external-services"]
+    web = named(objects, "Deployment", "web")["spec"]["template"]
+    (container,) = web["spec"]["containers"]
+    assert secret_refs(container)["VELFERD_METRICS_TOKEN"] == ("kommune-metrics", "token")  # never inlined
+    env = {entry["name"]: entry.get("value") for entry in container["env"]}
+    assert env["VELFERD_METRICS_ALLOWED_NETWORKS"] == "10.42.0.0/16"
+    assert env["PROMETHEUS_MULTIPROC_DIR"] == "/run/prometheus"
+    assert {"name": "prometheus", "mountPath": "/run/prometheus"} in container["volumeMounts"]
+    assert {"name": "prometheus", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}} in web["spec"]["volumes"]
+    annotations = web["metadata"]["annotations"]
+    assert (annotations["prometheus.io/scrape"], annotations["prometheus.io/path"],
+            annotations["prometheus.io/port"]) == ("true", "/metrics", "8000")
+    for component in ("worker", "beat"):  # the database's figures are read by web's scrape; no other pod serves it
+        (other,) = named(objects, "Deployment", component)["spec"]["template"]["spec"]["containers"]
+        assert "VELFERD_METRICS_TOKEN" not in secret_refs(other), component

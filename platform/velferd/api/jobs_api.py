@@ -33,6 +33,9 @@ class JobSchema(Strict):
     idempotency_key = fields.String(dump_only=True, allow_none=True)
     requested_by_id = fields.Integer(dump_only=True, allow_none=True)
     retry_of_id = fields.Integer(dump_only=True, allow_none=True)
+    request_id = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "the id of the request (X-Request-ID) or schedule firing that asked for it: "
+                       "the key to its lines in the logs"})
     created_at = fields.DateTime(dump_only=True)
     enqueued_at = fields.DateTime(dump_only=True, allow_none=True)
     started_at = fields.DateTime(dump_only=True, allow_none=True)

@@ -18,6 +18,7 @@ from velferd.jobs.dispatch import job_tenant
 from velferd.jobs.outbox import enqueue
 from velferd.jobs.registry import RegisteredBeatEntry, beat_entries
 from velferd.jobs.schedules import SCHEDULE_ZONE, latest_scheduled_time
+from velferd.log_context import bound, current_request_id, new_request_id
 from velferd.models import JobRun, Tenant
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.tenancy import tenant_scope
@@ -34,12 +35,20 @@ class UnknownBeatEntry(LookupError):
 def fan_out(entry_name: str, slot: str | None = None, now: dt.datetime | None = None) -> list[JobRun]:
     """Enqueue the entry's task for each tenant that should run it; returns the jobs (new or
     found). `slot` ("YYYY-MM-DDTHH:MM", schedule time) defaults to the entry's latest scheduled
-    time at `now`, so a fan-out that runs a little late still lands in its own slot."""
+    time at `now`, so a fan-out that runs a little late still lands in its own slot.
+
+    The jobs of one fan-out share one request id (a new one, unless a request's is bound), so
+    one firing of the schedule can be followed through every tenant's run in the logs."""
     registered = beat_entries().get(entry_name)
     if registered is None:
         raise UnknownBeatEntry(f"no periodic entry {entry_name!r}")
     scheduled = (dt.datetime.strptime(slot, SLOT_FORMAT).replace(tzinfo=SCHEDULE_ZONE) if slot
                  else latest_scheduled_time(registered.entry.schedule, now or utcnow()))
+    with bound(request_id=current_request_id() or new_request_id()):
+        return _enqueue_each(entry_name, registered, scheduled)
+
+
+def _enqueue_each(entry_name: str, registered: RegisteredBeatEntry, scheduled: dt.datetime) -> list[JobRun]:
     jobs = []
     for tenant_id in db.session.scalars(sa.select(Tenant.id).order_by(Tenant.id)).all():
         tenant = job_tenant(tenant_id)  # detached: a tenant's failure rolls back, and must not expire the next

@@ -23,6 +23,7 @@ from velferd.db import TenantSession, add_or_find, db
 from velferd.errors import Conflict
 from velferd.jobs.dispatch import Dispatch, dispatch
 from velferd.jobs.registry import find_task
+from velferd.log_context import current_request_id
 from velferd.models import JobRun, Tenant, User
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.tenancy import CrossTenantWrite, current_tenant_id
@@ -51,6 +52,8 @@ def enqueue(
     task's ``run(ctx, **kwargs)``. With an `idempotency_key` a second request with the same key
     (a double-fired schedule, a resubmitted form) returns the first job and creates nothing.
     A plugin's task can only be enqueued for a tenant that has the plugin enabled (409).
+    The job records the id of the request (or job, or schedule firing) enqueuing it, so its log
+    lines can be found from the request's.
     """
     if current_tenant_id() != tenant.id:
         raise CrossTenantWrite(f"enqueue for tenant {tenant.id} while tenant {current_tenant_id()} is in scope")
@@ -68,7 +71,7 @@ def enqueue(
         task=task, plugin=registered.plugin, kwargs=kwargs, state="pending",
         max_attempts=registered.spec.max_attempts, idempotency_key=idempotency_key,
         requested_by_id=actor.id if actor is not None else None,
-        retry_of_id=retry_of.id if retry_of is not None else None,
+        retry_of_id=retry_of.id if retry_of is not None else None, request_id=current_request_id(),
     )
     if idempotency_key is None:
         db.session.add(job)

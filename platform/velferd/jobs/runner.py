@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
+import time
 import uuid
 from types import MappingProxyType
 from typing import Any
@@ -23,11 +25,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
+from velferd import log_context
 from velferd.db import db, utcnow
 from velferd.jobs.dispatch import job_tenant
 from velferd.jobs.heartbeat import Heartbeat
 from velferd.jobs.outbox import dispatch_after_commit
 from velferd.jobs.registry import RegisteredTask, find_task
+from velferd.log_config import JOB_LOGGER
+from velferd.log_format import LOG_FIELDS
 from velferd.models import JobRun, Tenant
 from velferd.plugins.enablement import enabled_plugin_ids, settings_for
 from velferd.plugins.specs import TaskContext
@@ -35,36 +40,54 @@ from velferd.redaction import describe_error, redacting_logger
 from velferd.tenancy import get_owned, tenant_scope
 
 log = redacting_logger(__name__)
+run_log = logging.getLogger(JOB_LOGGER)
 CLAIMABLE_STATES = ("pending", "queued", "retrying")
 ERROR_LIMIT = 2000
 
 
 def run_job(tenant_id: int, job_id: int, message_id: str | None = None) -> str:
     """Run job `job_id` of tenant `tenant_id` once; returns the state it was left in (or
-    ``skipped``). `message_id` is the broker message's id; None means an in-process run."""
+    ``skipped``). `message_id` is the broker message's id; None means an in-process run.
+
+    Every line logged meanwhile carries the job's request id, tenant, id and task, and the run
+    ends with one line on ``velferd.jobs.runs``: its state, attempt and duration."""
+    started = time.perf_counter()
     tenant = job_tenant(tenant_id)
     if tenant is None:
         log.error("job %s: no tenant %s", job_id, tenant_id)
         return "skipped"
     with tenant_scope(tenant):
         job = get_owned(JobRun, job_id)
-        registered = find_task(job.task) if job is not None else None
-        if job is None or not _claim(job, registered, message_id):
-            db.session.rollback()
-            return "skipped"
-        refusal = _refusal(tenant, job, registered)
-        if refusal is not None:
-            return _finish(job, "failed", error=refusal)
-        context = TaskContext(tenant=tenant, settings=MappingProxyType(_settings(tenant, job)), job=job)
-        try:
-            with _heartbeat(tenant, job_id, message_id):
-                result = registered.spec.run(context, **job.kwargs)
-                db.session.flush()
-        except Exception as error:
-            db.session.rollback()
-            log.exception("job %s (%s) of tenant %s failed on attempt %s", job_id, job.task, tenant.slug, job.attempts)
-            return _failed(get_owned(JobRun, job_id), registered, error)
-        return _finish(job, "succeeded", result=_json(result))
+        fields = {"request_id": job.request_id if job is not None else None, "tenant": tenant.slug,
+                  "job_id": job_id, "task": job.task if job is not None else None}
+        with log_context.bound(**fields):
+            state, attempt = _run(tenant, job, job_id, message_id)
+            run_log.info("job %s %s %s", job_id, fields["task"], state, extra={LOG_FIELDS: {
+                "type": "job", "state": state, "attempt": attempt,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3)}})
+    return state
+
+
+def _run(tenant: Tenant, job: JobRun | None, job_id: int, message_id: str | None) -> tuple[str, int | None]:
+    """The run itself: its final state and which attempt it was (None if not run)."""
+    registered = find_task(job.task) if job is not None else None
+    if job is None or not _claim(job, registered, message_id):
+        db.session.rollback()
+        return "skipped", None
+    attempt = job.attempts
+    refusal = _refusal(tenant, job, registered)
+    if refusal is not None:
+        return _finish(job, "failed", error=refusal), attempt
+    context = TaskContext(tenant=tenant, settings=MappingProxyType(_settings(tenant, job)), job=job)
+    try:
+        with _heartbeat(tenant, job_id, message_id):
+            result = registered.spec.run(context, **job.kwargs)
+            db.session.flush()
+    except Exception as error:
+        db.session.rollback()
+        log.exception("job %s (%s) of tenant %s failed on attempt %s", job_id, job.task, tenant.slug, attempt)
+        return _failed(get_owned(JobRun, job_id), registered, error), attempt
+    return _finish(job, "succeeded", result=_json(result)), attempt
 
 
 def _heartbeat(tenant: Tenant, job_id: int, message_id: str | None):

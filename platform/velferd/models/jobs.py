@@ -41,6 +41,7 @@ class JobRun(Base, TenantOwned, Timestamped):
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     retry_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job_run.id"))
     message_id: Mapped[str | None] = mapped_column(sa.String(64))
+    request_id: Mapped[str | None] = mapped_column(sa.String(200))  # who asked: velferd.request_log
     enqueued_at: Mapped[dt.datetime | None]
     started_at: Mapped[dt.datetime | None]
     heartbeat_at: Mapped[dt.datetime | None]  # renewed while a worker runs it (velferd.jobs.heartbeat)

@@ -37,7 +37,7 @@ GLOBAL_NAMES = {"plugin", "plugin_id", "name", "sequence"}
 #: Paging positions, not references to a record.
 CURSORS = {"after_id", "before_id", "next_after_id", "next_before_id"}
 #: ``*_id`` keys in responses that are no row reference (national ids are searched for as text).
-NOT_REFERENCES = CURSORS | {"national_id", "person_national_id"}
+NOT_REFERENCES = CURSORS | {"national_id", "person_national_id", "request_id"}  # request_id: a log key
 #: Body fields whose sample is another parameter's (a unit id, a staff member's user id).
 ALIASES = {"referring_unit_id": "unit_id", "assigned_to_id": "user_id", "payer_unit_id": "unit_id"}
 

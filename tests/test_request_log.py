@@ -93,7 +93,7 @@ def test_a_job_line_carries_the_id_of_the_request_that_enqueued_it(client, berge
     assert (job["state"], job["request_id"]) == ("succeeded", request_id)  # what an admin quotes to the operator
 
 
-def test_a_failing_job_logs_its_traceback_under_the_same_id_without_the_text_of_national_ids(
+def test_a_failing_job_logs_its_traceback_under_the_request_s_id(
         client, bergen, log_lines):
     r = client.post(bergen.url("/x/example/jobs"), json={"task": "example.broken"}, headers=bergen.caseworker.headers)
     lines = [line for line in log_lines() if line.get("job_id") == r.json["id"]]

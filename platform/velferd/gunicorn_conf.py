@@ -64,8 +64,10 @@ Logs: one JSON object per line (`velferd.log_config`, `velferd.log_format`)
     gunicorn 25.1 added a control socket under ``$HOME``; the image's user has no writable home
     (read-only root file system) and nothing uses it. Older gunicorn ignores the name.
 
-This module imports no third-party package: it ships in the wheel, which installs and imports
-without gunicorn (`.ci/smoke-install`), and gunicorn is the ``server`` extra's.
+This module imports nothing of gunicorn's: it ships in the wheel, which installs and imports
+without gunicorn (`.ci/smoke-install`), and gunicorn is the ``server`` extra's. Importing
+`velferd.log_config` loads the velferd package (and Flask) in the master too; the workers, forked
+from it, would load it anyway, and no app, engine or connection is built at import.
 """
 
 from __future__ import annotations

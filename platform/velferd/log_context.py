@@ -6,7 +6,7 @@ meanwhile — the request's own line, a job's line, a warning from deep inside e
 live in a ``ContextVar``, so gunicorn's threads and an in-process job run inside a request each
 see their own, and a job run inside a request gets the request's id back when it ends.
 
-Standard library only: gunicorn's configuration module imports the formatter that reads this.
+Standard library only, like the formatter that reads it.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ anything is written: a national id, token or password hash that reached a log ca
 Names cannot be recognised by a pattern; they are kept out at the source and the test run's
 logs are scanned for the names and ids it created (``tests/log_scan.py``).
 
-Standard library only (and velferd's stdlib-only helpers): gunicorn's configuration module
-(`velferd.gunicorn_conf`) uses this formatter.
+Standard library only (and velferd's stdlib-only helpers); gunicorn's configuration module
+(`velferd.gunicorn_conf`) uses it through `velferd.log_config`.
 """
 
 from __future__ import annotations

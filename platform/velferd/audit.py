@@ -8,14 +8,18 @@ commit or fail together.
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable
 
+import sqlalchemy as sa
 from flask import g, has_request_context, request
 from sqlalchemy import event
 
-from velferd.db import TenantSession, db
+from velferd.db import TenantSession, UtcDateTime, db, utcnow
 from velferd.input_rules import printable
 from velferd.models import AuditEvent, OperatorAuditEvent
+from velferd.tenancy import TenantNotSet, current_tenant_id
 
 
 class AuditTrailIsAppendOnly(RuntimeError):
@@ -37,6 +41,19 @@ def _actor_id() -> int | None:
     return user.id if user is not None else None
 
 
+def _values(action: str, record_type: str, record_id: Any, person_id: int | None,
+            details: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "action": action, "record_type": record_type, "record_id": None if record_id is None else str(record_id),
+        "person_id": person_id, "actor_id": _actor_id(), "details": details or {}, **_origin(),
+    }
+
+
+def _note_person(person_id: int | None) -> None:
+    if person_id is not None and has_request_context():
+        g.setdefault("velferd_audited_persons", set()).add(person_id)  # read_audit adds no second row
+
+
 def record(
     action: str,
     record_type: str,
@@ -46,19 +63,60 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Add an audit row for the current tenant and actor to the open transaction."""
-    event_row = AuditEvent(
-        action=action,
-        record_type=record_type,
-        record_id=None if record_id is None else str(record_id),
-        person_id=person_id,
-        actor_id=_actor_id(),
-        details=details or {},
-        **_origin(),
-    )
+    event_row = AuditEvent(**_values(action, record_type, record_id, person_id, details))
     db.session.add(event_row)
-    if person_id is not None and has_request_context():
-        g.setdefault("velferd_audited_persons", set()).add(person_id)  # read_audit adds no second row
+    _note_person(person_id)
     return event_row
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row for `record_each`: the arguments of `record`."""
+
+    action: str
+    record_type: str
+    record_id: Any
+    person_id: int | None
+    details: dict[str, Any]
+
+
+def record_each(entries: Iterable[Entry]) -> None:
+    """Many rows at once — a list view writes one per person it showed — as one INSERT in the
+    open transaction, without an ORM object per row: for a page of 50 cases, building, checking
+    and flushing 50 objects cost more than the rest of the request. The rows hold only what this
+    module builds (bounded by `_origin`), so the flush's column checks have nothing to find, and
+    the tenant is the one in scope (row-level security checks it again on PostgreSQL).
+
+    On PostgreSQL the rows go as one JSON document through ``jsonb_to_recordset``: one statement
+    whose text never changes (the driver prepares it once) and one parameter, where a multi-row
+    VALUES has a new text and ten parameters per row, ``executemany`` is a statement per row on
+    the server, and arrays cost the driver more to encode than ``json.dumps`` does."""
+    tenant_id = current_tenant_id()
+    if tenant_id is None:
+        raise TenantNotSet("audit rows need a tenant in scope")
+    entries = list(entries)
+    if not entries:
+        return
+    shared = {"tenant_id": tenant_id, "at": utcnow(), "actor_id": _actor_id(), **_origin()}
+    if db.session.get_bind().dialect.name == "postgresql":
+        rows = [{"action": e.action, "record_type": e.record_type, "person_id": e.person_id, "details": e.details or {},
+                 "record_id": None if e.record_id is None else str(e.record_id)} for e in entries]
+        db.session.execute(_INSERT_FROM_JSON, {**shared, "rows": json.dumps(rows)})
+    else:
+        db.session.execute(sa.insert(AuditEvent), [
+            {**shared, **_values(e.action, e.record_type, e.record_id, e.person_id, e.details)} for e in entries])
+    for entry in entries:
+        _note_person(entry.person_id)
+
+
+_INSERT_FROM_JSON = sa.text(
+    "INSERT INTO audit_event (tenant_id, at, actor_id, remote_addr, user_agent,"
+    " action, record_type, record_id, person_id, details)"
+    " SELECT :tenant_id, :at, :actor_id, :remote_addr, :user_agent,"
+    " row.action, row.record_type, row.record_id, row.person_id, row.details"
+    " FROM jsonb_to_recordset(CAST(:rows AS jsonb))"
+    " AS row(action varchar, record_type varchar, record_id varchar, person_id integer, details jsonb)"
+).bindparams(sa.bindparam("at", type_=UtcDateTime()))
 
 
 def record_operator(action: str, record_type: str, record_id: Any, details: dict[str, Any] | None = None) -> None:

@@ -18,7 +18,7 @@ from typing import Callable, Iterator, TypeVar
 import sqlalchemy as sa
 from flask import g, request
 
-from velferd import sessions
+from velferd import plugin_config, sessions
 from velferd.db import db, utcnow
 from velferd.errors import Forbidden, Unauthorized
 from velferd.models import ApiToken, Membership, Tenant, User
@@ -44,9 +44,11 @@ def issue_token(user: User, tenant: Tenant, name: str, valid_for: dt.timedelta |
     return token, f"{TOKEN_PREFIX}.{tenant.slug}.{secret}"
 
 
-def _caller_from_token(header: str, tenant: Tenant) -> tuple[User, Membership | None]:
-    """The token's user and their membership in `tenant`, read in one query (token, its user and,
-    outer-joined, the membership; the tenant criteria and RLS apply to the token and membership)."""
+def _caller_from_token(header: str, tenant: Tenant) -> tuple[User, Membership | None, int]:
+    """The token's user, their membership in `tenant` and the tenant's configuration version, read
+    in one query (token, its user, the tenant's counter and, outer-joined, the membership; the
+    tenant criteria and RLS apply to the token and membership). Nothing of it is cached: a revoked
+    token is refused on the very next request."""
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         raise Unauthorized("the Authorization header must be 'Bearer <token>'")
@@ -57,8 +59,9 @@ def _caller_from_token(header: str, tenant: Tenant) -> tuple[User, Membership | 
     if token_tenant != tenant.slug:
         raise Forbidden(f"this token belongs to another tenant, not '{tenant.slug}'")
     row = db.session.execute(
-        sa.select(ApiToken, User, Membership)
+        sa.select(ApiToken, User, Membership, Tenant.config_version)
         .join(User, User.id == ApiToken.user_id)
+        .join(Tenant, Tenant.id == ApiToken.tenant_id)
         .outerjoin(Membership, Membership.user_id == User.id)
         .where(ApiToken.token_hash == _token_digest(secret))
     ).first()
@@ -67,11 +70,20 @@ def _caller_from_token(header: str, tenant: Tenant) -> tuple[User, Membership | 
         raise Unauthorized("the bearer token is unknown or revoked")
     if token.expires_at is not None and token.expires_at <= utcnow():
         raise Unauthorized(f"the bearer token expired at {token.expires_at.isoformat()}")
-    return row.User, row.Membership
+    return row.User, row.Membership, row.config_version
 
 
 def _membership(user: User) -> Membership | None:
     return db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id))
+
+
+def _membership_and_version(user: User, tenant: Tenant) -> tuple[Membership | None, int | None]:
+    """The user's membership in the tenant in scope, with the tenant's configuration version."""
+    row = db.session.execute(
+        sa.select(Membership, Tenant.config_version).join(Tenant, Tenant.id == Membership.tenant_id)
+        .where(Membership.user_id == user.id)
+    ).first()
+    return (row.Membership, row.config_version) if row is not None else (None, None)
 
 
 def current_session_user() -> User | None:
@@ -82,15 +94,17 @@ def current_session_user() -> User | None:
 def authenticate_for_tenant(tenant: Tenant) -> None:
     """Resolve the caller and their membership in `tenant`; fills `g` or raises 401/403."""
     header = request.headers.get("Authorization")
+    version = None
     if header:
-        user, membership = _caller_from_token(header, tenant)
+        user, membership, version = _caller_from_token(header, tenant)
     else:
         user = current_session_user()
-        membership = _membership(user) if user is not None and user.active else None
+        membership, version = _membership_and_version(user, tenant) if user is not None and user.active else (None, None)
     if user is None or not user.active:
         raise Unauthorized("log in or send a bearer token")
     if membership is None:
         raise Forbidden(f"you are not a member of '{tenant.slug}'")
+    plugin_config.note_version(tenant.id, version)
     g.velferd_user = user
     g.velferd_membership = membership
     g.velferd_permissions = permissions_for(membership.roles, registry().roles)

@@ -50,6 +50,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REDIS_URL": None,
         # seconds a 503 asks the caller to wait while the database cannot be reached (Retry-After)
         "DATABASE_RETRY_AFTER_SECONDS": 10,
+        # a pooled connection idle this long is tested before it is lent (velferd.pool_ping)
+        "DATABASE_PING_AFTER_IDLE_SECONDS": 1.0,
         "LOAD_PLUGIN_ENTRY_POINTS": True,
         "TOKEN_DAYS": 90,
         # argon2id cost (argon2-cffi's defaults, RFC 9106's low-memory profile)
@@ -209,7 +211,7 @@ def load(app: Flask, overrides: Mapping[str, Any] | None, environ: Mapping[str, 
         _check_production(app.config)
     url = app.config["DATABASE_URL"] or f"sqlite:///{app.config['SQLITE_PATH']}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True} if url.startswith("postgresql") else {})
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})  # no pool_pre_ping: velferd.pool_ping
     app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] == "production"
     if app.config["CELERY_BROKER_URL"] is None:
         app.config["CELERY_BROKER_URL"] = app.config["REDIS_URL"]

@@ -168,14 +168,17 @@ def _record_reads(reads: _Reads) -> None:
     already = g.get("velferd_audited_persons", set())
     order = list(reads.rows)  # models in the order the request first loaded them
     primary = next((m for m in order if m is not Person), Person)
+    entries, view = [], _view()
     for person_id in sorted(set(shown) - already):
         records = shown[person_id]
         model = primary if primary in records else next(m for m in order if m in records)
         ids = sorted(records[model])
         single = len(ids) == 1 and _names_one_record() and len(reads.rows[model]) == 1
-        audit.record(f"{audit_name(model)}.{'read' if single else 'listed'}", audit_name(model),
-                     ids[0] if len(ids) == 1 else None, person_id=person_id,
-                     details={"view": _view(), "records": {audit_name(m): sorted(v) for m, v in records.items()}})
+        entries.append(audit.Entry(
+            f"{audit_name(model)}.{'read' if single else 'listed'}", audit_name(model),
+            ids[0] if len(ids) == 1 else None, person_id,
+            {"view": view, "records": {audit_name(m): sorted(v) for m, v in records.items()}}))
+    audit.record_each(entries)
 
 
 # --- refused access ----------------------------------------------------------------------------

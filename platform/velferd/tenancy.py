@@ -22,6 +22,7 @@ from flask import g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 
+from velferd import read_commit
 from velferd.db import TenantOwned, TenantSession, db
 from velferd.errors import NotFound
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from velferd.models import Tenant
 
 RLS_SETTING = "velferd.tenant_id"
+#: on the connection: the tenant id its open transaction's RLS setting holds
+RLS_APPLIED_KEY = "velferd_rls_tenant_id"
 
 
 class TenantNotSet(RuntimeError):
@@ -46,9 +49,12 @@ def current_tenant() -> "Tenant | None":
 
 
 def current_tenant_id() -> int | None:
-    """Read from the identity key, not the attribute: after a rollback the tenant row is expired,
-    and loading it would run a query that asks for the current tenant again (endless recursion)."""
-    tenant = current_tenant()
+    """Kept beside the tenant when it is set: reading ``tenant.id`` after a rollback would load the
+    expired row with a query that asks for the current tenant again (endless recursion)."""
+    return g.get("velferd_tenant_id") if has_app_context() else None
+
+
+def _id_of(tenant: "Tenant | None") -> int | None:
     if tenant is None:
         return None
     identity = sa.inspect(tenant).identity
@@ -58,10 +64,13 @@ def current_tenant_id() -> int | None:
 def set_current_tenant(tenant: "Tenant | None") -> None:
     """Switch the tenant for the rest of this app context, including an open transaction."""
     g.velferd_tenant = tenant
+    g.velferd_tenant_id = _id_of(tenant)
     g.pop("velferd_enabled_plugins", None)
     session = db.session()
     if session.in_transaction():
-        _apply_rls_setting(session.connection())
+        connection = session.connection()  # its first use in the transaction sets the tenant already
+        if connection.info.get(RLS_APPLIED_KEY) != g.velferd_tenant_id:
+            _apply_rls_setting(connection)
 
 
 @contextmanager
@@ -85,24 +94,30 @@ def require_tenant() -> "Tenant":
     return tenant
 
 
-def _apply_rls_setting(connection: sa.Connection) -> None:
+def _apply_rls_setting(connection: sa.Connection, commit_async: bool = False) -> None:
     if connection.dialect.name != "postgresql":
         return
     tenant_id = current_tenant_id()
+    also = f", {read_commit.ASYNC_SETTING}" if commit_async else ""
     connection.execute(
-        sa.text("select set_config(:name, :value, true)"),
+        sa.text(f"select set_config(:name, :value, true){also}"),
         {"name": RLS_SETTING, "value": "" if tenant_id is None else str(tenant_id)},
     )
+    connection.info[RLS_APPLIED_KEY] = tenant_id
 
 
 @event.listens_for(TenantSession, "after_begin")
 def _set_rls_tenant_at_transaction_start(session, transaction, connection) -> None:
-    """Set the tenant for RLS as the transaction starts. With no tenant in scope there is nothing
-    to set: the setting is transaction-local (``set_config(…, true)``), so a new transaction
-    starts with none and sees no rows; a switch to no tenant mid-transaction clears it explicitly
+    """Set the tenant for RLS as the transaction starts (and, for a read request, let it commit
+    asynchronously: velferd.read_commit). With no tenant in scope there is nothing to set: the
+    setting is transaction-local (``set_config(…, true)``), so a new transaction starts with none
+    and sees no rows; a switch to no tenant mid-transaction clears it explicitly
     (`set_current_tenant`)."""
-    if current_tenant_id() is not None:
-        _apply_rls_setting(connection)
+    tenant_set = current_tenant_id() is not None
+    commit_async = read_commit.begin(connection, tenant_set)
+    connection.info[RLS_APPLIED_KEY] = None  # the connection's info outlives the transaction
+    if tenant_set:
+        _apply_rls_setting(connection, commit_async)
 
 
 @event.listens_for(TenantSession, "do_orm_execute")

@@ -4,7 +4,8 @@ the caller must be a member of it, and a plugin's routes exist only where it is 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
+from sqlalchemy.orm import make_transient_to_detached
 
 from velferd.auth import authenticate_for_tenant
 from velferd.db import db
@@ -14,13 +15,32 @@ from velferd.plugins.enablement import require_enabled
 from velferd.tenancy import current_tenant, set_current_tenant
 
 TENANT_PREFIX = "/api/t/<tenant>"
+TENANT_COPIES_KEY = "velferd.tenant_copies"
+MOVING_COLUMNS = frozenset({"config_version"})
 
 
 def tenant_by_slug(slug: str) -> Tenant:
-    tenant = db.session.scalar(sa.select(Tenant).where(Tenant.slug == slug))
-    if tenant is None:
-        raise NotFound(f"no tenant '{slug}'")
-    return tenant
+    """The tenant the URL names, in this request's session. Tenant rows never change once made
+    (the app role may only insert them; see velferd.rls), so each process reads a slug once and
+    then merges its copy into the request's session without a query. The one column that does
+    move, ``config_version``, is left out of the copy: it is read fresh with the caller."""
+    copies = current_app.extensions.setdefault(TENANT_COPIES_KEY, {})
+    copy = copies.get(slug)
+    if copy is None:
+        tenant = db.session.scalar(sa.select(Tenant).where(Tenant.slug == slug))
+        if tenant is None:
+            raise NotFound(f"no tenant '{slug}'")
+        copies[slug] = _detached_copy(tenant)
+        return tenant
+    return db.session.merge(copy, load=False)
+
+
+def _detached_copy(tenant: Tenant) -> Tenant:
+    columns = {column.key: getattr(tenant, column.key) for column in sa.inspect(Tenant).column_attrs
+               if column.key not in MOVING_COLUMNS}
+    copy = Tenant(**columns)
+    make_transient_to_detached(copy)
+    return copy
 
 
 def _pull_tenant_slug(endpoint, values) -> None:

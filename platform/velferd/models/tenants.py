@@ -34,6 +34,9 @@ class Tenant(Base, Timestamped):
     currency: Mapped[str] = mapped_column(sa.String(3))
     time_zone: Mapped[str] = mapped_column(sa.String(64))
     organisation_number: Mapped[str] = mapped_column(sa.String(9), unique=True)
+    #: moved by triggers on every write to its plugin configuration (migration 0013); read fresh
+    #: with the caller on each request (velferd.auth), never from a cached row (velferd.plugin_config)
+    config_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (sa.CheckConstraint("country in ('NO', 'DK')", name="country"),)
 

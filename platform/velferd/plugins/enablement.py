@@ -14,12 +14,11 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import g
-
 from velferd import audit
 from velferd.db import db
 from velferd.errors import Conflict, NotFound, ValidationFailed
 from velferd.models import PluginBlock, Tenant, TenantPlugin, User
+from velferd import plugin_config
 from velferd.plugins import hookspecs
 from velferd.plugins.manager import PluginError, registry
 from velferd.plugins.specs import Manifest
@@ -45,25 +44,15 @@ def available_manifests(tenant: Tenant) -> dict[str, Manifest]:
 
 
 def enabled_plugin_ids(tenant: Tenant) -> frozenset[str]:
-    """The plugins switched on for `tenant` (cached for the rest of the request or task)."""
-    cache = g.setdefault("velferd_enabled_plugins", {})
-    if tenant.id not in cache:
-        # one query: switched on and not blocked by the operator (see `available_manifests`)
-        rows = db.session.scalars(
-            sa.select(TenantPlugin.plugin).where(
-                TenantPlugin.enabled.is_(True),
-                ~sa.exists().where(PluginBlock.plugin == TenantPlugin.plugin),
-            )
-        )
-        manifests = registry().manifests
-        cache[tenant.id] = frozenset(
-            pid for pid in rows if pid in manifests and tenant.country in manifests[pid].countries
-        )
-    return cache[tenant.id]
+    """The plugins switched on for `tenant` that are still available to it (velferd.plugin_config
+    keeps the rows per process while the tenant's configuration version stands)."""
+    manifests = registry().manifests
+    return frozenset(pid for pid in plugin_config.config_for(tenant).switched_on
+                     if pid in manifests and tenant.country in manifests[pid].countries)
 
 
-def _forget_cache() -> None:
-    g.pop("velferd_enabled_plugins", None)
+def _forget_cache(tenant: Tenant | None = None) -> None:
+    plugin_config.forget(tenant.id if tenant is not None else None)
 
 
 def require_enabled(tenant: Tenant, plugin_id: str) -> Manifest:
@@ -108,9 +97,9 @@ def _load_settings(manifest: Manifest, raw: Mapping[str, Any], unknown: str = ma
 def settings_for(tenant: Tenant, plugin_id: str) -> dict[str, Any]:
     """The tenant's settings for a plugin, as loaded by its schema (defaults filled in)."""
     manifest = registry().manifests[plugin_id]
-    row = _row(plugin_id)
+    stored = plugin_config.config_for(tenant).stored_settings.get(plugin_id, {})
     # stored keys a newer plugin version no longer declares are ignored on read, refused on write
-    return _load_settings(manifest, row.settings if row else {}, unknown=ma.EXCLUDE)
+    return _load_settings(manifest, stored, unknown=ma.EXCLUDE)
 
 
 def _dumped(manifest: Manifest, settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -156,7 +145,7 @@ def set_enabled(tenant: Tenant, plugin_id: str, enabled: bool, actor: User | Non
     row.enabled = enabled
     row.changed_by_id = actor.id if actor else None
     db.session.flush()
-    _forget_cache()
+    _forget_cache(tenant)
     if was != enabled:
         audit.record("plugin.enabled" if enabled else "plugin.disabled", "tenant_plugin", plugin_id)
     return plugin_state(tenant, plugin_id)
@@ -175,6 +164,7 @@ def update_settings(tenant: Tenant, plugin_id: str, changes: Mapping[str, Any], 
     row.settings = after
     row.changed_by_id = actor.id if actor else None
     db.session.flush()
+    _forget_cache(tenant)
     changed = sorted(k for k in after if before.get(k) != after.get(k))
     audit.record("plugin.settings_changed", "tenant_plugin", plugin_id, details={"changed": changed})
     return plugin_state(tenant, plugin_id)

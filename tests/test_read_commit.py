@@ -1,7 +1,7 @@
 """A read's audit rows commit without waiting for the disk; anything else waits (velferd.read_commit).
 
 Checked on PostgreSQL itself: at each commit the test asks the server what ``synchronous_commit``
-is for the transaction being committed — after the app's own hook has had its say.
+is for the transaction being committed, just before the app sends the COMMIT.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from tests.helpers import add_person, open_case
-from velferd import audit
+from velferd import audit, read_commit
 from velferd.db import db
 from velferd.models import AuditEvent, Unit
 from velferd.tenancy import tenant_scope
@@ -32,7 +32,11 @@ def commits(app):
         seen.append(cursor.fetchone()[0])
         cursor.close()
 
+    # the observer after the app's hook that may switch the setting back on, before the one that
+    # sends the COMMIT (pipelined with the audit rows)
+    event.remove(engine, "commit", read_commit._send_pending_with_commit)
     event.listen(engine, "commit", at_commit)
+    event.listen(engine, "commit", read_commit._send_pending_with_commit)
     yield seen
     event.remove(engine, "commit", at_commit)
 

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from flask import g, has_request_context, request
 from sqlalchemy import event
 
-from velferd.db import TenantSession, UtcDateTime, db, utcnow
+from velferd import read_commit
+from velferd.db import TenantSession, db, utcnow
 from velferd.input_rules import printable
 from velferd.models import AuditEvent, OperatorAuditEvent
 from velferd.tenancy import TenantNotSet, current_tenant_id
@@ -61,12 +62,13 @@ def record(
     *,
     person_id: int | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Add an audit row for the current tenant and actor to the open transaction."""
-    event_row = AuditEvent(**_values(action, record_type, record_id, person_id, details))
-    db.session.add(event_row)
+) -> None:
+    """Add an audit row for the current tenant and actor to the open transaction (a read's row
+    goes with the transaction's COMMIT: `record_each`)."""
+    values = _values(action, record_type, record_id, person_id, details)
+    if not _sent_with_commit([values]):
+        db.session.add(AuditEvent(**values))
     _note_person(person_id)
-    return event_row
 
 
 @dataclass(frozen=True)
@@ -85,38 +87,50 @@ def record_each(entries: Iterable[Entry]) -> None:
     open transaction, without an ORM object per row: for a page of 50 cases, building, checking
     and flushing 50 objects cost more than the rest of the request. The rows hold only what this
     module builds (bounded by `_origin`), so the flush's column checks have nothing to find, and
-    the tenant is the one in scope (row-level security checks it again on PostgreSQL).
+    the tenant is the one in scope (row-level security checks it again on PostgreSQL)."""
+    rows = [_values(e.action, e.record_type, e.record_id, e.person_id, e.details) for e in entries]
+    if rows and not _sent_with_commit(rows):
+        tenant_id = current_tenant_id()
+        if tenant_id is None:
+            raise TenantNotSet("audit rows need a tenant in scope")
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(sa.text(insert_from_json(":rows")), {"rows": _as_json(rows, tenant_id)})
+        else:
+            db.session.execute(sa.insert(AuditEvent), [{**row, "tenant_id": tenant_id, "at": utcnow()} for row in rows])
+    for row in rows:
+        _note_person(row["person_id"])
 
-    On PostgreSQL the rows go as one JSON document through ``jsonb_to_recordset``: one statement
-    whose text never changes (the driver prepares it once) and one parameter, where a multi-row
-    VALUES has a new text and ten parameters per row, ``executemany`` is a statement per row on
-    the server, and arrays cost the driver more to encode than ``json.dumps`` does."""
+
+def _sent_with_commit(rows: list[dict[str, Any]]) -> bool:
+    """A read request's audit rows on PostgreSQL wait for the transaction's COMMIT and travel
+    with it, one round trip for both (velferd.read_commit); they are as much part of the
+    transaction as a flushed row, and vanish with it on a rollback. Elsewhere: False."""
     tenant_id = current_tenant_id()
-    if tenant_id is None:
-        raise TenantNotSet("audit rows need a tenant in scope")
-    entries = list(entries)
-    if not entries:
-        return
-    shared = {"tenant_id": tenant_id, "at": utcnow(), "actor_id": _actor_id(), **_origin()}
-    if db.session.get_bind().dialect.name == "postgresql":
-        rows = [{"action": e.action, "record_type": e.record_type, "person_id": e.person_id, "details": e.details or {},
-                 "record_id": None if e.record_id is None else str(e.record_id)} for e in entries]
-        db.session.execute(_INSERT_FROM_JSON, {**shared, "rows": json.dumps(rows)})
-    else:
-        db.session.execute(sa.insert(AuditEvent), [
-            {**shared, **_values(e.action, e.record_type, e.record_id, e.person_id, e.details)} for e in entries])
-    for entry in entries:
-        _note_person(entry.person_id)
+    if tenant_id is None or not read_commit.may_send_with_commit():
+        return False
+    read_commit.send_with_commit(insert_from_json("%(rows)s"), {"rows": _as_json(rows, tenant_id)})
+    return True
 
 
-_INSERT_FROM_JSON = sa.text(
-    "INSERT INTO audit_event (tenant_id, at, actor_id, remote_addr, user_agent,"
-    " action, record_type, record_id, person_id, details)"
-    " SELECT :tenant_id, :at, :actor_id, :remote_addr, :user_agent,"
-    " row.action, row.record_type, row.record_id, row.person_id, row.details"
-    " FROM jsonb_to_recordset(CAST(:rows AS jsonb))"
-    " AS row(action varchar, record_type varchar, record_id varchar, person_id integer, details jsonb)"
-).bindparams(sa.bindparam("at", type_=UtcDateTime()))
+def _as_json(rows: list[dict[str, Any]], tenant_id: int) -> str:
+    """One JSON document for `insert_from_json`: one statement whose text never changes (the
+    driver prepares it once) and one parameter, where a multi-row VALUES has a new text and ten
+    parameters per row, ``executemany`` is a statement per row on the server, and arrays cost the
+    driver more to encode than ``json.dumps`` does."""
+    at = utcnow().isoformat()
+    return json.dumps([{**row, "tenant_id": tenant_id, "at": at} for row in rows])
+
+
+def insert_from_json(placeholder: str) -> str:
+    """The INSERT of audit rows given as a JSON array (PostgreSQL's ``jsonb_to_recordset``)."""
+    return (
+        "INSERT INTO audit_event (tenant_id, at, actor_id, remote_addr, user_agent,"
+        " action, record_type, record_id, person_id, details)"
+        " SELECT tenant_id, at, actor_id, remote_addr, user_agent, action, record_type, record_id, person_id, details"
+        f" FROM jsonb_to_recordset(CAST({placeholder} AS jsonb)) AS row(tenant_id integer, at timestamptz,"
+        " actor_id integer, remote_addr varchar, user_agent varchar, action varchar, record_type varchar,"
+        " record_id varchar, person_id integer, details jsonb)"
+    )
 
 
 def record_operator(action: str, record_type: str, record_id: Any, details: dict[str, Any] | None = None) -> None:

@@ -14,17 +14,25 @@ domain write a read should not make but might — the setting is switched back o
 commit, so that transaction waits for the disk as every write does. The check sees every
 statement sent through SQLAlchemy (``before_cursor_execute``). POST, PUT, PATCH and DELETE, tasks
 and commands are never asynchronous.
+
+Such a transaction's audit rows also wait for its COMMIT and go with it in one psycopg pipeline
+(`send_with_commit`, used by velferd.audit): the INSERT and the COMMIT cost one round trip.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 
+from velferd.db import db
+
 READ_METHODS = frozenset({"GET", "HEAD"})
 ASYNC_KEY = "velferd_commit_async"
 WROTE_KEY = "velferd_wrote_more_than_audit"
+PENDING_KEY = "velferd_sent_with_commit"
 #: added to the tenant's set_config statement (velferd.tenancy) when a transaction may commit async
 ASYNC_SETTING = "set_config('synchronous_commit', 'off', true)"
 SYNCHRONOUS_AGAIN = "select set_config('synchronous_commit', 'on', true)"
@@ -40,6 +48,7 @@ def begin(connection: sa.Connection, tenant_set: bool) -> bool:
                     and request.method in READ_METHODS)
     connection.info[ASYNC_KEY] = commit_async
     connection.info[WROTE_KEY] = False
+    connection.info.pop(PENDING_KEY, None)
     return commit_async
 
 
@@ -49,8 +58,26 @@ def _note_statement(conn, cursor, statement: str, parameters, context, executema
         info[WROTE_KEY] = True
 
 
-def _before_commit(conn: sa.Connection) -> None:
-    """Through the DBAPI cursor: an SQLAlchemy execute here would re-enter the committing connection."""
+def may_send_with_commit() -> bool:
+    """Whether statements may wait for this read transaction's COMMIT (`send_with_commit`)."""
+    session = db.session()
+    if not session.in_transaction():
+        return False
+    connection = session.connection()
+    return bool(connection.info.get(ASYNC_KEY)) and hasattr(connection.connection.driver_connection, "pipeline")
+
+
+def send_with_commit(statement: str, parameters: dict[str, Any]) -> None:
+    """Run `statement` (the driver's own ``%(name)s`` style) just before this read transaction's
+    COMMIT, pipelined with it: the two cost one round trip. Only for writes nothing in the
+    transaction reads back — audit rows. Check `may_send_with_commit` first."""
+    db.session.connection().info.setdefault(PENDING_KEY, []).append((statement, parameters))
+
+
+def _synchronous_again_if_written(conn: sa.Connection) -> None:
+    """First at the commit: a read transaction that wrote more than audit rows waits for the disk
+    after all. Through the driver's cursor: an SQLAlchemy execute here would re-enter the
+    committing connection. Rare (a session's last-seen time), so its own round trip."""
     info = conn.info
     if info.get(ASYNC_KEY) and info.get(WROTE_KEY):
         cursor = conn.connection.cursor()
@@ -58,11 +85,33 @@ def _before_commit(conn: sa.Connection) -> None:
             cursor.execute(SYNCHRONOUS_AGAIN)
         finally:
             cursor.close()
+
+
+def _send_pending_with_commit(conn: sa.Connection) -> None:
+    """Then: the statements waiting for the COMMIT and the COMMIT itself go in one psycopg pipeline;
+    SQLAlchemy's own commit that follows finds the transaction ended and sends nothing. A statement
+    that fails aborts the pipeline, so the COMMIT is not applied and the error reaches SQLAlchemy as
+    a failed commit: the transaction is rolled back, as any would be."""
+    info = conn.info
+    pending = info.pop(PENDING_KEY, None)
     info[ASYNC_KEY] = False
+    if pending:
+        driver = conn.connection.driver_connection
+        with driver.pipeline():
+            for statement, parameters in pending:
+                driver.execute(statement, parameters)
+            driver.commit()
+
+
+def _forget_pending(conn: sa.Connection) -> None:
+    conn.info.pop(PENDING_KEY, None)
+    conn.info[ASYNC_KEY] = False
 
 
 def init_app(app: Flask, engines) -> None:
     for engine in engines:
         if engine.dialect.name == "postgresql":
             event.listen(engine, "before_cursor_execute", _note_statement)
-            event.listen(engine, "commit", _before_commit)
+            event.listen(engine, "commit", _synchronous_again_if_written)
+            event.listen(engine, "commit", _send_pending_with_commit)
+            event.listen(engine, "rollback", _forget_pending)

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 from flask import Flask
 
 from velferd import api, audit, column_checks, commands, config, health, jobs, tenancy  # noqa: F401  (audit, column_checks, tenancy: session listeners)
-from velferd import fork_safety, origin_check, passwords, proxies, read_audit, read_commit, request_log, security_headers, throttle
+from velferd import commits, fork_safety, origin_check, passwords, proxies, read_audit, request_log, security_headers, throttle
 from velferd import metrics, pool_ping, web
 from velferd.db import db
 from velferd.plugins.manager import build_registry
@@ -29,7 +29,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Itera
         for engine in db.engines.values():
             if engine.dialect.name == "postgresql":
                 pool_ping.install(engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
-        read_commit.init_app(app, db.engines.values())
+        commits.init_app(app, db.engines.values())
     fork_safety.init_app(app)
     registry = build_registry(plugins, load_entry_points=app.config["LOAD_PLUGIN_ENTRY_POINTS"])
     app.extensions["velferd.plugins"] = registry

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context, request
 from sqlalchemy import event
 
-from velferd import read_commit
+from velferd import commits
 from velferd.db import TenantSession, db, utcnow
 from velferd.input_rules import printable
 from velferd.models import AuditEvent, OperatorAuditEvent
@@ -63,8 +63,8 @@ def record(
     person_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Add an audit row for the current tenant and actor to the open transaction (a read's row
-    goes with the transaction's COMMIT: `record_each`)."""
+    """Add an audit row for the current tenant and actor to the open transaction (on PostgreSQL
+    it goes with the transaction's COMMIT: `_sent_with_commit`)."""
     values = _values(action, record_type, record_id, person_id, details)
     if not _sent_with_commit([values]):
         db.session.add(AuditEvent(**values))
@@ -102,13 +102,13 @@ def record_each(entries: Iterable[Entry]) -> None:
 
 
 def _sent_with_commit(rows: list[dict[str, Any]]) -> bool:
-    """A read request's audit rows on PostgreSQL wait for the transaction's COMMIT and travel
-    with it, one round trip for both (velferd.read_commit); they are as much part of the
-    transaction as a flushed row, and vanish with it on a rollback. Elsewhere: False."""
+    """On PostgreSQL audit rows wait for the transaction's COMMIT and travel with it, one round
+    trip for both (velferd.commits); they are as much part of the transaction as a flushed row,
+    and vanish with it on a rollback. Elsewhere (SQLite): False, and the caller writes them."""
     tenant_id = current_tenant_id()
-    if tenant_id is None or not read_commit.may_send_with_commit():
+    if tenant_id is None or not commits.may_send_with_commit():
         return False
-    read_commit.send_with_commit(insert_from_json("%(rows)s"), {"rows": _as_json(rows, tenant_id)})
+    commits.send_with_commit(insert_from_json("%(rows)s"), {"rows": _as_json(rows, tenant_id)})
     return True
 
 

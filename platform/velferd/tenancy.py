@@ -22,7 +22,7 @@ from flask import g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 
-from velferd import read_commit
+from velferd import commits
 from velferd.db import TenantOwned, TenantSession, db
 from velferd.errors import NotFound
 
@@ -98,7 +98,7 @@ def _apply_rls_setting(connection: sa.Connection, commit_async: bool = False) ->
     if connection.dialect.name != "postgresql":
         return
     tenant_id = current_tenant_id()
-    also = f", {read_commit.ASYNC_SETTING}" if commit_async else ""
+    also = f", {commits.ASYNC_SETTING}" if commit_async else ""
     connection.execute(
         sa.text(f"select set_config(:name, :value, true){also}"),
         {"name": RLS_SETTING, "value": "" if tenant_id is None else str(tenant_id)},
@@ -109,12 +109,12 @@ def _apply_rls_setting(connection: sa.Connection, commit_async: bool = False) ->
 @event.listens_for(TenantSession, "after_begin")
 def _set_rls_tenant_at_transaction_start(session, transaction, connection) -> None:
     """Set the tenant for RLS as the transaction starts (and, for a read request, let it commit
-    asynchronously: velferd.read_commit). With no tenant in scope there is nothing to set: the
+    asynchronously: velferd.commits). With no tenant in scope there is nothing to set: the
     setting is transaction-local (``set_config(…, true)``), so a new transaction starts with none
     and sees no rows; a switch to no tenant mid-transaction clears it explicitly
     (`set_current_tenant`)."""
     tenant_set = current_tenant_id() is not None
-    commit_async = read_commit.begin(connection, tenant_set)
+    commit_async = commits.begin(connection, tenant_set)
     connection.info[RLS_APPLIED_KEY] = None  # the connection's info outlives the transaction
     if tenant_set:
         _apply_rls_setting(connection, commit_async)

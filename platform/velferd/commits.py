@@ -1,4 +1,7 @@
-"""A read's audit rows are committed without waiting for the disk; every other write waits.
+"""How transactions commit: a read's without waiting for the disk, and every transaction's audit
+rows together with its COMMIT.
+
+**A read's commit does not wait for the disk; every other write waits.**
 
 Every GET under a tenant writes audit rows (velferd.read_audit), so every read ended with a
 synchronous commit: a WAL flush to disk the bare endpoint never pays. PostgreSQL lets a
@@ -15,8 +18,12 @@ commit, so that transaction waits for the disk as every write does. The check se
 statement sent through SQLAlchemy (``before_cursor_execute``). POST, PUT, PATCH and DELETE, tasks
 and commands are never asynchronous.
 
-Such a transaction's audit rows also wait for its COMMIT and go with it in one psycopg pipeline
-(`send_with_commit`, used by velferd.audit): the INSERT and the COMMIT cost one round trip.
+**Audit rows go with the COMMIT.** On PostgreSQL a transaction's audit rows (velferd.audit) wait
+for its COMMIT and go with it in one psycopg pipeline (`send_with_commit`): the INSERT and the
+COMMIT cost one round trip, for a read as for a write. They stay part of the transaction — a
+rollback drops them with everything else, and a failing INSERT fails the commit — but nothing in
+the transaction can read them back before it commits; nothing does (the access log shows what
+earlier requests did).
 """
 
 from __future__ import annotations
@@ -59,16 +66,14 @@ def _note_statement(conn, cursor, statement: str, parameters, context, executema
 
 
 def may_send_with_commit() -> bool:
-    """Whether statements may wait for this read transaction's COMMIT (`send_with_commit`)."""
-    session = db.session()
-    if not session.in_transaction():
-        return False
-    connection = session.connection()
-    return bool(connection.info.get(ASYNC_KEY)) and hasattr(connection.connection.driver_connection, "pipeline")
+    """Whether statements may wait for this transaction's COMMIT (`send_with_commit`): on
+    PostgreSQL through psycopg 3 (its pipeline mode)."""
+    connection = db.session.connection()
+    return connection.dialect.name == "postgresql" and hasattr(connection.connection.driver_connection, "pipeline")
 
 
 def send_with_commit(statement: str, parameters: dict[str, Any]) -> None:
-    """Run `statement` (the driver's own ``%(name)s`` style) just before this read transaction's
+    """Run `statement` (the driver's own ``%(name)s`` style) just before this transaction's
     COMMIT, pipelined with it: the two cost one round trip. Only for writes nothing in the
     transaction reads back — audit rows. Check `may_send_with_commit` first."""
     db.session.connection().info.setdefault(PENDING_KEY, []).append((statement, parameters))

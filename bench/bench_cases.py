@@ -43,10 +43,12 @@ if str(ROOT) not in sys.path:
 
 import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
-from flask import Flask, abort, jsonify, request  # noqa: E402
+from flask import Flask  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.orm import contains_eager, joinedload, scoped_session, sessionmaker  # noqa: E402
+
+from bench.bare_app import bare_app  # noqa: E402
+from bench.platform_app import platform_app  # noqa: E402
 
 DEFAULT_SERVER = "postgresql+psycopg://root@127.0.0.1:5432/postgres"
 APP_ROLE = "velferd_app_bench"
@@ -246,16 +248,6 @@ def drop_database(server_url: str, name: str) -> None:
 
 # --------------------------------------------------------------------------- the two apps
 
-def platform_app(database: Database) -> Flask:
-    from tests.plugins.example import ExamplePlugin
-    from velferd import create_app
-
-    return create_app({
-        "SECRET_KEY": "bench", "DATABASE_URL": database.app_url, "MIGRATION_DATABASE_URL": database.owner_url,
-        "DB_APP_ROLE": APP_ROLE, "LOAD_PLUGIN_ENTRY_POINTS": False,
-    }, plugins=[ExamplePlugin()])
-
-
 def issue_bench_token(app: Flask, tenant_slug: str, user_id: int) -> str:
     """A bearer token made by the platform's own code, so it is hashed and scoped as in production."""
     from velferd.auth import issue_token
@@ -269,79 +261,6 @@ def issue_bench_token(app: Flask, tenant_slug: str, user_id: int) -> str:
             _, token = issue_token(db.session.get(User, user_id), tenant, "bench", None)
             db.session.commit()
     return token
-
-
-def bare_app(database: Database) -> tuple[Flask, sa.Engine]:
-    """The same three operations on the same rows with plain Flask + SQLAlchemy (the same mapped
-    classes, a plain Session, so none of velferd's session listeners run): no tenancy, auth,
-    audit, plugins or marshmallow. It connects as the owner (a superuser here) because under the
-    app role row-level security would hide every row unless it also set `velferd.tenant_id` per
-    transaction — and that round trip is part of what is being measured on the platform side.
-    The tenant is filtered with a plain WHERE, as a single-tenant app would filter by owner."""
-    from velferd.models import Case, CaseEvent, Person
-
-    app = Flask("bare")
-    engine = sa.create_engine(database.owner_url)
-    Session = scoped_session(sessionmaker(engine, expire_on_commit=False))
-    transitions = {"referred": ["assess", "decline"], "assessed": ["accept", "decline"],
-                   "accepted": ["close"], "declined": ["close"], "closed": []}
-
-    def iso(value):
-        return value.isoformat() if value is not None else None
-
-    def as_json(case, detail=False):
-        person = case.person
-        body = {
-            "id": case.id, "person_id": case.person_id,
-            "person_name": f"{person.given_name} {person.family_name}",
-            "person_national_id": person.national_id[:6] + "*" * (len(person.national_id) - 6),
-            "plugin": case.plugin, "workflow": case.workflow, "state": case.state,
-            "assigned_to_id": case.assigned_to_id, "referring_unit_id": case.referring_unit_id,
-            "created_at": iso(case.created_at), "updated_at": iso(case.updated_at), "closed_at": iso(case.closed_at),
-        }
-        if detail:
-            body["available_transitions"] = transitions[case.state]
-        return body
-
-    @app.teardown_appcontext
-    def remove_session(exc):
-        Session.remove()
-
-    @app.get("/bare/t/<int:tenant_id>/cases")
-    def list_cases(tenant_id):
-        limit, after_id = int(request.args.get("limit", 50)), int(request.args.get("after_id", 0))
-        page = Session.scalars(
-            sa.select(Case).join(Case.person).options(contains_eager(Case.person))
-            .where(Case.tenant_id == tenant_id, Case.id > after_id).order_by(Case.id).limit(limit)
-        ).all()
-        full = len(page) == limit
-        return jsonify(items=[as_json(c) for c in page], next_after_id=page[-1].id if full else None)
-
-    @app.get("/bare/t/<int:tenant_id>/cases/<int:case_id>")
-    def read_case(tenant_id, case_id):
-        case = Session.scalar(
-            sa.select(Case).options(joinedload(Case.person)).where(Case.id == case_id, Case.tenant_id == tenant_id)
-        )
-        if case is None:
-            abort(404)
-        return jsonify(as_json(case, detail=True))
-
-    @app.post("/bare/t/<int:tenant_id>/cases")
-    def create_case(tenant_id):
-        data = request.get_json()
-        person = Session.get(Person, data["person_id"])
-        if person is None or person.tenant_id != tenant_id:
-            abort(422)
-        case = Case(tenant_id=tenant_id, person=person, plugin=data["plugin"], workflow="example_intake",
-                    state="referred")
-        Session.add(case)
-        Session.flush()
-        # the journal's "opened" event is domain data, not audit, so the bare side writes it too
-        Session.add(CaseEvent(tenant_id=tenant_id, case_id=case.id, kind="opened", to_state=case.state))
-        Session.commit()
-        return jsonify(as_json(case, detail=True)), 201
-
-    return app, engine
 
 
 # --------------------------------------------------------------------------- measuring
@@ -540,7 +459,7 @@ def run(args, plan: Plan, database: Database) -> int:
     first_small = pc.get(f"/api/t/{plan.small_slug}/cases?limit=50", headers=small_auth).get_json()
     count(f"page of 50, big tenant ({plan.sizes[0]:,} cases)", lambda: platform_page(0),
           lambda: bc.get(f"/bare/t/{big}/cases?limit=50&after_id={ids['after'][0]}"))
-    count(f"page of 50, big tenant, last page", lambda: platform_page(0, after=ids["last_page_after"][0]))
+    count("page of 50, big tenant, last page", lambda: platform_page(0, after=ids["last_page_after"][0]))
     count(f"page of 50, small tenant ({plan.sizes[-1]:,} cases)",
           lambda: platform_page(0, plan.small_slug, small_auth, first_small["items"][0]["id"] - 1),
           lambda: bc.get(f"/bare/t/{small}/cases?limit=50"))

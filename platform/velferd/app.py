@@ -12,12 +12,14 @@ from velferd import commits, fork_safety, origin_check, passwords, proxies, read
 from velferd import metrics, pool_ping, web
 from velferd.db import db
 from velferd.plugins.manager import build_registry
+from velferd.url_rules import LazyBuilderRule
 
 
 def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Iterable[Any] = ()) -> Flask:
     """Build the app. `plugins` are extra plugin objects (tests); installed plugins are found
     through the ``velferd.plugins`` entry points unless ``LOAD_PLUGIN_ENTRY_POINTS`` is false."""
     app = Flask("velferd", instance_path=os.environ.get("VELFERD_INSTANCE_PATH", os.path.abspath("instance")))
+    app.url_rule_class = LazyBuilderRule
     config.load(app, config_overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     request_log.init_app(app)  # first: every later hook's log lines carry the request id

@@ -102,3 +102,11 @@ def test_audit_rows_waiting_for_a_commit_that_never_comes_are_not_written(app, b
         db.session.commit()
     assert audit_rows(app, 987654) == []
     assert audit_rows(app, 987655) == ["case.read"]
+
+
+def test_a_deployment_can_make_every_commit_wait(app, client, bergen, commit_modes):
+    open_case(client, bergen, add_person(client, bergen)["id"])
+    app.config["ASYNC_READ_COMMITS"] = False
+    commit_modes.clear()
+    assert client.get(bergen.url("/cases"), headers=bergen.caseworker.headers).status_code == 200
+    assert commit_modes and set(commit_modes) == {"on"}

@@ -16,7 +16,7 @@ but a read or an audit row's insert runs in it — an UPDATE of a session's last
 domain write a read should not make but might — the setting is switched back on just before the
 commit, so that transaction waits for the disk as every write does. The check sees every
 statement sent through SQLAlchemy (``before_cursor_execute``). POST, PUT, PATCH and DELETE, tasks
-and commands are never asynchronous.
+and commands are never asynchronous. ``ASYNC_READ_COMMITS = False`` makes every commit wait.
 
 **Audit rows go with the COMMIT.** On PostgreSQL a transaction's audit rows (velferd.audit) wait
 for its COMMIT and go with it in one psycopg pipeline (`send_with_commit`): the INSERT and the
@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 
 from velferd.db import db
@@ -52,7 +52,7 @@ def begin(connection: sa.Connection, tenant_set: bool) -> bool:
     request's, with a tenant, on PostgreSQL). The flags live on the connection and are reset here,
     at every begin, so nothing of an earlier transaction on the same connection carries over."""
     commit_async = (tenant_set and connection.dialect.name == "postgresql" and has_request_context()
-                    and request.method in READ_METHODS)
+                    and request.method in READ_METHODS and current_app.config["ASYNC_READ_COMMITS"])
     connection.info[ASYNC_KEY] = commit_async
     connection.info[WROTE_KEY] = False
     connection.info.pop(PENDING_KEY, None)

@@ -50,6 +50,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REDIS_URL": None,
         # seconds a 503 asks the caller to wait while the database cannot be reached (Retry-After)
         "DATABASE_RETRY_AFTER_SECONDS": 10,
+        # a read's audit rows commit with synchronous_commit off (velferd.commits)
+        "ASYNC_READ_COMMITS": True,
         # a pooled connection idle this long is tested before it is lent (velferd.pool_ping)
         "DATABASE_PING_AFTER_IDLE_SECONDS": 1.0,
         "LOAD_PLUGIN_ENTRY_POINTS": True,

@@ -33,10 +33,10 @@ def commit_modes(app):
         cursor.close()
 
     # the observer after the app's hook that may switch the setting back on, before the one that
-    # sends the COMMIT (pipelined with the audit rows)
-    event.remove(engine, "commit", commits._send_pending_with_commit)
+    # writes the audit rows waiting for the COMMIT
+    event.remove(engine, "commit", commits._write_pending_rows)
     event.listen(engine, "commit", at_commit)
-    event.listen(engine, "commit", commits._send_pending_with_commit)
+    event.listen(engine, "commit", commits._write_pending_rows)
     yield seen
     event.remove(engine, "commit", at_commit)
 

@@ -8,7 +8,6 @@ commit or fail together.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -93,36 +92,28 @@ def record_each(entries: Iterable[Entry]) -> None:
         tenant_id = current_tenant_id()
         if tenant_id is None:
             raise TenantNotSet("audit rows need a tenant in scope")
-        if db.session.get_bind().dialect.name == "postgresql":
-            db.session.execute(sa.text(insert_from_json(":rows")), {"rows": _as_json(rows, tenant_id)})
-        else:
-            db.session.execute(sa.insert(AuditEvent), [{**row, "tenant_id": tenant_id, "at": utcnow()} for row in rows])
+        db.session.execute(sa.insert(AuditEvent), [{**row, "tenant_id": tenant_id, "at": utcnow()} for row in rows])
     for row in rows:
         _note_person(row["person_id"])
 
 
 def _sent_with_commit(rows: list[dict[str, Any]]) -> bool:
-    """On PostgreSQL audit rows wait for the transaction's COMMIT and travel with it, one round
-    trip for both (velferd.commits); they are as much part of the transaction as a flushed row,
-    and vanish with it on a rollback. Elsewhere (SQLite): False, and the caller writes them."""
+    """On PostgreSQL audit rows wait for the transaction's COMMIT and are written just before it,
+    all in one INSERT (velferd.commits); they are as much part of the transaction as a flushed
+    row, and vanish with it on a rollback. Elsewhere (SQLite): False, and the caller writes them."""
     tenant_id = current_tenant_id()
-    if tenant_id is None or not commits.may_send_with_commit():
+    if tenant_id is None or not commits.rows_may_wait_for_commit():
         return False
-    commits.send_with_commit(insert_from_json("%(rows)s"), {"rows": _as_json(rows, tenant_id)})
+    at = utcnow().isoformat()
+    commits.write_before_commit(insert_from_json("%(rows)s"), [{**row, "tenant_id": tenant_id, "at": at} for row in rows])
     return True
 
 
-def _as_json(rows: list[dict[str, Any]], tenant_id: int) -> str:
-    """One JSON document for `insert_from_json`: one statement whose text never changes (the
-    driver prepares it once) and one parameter, where a multi-row VALUES has a new text and ten
-    parameters per row, ``executemany`` is a statement per row on the server, and arrays cost the
-    driver more to encode than ``json.dumps`` does."""
-    at = utcnow().isoformat()
-    return json.dumps([{**row, "tenant_id": tenant_id, "at": at} for row in rows])
-
-
 def insert_from_json(placeholder: str) -> str:
-    """The INSERT of audit rows given as a JSON array (PostgreSQL's ``jsonb_to_recordset``)."""
+    """The INSERT of audit rows given as a JSON array (PostgreSQL's ``jsonb_to_recordset``): one
+    statement whose text never changes (the driver prepares it once) and one parameter, where a
+    multi-row VALUES has a new text and ten parameters per row, ``executemany`` is a statement per
+    row on the server, and arrays cost the driver more to encode than ``json.dumps`` does."""
     return (
         "INSERT INTO audit_event (tenant_id, at, actor_id, remote_addr, user_agent,"
         " action, record_type, record_id, person_id, details)"

@@ -87,8 +87,8 @@ def test_the_narrow_paths_do_only_their_one_thing(app, as_app_role, bergen):
 def test_the_functions_are_not_open_to_every_role(app):
     rows = owner_execute(app, "select p.proname, has_function_privilege('public', p.oid, 'execute') "
                               "from pg_proc p where p.proname like 'velferd\\_%'")
-    assert sorted(rows) == [("velferd_create_user", False), ("velferd_login_credentials", False),
-                            ("velferd_set_password", False)]
+    assert sorted(rows) == [("velferd_bump_tenant_config_version", False), ("velferd_create_user", False),
+                            ("velferd_login_credentials", False), ("velferd_set_password", False)]
 
 
 def test_the_app_works_as_the_app_role(app, client, bergen, alta):

@@ -53,6 +53,7 @@ def upgrade() -> None:
                 END IF;
                 RETURN NULL;
             END $$""")
+        op.execute(f"REVOKE ALL ON FUNCTION {BUMP_FUNCTION}() FROM PUBLIC")  # called by its triggers only
         op.execute(f"CREATE TRIGGER tenant_plugin_config_version AFTER INSERT OR UPDATE OR DELETE ON tenant_plugin "
                    f"FOR EACH ROW EXECUTE FUNCTION {BUMP_FUNCTION}()")
         op.execute(f"CREATE TRIGGER plugin_block_config_version AFTER INSERT OR UPDATE OR DELETE ON plugin_block "

@@ -25,6 +25,8 @@ def platform_app(database) -> Flask:
     return _build({
         "SECRET_KEY": "bench", "DATABASE_URL": database.app_url, "MIGRATION_DATABASE_URL": database.owner_url,
         "DB_APP_ROLE": make_url(database.app_url).username,
+        # no background sweeper thread in a process that counts statements and times requests
+        "JOBS_EMBEDDED_SWEEP_INTERVAL_SECONDS": 0,
     })
 
 

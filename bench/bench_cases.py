@@ -457,7 +457,7 @@ def run(args, plan: Plan, database: Database) -> int:
     for op in operations:
         run_interleaved(op, args.warmup)
 
-    # statements per request (the platform pings a pooled connection only after it sat idle: velferd.pool_ping)
+    # statements per request (the platform's pool_pre_ping pings once per checkout)
     counts: list[tuple[str, int, int | None]] = []
     listings: dict[str, list[str]] = {}
 
@@ -513,7 +513,7 @@ def report(args, plan, operations, counts, listings, load_seconds) -> None:
               f"{'met' if ratio <= 1.5 else 'NOT met'}")
     print()
     print("SQL statements per request (before_cursor_execute, and the audit rows velferd.commits writes at")
-    print("the COMMIT; BEGIN and COMMIT are not statements; a pooled connection idle over 1 s is pinged once)")
+    print("the COMMIT; BEGIN and COMMIT are not statements; pool_pre_ping adds one ping per checkout)")
     for name, n, bare_n in counts:
         print(f"  {name:<46} platform {n:>3}" + (f"   bare {bare_n:>3}" if bare_n is not None else ""))
     big_n = next(n for name, n, _ in counts if name.startswith("page of 50, big tenant ("))

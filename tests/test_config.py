@@ -73,8 +73,7 @@ def test_postgresql_url_is_the_database_and_pools_test_only_idle_connections(mon
     monkeypatch.setenv("VELFERD_DATABASE_URL", PG)
     app = create_app(NO_ENTRY_POINTS)
     assert app.config["SQLALCHEMY_DATABASE_URI"] == PG
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {}  # velferd.pool_ping instead of pool_pre_ping
-    assert app.config["DATABASE_PING_AFTER_IDLE_SECONDS"] == 1.0
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
 
 
 def test_production_with_the_default_secret_key_refuses_to_start(monkeypatch):

@@ -9,7 +9,7 @@ from flask import Flask
 
 from velferd import api, audit, column_checks, commands, config, health, jobs, tenancy  # noqa: F401  (audit, column_checks, tenancy: session listeners)
 from velferd import commits, fork_safety, origin_check, passwords, proxies, read_audit, request_log, security_headers, throttle
-from velferd import metrics, pool_ping, web
+from velferd import metrics, web
 from velferd.db import db
 from velferd.plugins.manager import build_registry
 from velferd.url_rules import LazyBuilderRule
@@ -28,9 +28,6 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Itera
     origin_check.init_app(app)
     db.init_app(app)
     with app.app_context():
-        for engine in db.engines.values():
-            if engine.dialect.name == "postgresql":
-                pool_ping.install(engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
         commits.init_app(app, db.engines.values())
     fork_safety.init_app(app)
     registry = build_registry(plugins, load_entry_points=app.config["LOAD_PLUGIN_ENTRY_POINTS"])

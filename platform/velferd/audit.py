@@ -89,10 +89,9 @@ def record_each(entries: Iterable[Entry]) -> None:
     the tenant is the one in scope (row-level security checks it again on PostgreSQL)."""
     rows = [_values(e.action, e.record_type, e.record_id, e.person_id, e.details) for e in entries]
     if rows and not _sent_with_commit(rows):
-        tenant_id = current_tenant_id()
-        if tenant_id is None:
+        if current_tenant_id() is None:
             raise TenantNotSet("audit rows need a tenant in scope")
-        db.session.execute(sa.insert(AuditEvent), [{**row, "tenant_id": tenant_id, "at": utcnow()} for row in rows])
+        db.session.execute(sa.insert(AuditEvent), _stamped(rows, utcnow()))
     for row in rows:
         _note_person(row["person_id"])
 
@@ -101,12 +100,16 @@ def _sent_with_commit(rows: list[dict[str, Any]]) -> bool:
     """On PostgreSQL audit rows wait for the transaction's COMMIT and are written just before it,
     all in one INSERT (velferd.commits); they are as much part of the transaction as a flushed
     row, and vanish with it on a rollback. Elsewhere (SQLite): False, and the caller writes them."""
-    tenant_id = current_tenant_id()
-    if tenant_id is None or not commits.rows_may_wait_for_commit():
+    if current_tenant_id() is None or not commits.rows_may_wait_for_commit():
         return False
-    at = utcnow().isoformat()
-    commits.write_before_commit(insert_from_json("%(rows)s"), [{**row, "tenant_id": tenant_id, "at": at} for row in rows])
+    commits.write_before_commit(insert_from_json("%(rows)s"), _stamped(rows, utcnow().isoformat()))
     return True
+
+
+def _stamped(rows: list[dict[str, Any]], at: Any) -> list[dict[str, Any]]:
+    """The rows with the tenant in scope and the time, as the flush would stamp an ORM row."""
+    tenant_id = current_tenant_id()
+    return [{**row, "tenant_id": tenant_id, "at": at} for row in rows]
 
 
 def insert_from_json(placeholder: str) -> str:

@@ -77,7 +77,7 @@ def _membership(user: User) -> Membership | None:
     return db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id))
 
 
-def _membership_and_version(user: User, tenant: Tenant) -> tuple[Membership | None, int | None]:
+def _membership_and_version(user: User) -> tuple[Membership | None, int | None]:
     """The user's membership in the tenant in scope, with the tenant's configuration version."""
     row = db.session.execute(
         sa.select(Membership, Tenant.config_version).join(Tenant, Tenant.id == Membership.tenant_id)
@@ -94,12 +94,11 @@ def current_session_user() -> User | None:
 def authenticate_for_tenant(tenant: Tenant) -> None:
     """Resolve the caller and their membership in `tenant`; fills `g` or raises 401/403."""
     header = request.headers.get("Authorization")
-    version = None
     if header:
         user, membership, version = _caller_from_token(header, tenant)
     else:
         user = current_session_user()
-        membership, version = _membership_and_version(user, tenant) if user is not None and user.active else (None, None)
+        membership, version = _membership_and_version(user) if user is not None and user.active else (None, None)
     if user is None or not user.active:
         raise Unauthorized("log in or send a bearer token")
     if membership is None:

@@ -8,7 +8,8 @@ synchronous commit: a WAL flush to disk the bare endpoint never pays. PostgreSQL
 transaction commit with ``synchronous_commit = off``: the commit returns at once and the WAL
 writer flushes within ``wal_writer_delay`` (200 ms by default, at most three times that). Only a
 crash of the database server itself inside that window can lose such a transaction — never an
-application crash, and the database stays consistent either way. README's privacy section says so.
+application crash, and the database stays consistent either way. README ("How audit rows are
+committed") says so.
 
 The rule, per transaction: a GET or HEAD request's transaction starts with the setting off (sent
 in the same statement as the tenant's RLS setting, so it costs no round trip), and if anything

@@ -11,7 +11,7 @@ from velferd.models.billing import (
     InvoiceNumberSequence,
     InvoiceRun,
 )
-from velferd.models.cases import Case, CaseEvent, Deadline, Meeting
+from velferd.models.cases import AccessGrant, Case, CaseEvent, Deadline, Meeting
 from velferd.models.jobs import JobRun
 from velferd.models.people import Person
 from velferd.models.plugins import PluginBlock, TenantPlugin
@@ -20,7 +20,7 @@ from velferd.models.reminders import ReminderMail
 from velferd.models.tenants import Tenant, Unit
 
 __all__ = [
-    "ApiToken", "AuditEvent", "BillingProfile", "Case", "CaseEvent", "Deadline", "Decision",
+    "AccessGrant", "ApiToken", "AuditEvent", "BillingProfile", "Case", "CaseEvent", "Deadline", "Decision",
     "DeliveryAttempt", "FinanceExportFile", "FormSubmission", "Invitation", "Invoice", "InvoiceLine", "InvoiceNumberSequence",
     "InvoiceRun", "JobRun", "LoginEvent", "Meeting", "Membership", "OperatorAuditEvent", "Person", "PluginBlock",
     "ReminderMail", "Tenant", "TenantPlugin", "Unit", "User", "UserSession",

@@ -32,6 +32,11 @@ class Membership(Base, TenantOwned, Timestamped):
     roles: Mapped[list] = mapped_column(default=list)
     #: the member asked for a daily e-mail when deadlines are due or overdue here (velferd.reminder_mail)
     email_reminders: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: the units the member works in, and the programmes (plugin ids; empty: every programme the
+    #: municipality runs): what they need to know of (velferd.need_to_know). Kept on the row, not
+    #: in a table of their own, so the request's one token query brings them.
+    unit_ids: Mapped[list] = mapped_column(default=list, server_default="[]")
+    programmes: Mapped[list] = mapped_column(default=list, server_default="[]")
     user: Mapped[User] = relationship(lazy="joined")
 
     __table_args__ = (sa.UniqueConstraint("tenant_id", "user_id"),)

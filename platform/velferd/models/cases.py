@@ -25,6 +25,9 @@ class Case(Base, TenantOwned, Timestamped):
     state: Mapped[str] = mapped_column(sa.String(60))
     assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
     referring_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    #: the unit that holds the case: its members may know of it (velferd.need_to_know); None while
+    #: no unit has it yet (a new referral), seen then by everyone working in the programme
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     closed_at: Mapped[dt.datetime | None]
 
@@ -74,3 +77,21 @@ class Deadline(Base, TenantOwned, Timestamped):
     kind: Mapped[str] = mapped_column(sa.String(60))
     due_on: Mapped[dt.date]
     completed_at: Mapped[dt.datetime | None]
+
+
+class AccessGrant(Base, TenantOwned):
+    """A member's reasoned access to a case outside their need to know ("breaking the glass"):
+    written with its reason, good until `expires_at`, audited, shown in the person's access log
+    and reported to the leaders of the case's unit (velferd.need_to_know)."""
+
+    __tablename__ = "access_grant"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    #: the leaders it was reported to (user ids) and the one who has looked at it
+    reported_to: Mapped[list] = mapped_column(default=list)
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    reviewed_at: Mapped[dt.datetime | None]

@@ -11,6 +11,7 @@ CORE_ROLES: dict[str, frozenset[str]] = {
     "tenant_admin": frozenset({
         "plugins:read", "plugins:manage", "members:manage", "units:read", "units:manage",
         "tokens:own", "audit:read", "invoices:read", "billing:manage", "jobs:read", "jobs:retry",
+        "retention:read", "retention:manage", "retention:approve",
     }),
     "caseworker": frozenset({
         "persons:read", "persons:write", "cases:read", "cases:write", "forms:submit",
@@ -30,6 +31,9 @@ CORE_ROLES: dict[str, frozenset[str]] = {
         "billing:manage", "tokens:own",
     }),
     "auditor": frozenset({"audit:read", "plugins:read", "units:read", "invoices:read", "tokens:own"}),
+    #: the municipality's archivist or privacy officer: reviews and approves disposals (retention)
+    "archivist": frozenset({"retention:read", "retention:approve", "audit:read", "units:read", "plugins:read",
+                            "tokens:own"}),
 }
 
 

@@ -120,6 +120,7 @@ def populated_municipality(app, client, slug: str) -> tuple[Municipality, dict]:
         "case_id": case_id, "inputs": {"age": 19, "criteria": ["leaving_institution"]}})
     ids["override_id"] = post(f"/decisions/{ids['decision_id']}/overrides", {
         "outcome": "not_eligible", "reason": f"{name} has no place free this year."})
+    ids["grant_id"] = post(f"/cases/{case_id}/break-glass", {"reason": f"Covering {name}'s duty phone tonight."})
     ids["token_id"] = post("/tokens", {"name": f"{name} integration"})
     ids["invitation_id"] = post("/members", {"email": f"invited@{slug}.test", "name": f"{name} newcomer",
                                              "roles": ["caseworker"]})

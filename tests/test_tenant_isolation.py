@@ -53,6 +53,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/persons"): {"national_id": synthetic_id(), "given_name": "Nils", "family_name": "Nilsen"},
     ("POST", "/cases"): {"plugin": "example"},
     ("POST", "/cases/{case_id}/transitions"): {"transition": "assess"},
+    ("PUT", "/cases/{case_id}/unit"): {},
+    ("POST", "/cases/{case_id}/break-glass"): {"reason": "Covering for a colleague who is ill today."},
+    ("PUT", "/members/{membership_id}/work"): {"unit_ids": []},
     ("POST", "/cases/{case_id}/journal"): {"text": "Called the school."},
     ("POST", "/cases/{case_id}/meetings"): {"kind": "network meeting", "starts_at": "2026-05-04T09:00:00+02:00"},
     ("POST", "/cases/{case_id}/deadlines"): {"kind": "report", "due_on": "2026-06-01"},
@@ -71,15 +74,16 @@ LIST_ITEMS = {"": "tenant", "/units": "unit", "/members": "membership", "/member
               "/tokens": "api_token",
               "/persons": "person", "/cases": "case_file", "/audit": "audit_event", "/plugins": None, "/forms": None,
               "/jobs": "job_run", "/invoices": "invoice", "/invoice-runs": "invoice_run",
-              "/billing-profile": "billing_profile"}
+              "/billing-profile": "billing_profile", "/access-reports": "access_grant"}
 #: The table an ``*_id`` in a response points at.
-REFERENCES = {"person_id": "person", "case_id": "case_file", "referring_unit_id": "unit", "supersedes_id": "decision",
+REFERENCES = {"person_id": "person", "case_id": "case_file", "referring_unit_id": "unit", "unit_id": "unit",
+              "reviewed_by_id": "app_user", "supersedes_id": "decision",
               "user_id": "app_user", "actor_id": "app_user", "assigned_to_id": "app_user",
               "submitted_by_id": "app_user", "decided_by_id": "app_user", "requested_by_id": "app_user",
               "retry_of_id": "job_run", "payer_unit_id": "unit", "credits_invoice_id": "invoice",
               "run_id": "invoice_run", "job_run_id": "job_run"}
 #: The table an audit event's ``record_type`` names (None: its record_id is not a row id).
-AUDIT_RECORD_TYPES = {"person": "person", "case": "case_file", "unit": "unit", "membership": "membership",
+AUDIT_RECORD_TYPES = {"access_grant": "access_grant", "person": "person", "case": "case_file", "unit": "unit", "membership": "membership",
                       "invitation": "invitation",
                       "decision": "decision", "form_submission": "form_submission", "meeting": "meeting",
                       "deadline": "deadline", "tenant_plugin": None, "job_run": "job_run",

@@ -18,7 +18,7 @@ from typing import Callable, Iterator, TypeVar
 import sqlalchemy as sa
 from flask import g, request
 
-from velferd import plugin_config, sessions
+from velferd import need_to_know, plugin_config, sessions
 from velferd.db import db, utcnow
 from velferd.errors import Forbidden, Unauthorized
 from velferd.models import ApiToken, Membership, Tenant, User
@@ -107,6 +107,7 @@ def authenticate_for_tenant(tenant: Tenant) -> None:
     g.velferd_user = user
     g.velferd_membership = membership
     g.velferd_permissions = permissions_for(membership.roles, registry().roles)
+    need_to_know.set_scope(need_to_know.scope_of(membership))
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy.orm import contains_eager, joinedload
 
 from velferd import audit
@@ -20,14 +21,16 @@ from velferd.tenancy import get_owned, require_tenant
 from velferd.workflows import allowed_transition, workflow_for_plugin, workflow_of
 
 
-def _check_references(person_id: int, referring_unit_id: int | None, assigned_to_id: int | None) -> Person:
+def _check_references(person_id: int, referring_unit_id: int | None, assigned_to_id: int | None,
+                      unit_id: int | None = None) -> Person:
     """Every id a case points at must exist in this tenant: a 422 naming the field, not a 500."""
     errors: dict[str, list[str]] = {}
     person = get_owned(Person, person_id)
     if person is None:
         errors["person_id"] = [f"no person {person_id} in this municipality"]
-    if referring_unit_id is not None and get_owned(Unit, referring_unit_id) is None:
-        errors["referring_unit_id"] = [f"no unit {referring_unit_id} in this municipality"]
+    for field, value in (("referring_unit_id", referring_unit_id), ("unit_id", unit_id)):
+        if value is not None and get_owned(Unit, value) is None:
+            errors[field] = [f"no unit {value} in this municipality"]
     if assigned_to_id is not None and db.session.scalar(
         sa.select(Membership.id).where(Membership.user_id == assigned_to_id)
     ) is None:
@@ -39,14 +42,18 @@ def _check_references(person_id: int, referring_unit_id: int | None, assigned_to
 
 def open_case(
     tenant: Tenant, plugin: str, person_id: int,
-    referring_unit_id: int | None = None, assigned_to_id: int | None = None,
+    referring_unit_id: int | None = None, assigned_to_id: int | None = None, unit_id: int | None = None,
 ) -> Case:
+    """Open a case in `plugin`'s workflow. The unit that holds it (velferd.need_to_know) is
+    `unit_id`, else the opener's unit when they work in exactly one."""
     require_enabled(tenant, plugin)
-    person = _check_references(person_id, referring_unit_id, assigned_to_id)
+    if unit_id is None:
+        unit_id = _openers_unit()
+    person = _check_references(person_id, referring_unit_id, assigned_to_id, unit_id)
     workflow = workflow_for_plugin(plugin)
     case = Case(
         person=person, plugin=plugin, workflow=workflow.name, state=workflow.initial,
-        referring_unit_id=referring_unit_id, assigned_to_id=assigned_to_id,
+        referring_unit_id=referring_unit_id, assigned_to_id=assigned_to_id, unit_id=unit_id,
     )
     db.session.add(case)
     db.session.flush()
@@ -54,6 +61,26 @@ def open_case(
     db.session.add(CaseEvent(case_id=case.id, kind="opened", to_state=case.state, actor_id=actor and actor.id))
     audit.record("case.created", "case", case.id, person_id=person_id)
     call_owner_hook("velferd_case_opened", tenant, case=case, actor=actor)
+    return case
+
+
+def _openers_unit() -> int | None:
+    membership = g.get("velferd_membership")
+    units = (membership.unit_ids or []) if membership is not None else []
+    return units[0] if len(units) == 1 else None
+
+
+def place_case(case: Case, unit_id: int | None) -> Case:
+    """Give the case to the unit that is to hold it (None: no unit yet), journalled and audited."""
+    if unit_id is not None and get_owned(Unit, unit_id) is None:
+        raise ValidationFailed("no such unit here", {"unit_id": [f"no unit {unit_id} in this municipality"]})
+    actor = current_user()
+    previous, case.unit_id = case.unit_id, unit_id
+    db.session.add(CaseEvent(case_id=case.id, kind="placed", data={"from_unit_id": previous, "to_unit_id": unit_id},
+                             actor_id=actor and actor.id))
+    db.session.flush()
+    audit.record("case.placed", "case", case.id, person_id=case.person_id,
+                 details={"from_unit_id": previous, "to_unit_id": unit_id})
     return case
 
 

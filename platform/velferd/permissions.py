@@ -51,3 +51,18 @@ def permissions_for(roles: Iterable[str], table: dict[str, frozenset[str]]) -> f
     for role in roles:
         granted |= table.get(role, frozenset())
     return frozenset(granted)
+
+
+#: How much of the municipality's case records each core role may know of (velferd.need_to_know),
+#: narrowest first. A role not named here — a plugin's — has the narrowest, ``team``.
+SCOPE_ORDER = ("team", "unit", "all")
+CASE_SCOPES: dict[str, str] = {
+    "caseworker": "team", "coordinator": "team", "leader": "unit",
+    # roles that answer for the municipality as a whole: the audit trail, invoices, the archive
+    "tenant_admin": "all", "finance": "all", "auditor": "all", "archivist": "all",
+}
+
+
+def widest_scope(roles: Iterable[str], scopes: dict[str, str] = CASE_SCOPES) -> str:
+    """The widest scope of `roles` (a member has what their widest role gives)."""
+    return max((scopes.get(role, SCOPE_ORDER[0]) for role in roles), key=SCOPE_ORDER.index, default=SCOPE_ORDER[0])

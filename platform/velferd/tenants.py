@@ -86,6 +86,26 @@ def add_member(user: User, roles: Iterable[str]) -> Membership:
     return membership
 
 
+def set_member_work(membership: Membership, unit_ids: Iterable[int], programmes: Iterable[str]) -> Membership:
+    """Where the member works: their units and programmes (plugin ids; none: every programme),
+    which decide the cases they may know of (velferd.need_to_know). 422 naming the field for a
+    unit this municipality does not have or a programme no installed plugin runs."""
+    unit_ids, programmes = sorted(set(unit_ids)), sorted(set(programmes))
+    errors: dict[str, list[str]] = {}
+    known_units = set(db.session.scalars(sa.select(Unit.id).where(Unit.id.in_(unit_ids)))) if unit_ids else set()
+    if missing := [u for u in unit_ids if u not in known_units]:
+        errors["unit_ids"] = [f"no unit {u} in this municipality" for u in missing]
+    if unknown := [p for p in programmes if p not in registry().manifests]:
+        errors["programmes"] = [f"no programme '{p}' is installed" for p in unknown]
+    if errors:
+        raise ValidationFailed("the member's units and programmes must exist here", errors)
+    membership.unit_ids, membership.programmes = unit_ids, programmes
+    db.session.flush()
+    audit.record("member.work_set", "membership", membership.id,
+                 details={"user_id": membership.user_id, "unit_ids": unit_ids, "programmes": programmes})
+    return membership
+
+
 def list_units() -> list[Unit]:
     """The municipality's units (offices, services, payers) by name: the API's list and the
     referring units a page offers when a case is opened."""

@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from velferd import audit, cases
+from velferd import audit, break_glass, cases
 from velferd.api.context import TENANT_PREFIX, tenant
+from velferd.api.need_to_know_schemas import AccessGrantSchema, BreakGlassSchema, CasePlacementSchema
 from velferd.api.schemas import (
     CaseCreateSchema,
     CaseDetailSchema,
@@ -66,6 +67,29 @@ def read_case(case_id):
     case = _case(case_id)
     db.session.commit()
     return case
+
+
+@blp.put("/<int:case_id>/unit")
+@requires("cases:write")
+@blp.arguments(CasePlacementSchema)
+@blp.response(200, CaseDetailSchema)
+def place_case(data, case_id):
+    """Give the case to the unit that is to hold it: its members may then know of it."""
+    case = cases.place_case(_case_to_change(case_id), data["unit_id"])
+    db.session.commit()
+    return case
+
+
+@blp.post("/<int:case_id>/break-glass")
+@requires("cases:read")
+@blp.arguments(BreakGlassSchema)
+@blp.response(201, AccessGrantSchema)
+def break_the_glass(data, case_id):
+    """Open a case outside your need to know, for a stated reason: for a working day, audited,
+    in the citizen's access log, and reported to the leaders of the unit that holds the case."""
+    grant = break_glass.break_the_glass(case_id, data["reason"])
+    db.session.commit()
+    return grant
 
 
 @blp.post("/<int:case_id>/transitions")

@@ -97,6 +97,9 @@ class MemberSchema(ma.Schema):
     id = fields.Integer()
     user = fields.Nested(UserSchema)
     roles = fields.List(fields.String())
+    unit_ids = fields.List(fields.Integer(), metadata={"description": "the units the member works in"})
+    programmes = fields.List(fields.String(), metadata={
+        "description": "the programmes (plugin ids) the member works in; empty: every programme"})
 
 
 @column_limits(ApiToken)
@@ -148,6 +151,8 @@ class CaseCreateSchema(Strict):
     plugin = fields.String(required=True)
     referring_unit_id = Id(allow_none=True, load_default=None)
     assigned_to_id = Id(allow_none=True, load_default=None)
+    unit_id = Id(allow_none=True, load_default=None, metadata={
+        "description": "the unit that holds the case (need to know); by default the opener's, if they work in one"})
 
 
 class CaseSchema(ma.Schema):
@@ -160,6 +165,7 @@ class CaseSchema(ma.Schema):
     state = fields.String()
     assigned_to_id = fields.Integer(allow_none=True)
     referring_unit_id = fields.Integer(allow_none=True)
+    unit_id = fields.Integer(allow_none=True)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
     closed_at = fields.AwareDateTime(allow_none=True)

@@ -9,9 +9,10 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from velferd import invitations, tenants
+from velferd import break_glass, invitations, tenants
 from velferd.api.account_schemas import InvitationSchema, MemberRolesSchema, PendingInvitationSchema
 from velferd.api.context import TENANT_PREFIX, tenant
+from velferd.api.need_to_know_schemas import AccessGrantSchema, MemberWorkSchema
 from velferd.api.schemas import (
     MemberCreateSchema,
     MemberSchema,
@@ -116,6 +117,37 @@ def set_member_roles(data, membership_id):
     membership = tenants.add_member(membership.user, data["roles"])
     db.session.commit()
     return membership
+
+
+@blp.put("/members/<int:membership_id>/work")
+@requires("members:manage")
+@blp.arguments(MemberWorkSchema)
+@blp.response(200, MemberSchema)
+def set_member_work(data, membership_id):
+    """Where a member works: their units and programmes, which decide the cases they may know of."""
+    membership = tenants.set_member_work(require_owned(Membership, membership_id, "membership"),
+                                         data["unit_ids"], data["programmes"])
+    db.session.commit()
+    return membership
+
+
+@blp.get("/access-reports")
+@requires("dashboard:read")
+@blp.response(200, AccessGrantSchema(many=True))
+def access_reports():
+    """Cases colleagues opened outside their work ("broke the glass") that were reported to you,
+    not yet reviewed, newest first."""
+    return break_glass.reports_for_me()
+
+
+@blp.post("/access-reports/<int:grant_id>/review")
+@requires("dashboard:read")
+@blp.response(200, AccessGrantSchema)
+def review_access_report(grant_id):
+    """Mark a reported access as looked at."""
+    grant = break_glass.review(grant_id)
+    db.session.commit()
+    return grant
 
 
 @blp.route("/tokens")

@@ -1,0 +1,166 @@
+"""Need to know (tjenstlig behov): a member sees the cases of the units and programmes they work
+in, the cases assigned to them, and nothing else — unless their role says otherwise.
+
+The anchor is Primero's record scopes (self / group / agency / all). Each role has a scope
+(`velferd.permissions.CASE_SCOPES`), and a member has the widest of their roles':
+
+* ``team`` (caseworker, coordinator): cases held by one of their units *in one of their
+  programmes* (``membership.programmes``; none named: every programme), and cases no unit holds
+  yet (a new referral) in those programmes, so a referral is never lost between units;
+* ``unit`` (leader): the same, in every programme of their units;
+* ``all`` (tenant admin, finance, auditor, archivist): every case of the municipality — these
+  roles answer for the municipality as a whole (the audit trail, the invoices, the archive).
+
+And in every scope: the cases assigned to them, and those they opened by "breaking the glass" —
+a stated reason, good for `GRANT_HOURS`, audited, shown in the person's access log and reported to
+the leaders of the case's unit (`break_the_glass`).
+
+It is enforced in one place, below every route: the ORM adds the scope to every SELECT, UPDATE
+and DELETE of a person-linked model (velferd.read_audit's `person_link`: a case, anything that
+points at a case or a person, a plugin's new table the day it is added), in lists, searches,
+relationship loads and plugin routes alike — as `velferd.tenancy` adds the tenant. A record
+outside the scope is then as absent as another municipality's: 404. A person is visible through a
+visible case, or when no case of theirs exists yet (so they can be found and a case opened).
+
+Only requests of members carry a scope. Tasks, commands and the demo seed act for the
+municipality and see all of it; a service that must see past the caller's scope (a uniqueness
+check, the citizen's export) says so and uses `unscoped`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Iterator
+
+import sqlalchemy as sa
+from flask import g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+
+from velferd.db import Base, TenantSession, utcnow
+from velferd.models import AccessGrant, Case, Membership, Person
+from velferd.permissions import CASE_SCOPES, widest_scope
+from velferd.read_audit import person_link
+from velferd.tenancy import current_tenant_id
+
+SCOPE_KEY = "velferd_case_scope"
+#: how long a broken glass opens a case: a working day
+GRANT_HOURS = 8
+
+
+@dataclass(frozen=True)
+class CaseScope:
+    """What one member may know of: their user id, their units, and their programmes (empty:
+    every programme)."""
+
+    user_id: int
+    unit_ids: tuple[int, ...]
+    programmes: tuple[str, ...]
+
+
+def scope_of(membership: Membership, role_scopes: dict[str, str] = CASE_SCOPES) -> CaseScope | None:
+    """The member's scope, or None when one of their roles sees the whole municipality."""
+    widest = widest_scope(membership.roles, role_scopes)
+    if widest == "all":
+        return None
+    programmes = () if widest == "unit" else tuple(sorted(membership.programmes or ()))
+    return CaseScope(membership.user_id, tuple(sorted(membership.unit_ids or ())), programmes)
+
+
+def set_scope(scope: CaseScope | None) -> None:
+    """The scope for the rest of this request (velferd.auth sets it with the caller)."""
+    g.setdefault(SCOPE_KEY, None)
+    setattr(g, SCOPE_KEY, scope)
+
+
+def current_scope() -> CaseScope | None:
+    return g.get(SCOPE_KEY) if has_app_context() else None
+
+
+@contextlib.contextmanager
+def unscoped() -> Iterator[None]:
+    """See past the caller's need to know for a block: for what must find every row of the
+    municipality whoever asks (is this national id taken? does this case exist, to break the
+    glass?). The caller's scope is back afterwards."""
+    saved = current_scope()
+    set_scope(None)
+    try:
+        yield
+    finally:
+        set_scope(saved)
+
+
+# --- the rule, as SQL ---------------------------------------------------------------------------
+
+def _case_visible(cases, scope: CaseScope, tenant_id: int | None, now: dt.datetime) -> sa.ColumnElement[bool]:
+    """Whether a case row (the ORM class or the core table's columns) is within `scope`."""
+    grants = AccessGrant.__table__
+    in_programme = sa.true() if not scope.programmes else cases.plugin.in_(scope.programmes)
+    held_by_own_unit = cases.unit_id.in_(scope.unit_ids) if scope.unit_ids else sa.false()
+    return sa.or_(
+        cases.assigned_to_id == scope.user_id,
+        sa.and_(in_programme, sa.or_(held_by_own_unit, cases.unit_id.is_(None))),
+        cases.id.in_(sa.select(grants.c.case_id).where(
+            grants.c.tenant_id == tenant_id, grants.c.user_id == scope.user_id, grants.c.expires_at > now)),
+    )
+
+
+def _visible_ids(model: type, scope: CaseScope, tenant_id: int | None, now: dt.datetime) -> sa.Select:
+    """The ids of `model`'s rows within `scope`, on the core tables: a subquery the ORM's own
+    criteria do not reach into, so each step is written once, here."""
+    table = model.__table__
+    where = [table.c.tenant_id == tenant_id, _row_visible(table.c, model, scope, tenant_id, now)]
+    return sa.select(table.c.id).where(*where)
+
+
+def _row_visible(columns, model: type, scope: CaseScope, tenant_id: int | None,
+                 now: dt.datetime) -> sa.ColumnElement[bool]:
+    """Whether a row of a person-linked `model` is within `scope`: a case by the rule, a person
+    through a visible case (or none at all), anything else through the row it points at."""
+    if model is Case:
+        return _case_visible(columns, scope, tenant_id, now)
+    if model is Person:
+        cases = Case.__table__.alias("any_case")
+        visible_cases = Case.__table__.alias("visible_case")
+        return sa.or_(
+            columns.id.in_(sa.select(visible_cases.c.person_id).where(
+                visible_cases.c.tenant_id == tenant_id, _case_visible(visible_cases.c, scope, tenant_id, now))),
+            ~sa.exists().where(cases.c.tenant_id == tenant_id, cases.c.person_id == columns.id),
+        )
+    link = person_link(model)
+    column = getattr(model, link.column) if columns is model else \
+        columns[sa.inspect(model).get_property(link.column).columns[0].key]
+    return sa.or_(column.is_(None), column.in_(_visible_ids(link.target, scope, tenant_id, now)))
+
+
+@functools.cache
+def _scoped_models() -> tuple[type, ...]:
+    return tuple(mapper.class_ for mapper in Base.registry.mappers if person_link(mapper.class_) is not None)
+
+
+def scoped_models() -> tuple[type, ...]:
+    """Every person-linked model (a plugin imported later adds some: the cache is cleared when the
+    registry grows)."""
+    if len(Base.registry.mappers) != _scoped_models.registry_size:
+        _scoped_models.cache_clear()
+        _scoped_models.registry_size = len(Base.registry.mappers)
+    return _scoped_models()
+
+
+_scoped_models.registry_size = -1
+
+
+def _criteria(model: type, scope: CaseScope, tenant_id: int | None, now: dt.datetime):
+    return with_loader_criteria(model, _row_visible(model, model, scope, tenant_id, now), include_aliases=True)
+
+
+@event.listens_for(TenantSession, "do_orm_execute")
+def _limit_queries_to_need_to_know(state: ORMExecuteState) -> None:
+    scope = current_scope()
+    if scope is None or state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
+        return
+    tenant_id, now = current_tenant_id(), utcnow()
+    state.statement = state.statement.options(*(_criteria(m, scope, tenant_id, now) for m in scoped_models()))

@@ -264,3 +264,38 @@ def test_a_programme_limits_a_team_member_to_its_cases(app, client, bergen_units
         membership.programmes = ["another_programme"]
         db.session.commit()
     assert client.get(case_url, headers=town.north_caseworker.headers).status_code == 404
+
+
+def test_a_leader_who_asked_for_email_is_told_without_a_word_about_the_case(app, client, bergen_units, smtp_server):
+    """North's leader asked for e-mail: the notice names the municipality and links to the
+    reports, and carries neither the case, the person nor the reason (e-mail leaves the audit)."""
+    town, ids = bergen_units
+    app.config.update(smtp_server.config)
+    with app.app_context(), tenant_scope(town.tenant):
+        membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == town.unit_north.user_id))
+        membership.email_reminders = True
+        db.session.commit()
+    reason = "Covering for North's coordinator, who is ill today."
+    r = client.post(town.url(f"/cases/{ids['case_id']}/break-glass"), json={"reason": reason},
+                    headers=town.unit_south.headers)
+    assert r.status_code == 201, r.json
+    (received,) = smtp_server.messages
+    assert received.rcpt_tos == (town.unit_north.email,)
+    message = received.message
+    body = message.get_content()
+    assert message["Content-Language"] == "nb" and "åpnet en sak" in message["Subject"]
+    assert town.url("/access-reports") in body
+    for secret in (reason, "Bergen-Kari", ids["national_id"], str(ids["case_id"])):
+        assert secret not in body and secret not in message["Subject"]
+
+
+def test_a_unit_may_open_its_own_case_for_a_person_another_unit_follows(client, bergen_units):
+    """South learns of the person by opening its own case — and still sees nothing of North's."""
+    town, ids = bergen_units
+    r = client.post(town.url("/cases"), json={"person_id": ids["person_id"], "plugin": "example"},
+                    headers=town.unit_south.headers)
+    assert r.status_code == 201, r.json
+    assert client.get(town.url(f"/persons/{ids['person_id']}"), headers=town.unit_south.headers).status_code == 200
+    cases = client.get(town.url(f"/cases?person_id={ids['person_id']}"), headers=town.unit_south.headers).json
+    assert [c["id"] for c in cases["items"]] == [r.json["id"]]
+    assert client.get(town.url(f"/cases/{ids['case_id']}"), headers=town.unit_south.headers).status_code == 404

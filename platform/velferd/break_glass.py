@@ -14,12 +14,13 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from velferd import audit, need_to_know
+from velferd import audit, break_glass_mail, need_to_know
 from velferd.auth import current_user
 from velferd.db import db, utcnow
 from velferd.errors import NotFound
 from velferd.models import AccessGrant, Case, Membership
-from velferd.tenancy import get_owned
+from velferd.jobs import enqueue
+from velferd.tenancy import get_owned, require_tenant
 
 
 def leaders_to_tell(case: Case) -> list[int]:
@@ -55,6 +56,8 @@ def break_the_glass(case_id: int, reason: str) -> AccessGrant:
     audit.record("case.break_glass", "case", case.id, person_id=case.person_id,
                  details={"reason": reason, "grant_id": grant.id, "unit_id": case.unit_id, "reported_to": leaders,
                           "expires_at": grant.expires_at.isoformat()})
+    if break_glass_mail.leaders_wanting_email(leaders):
+        enqueue(break_glass_mail.TASK, tenant=require_tenant(), kwargs={"grant_id": grant.id}, actor=user)
     return grant
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import g
 from sqlalchemy.orm import contains_eager, joinedload
 
-from velferd import audit
+from velferd import audit, need_to_know
 from velferd.auth import current_user
 from velferd.clock import tenant_today
 from velferd.db import db, utcnow
@@ -25,7 +25,8 @@ def _check_references(person_id: int, referring_unit_id: int | None, assigned_to
                       unit_id: int | None = None) -> Person:
     """Every id a case points at must exist in this tenant: a 422 naming the field, not a 500."""
     errors: dict[str, list[str]] = {}
-    person = get_owned(Person, person_id)
+    with need_to_know.unscoped():  # a unit may open its own case for a person another unit follows
+        person = get_owned(Person, person_id)
     if person is None:
         errors["person_id"] = [f"no person {person_id} in this municipality"]
     for field, value in (("referring_unit_id", referring_unit_id), ("unit_id", unit_id)):

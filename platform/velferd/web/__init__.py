@@ -17,6 +17,7 @@ from velferd.web import (  # noqa: F401
     admin_members_pages,
     admin_pages,
     admin_units_pages,
+    break_glass_pages,
     case_pages,
     case_records_pages,
     dashboard_pages,

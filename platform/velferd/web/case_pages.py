@@ -29,7 +29,7 @@ from velferd.errors import Conflict, NotFound, ValidationFailed, VelferdError
 from velferd.models import Case, Deadline, Meeting, Membership, Person, User
 from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.plugins.specs import Transition
-from velferd.web import navigation
+from velferd.web import break_glass_pages, navigation
 from velferd.web.blueprint import blp, transition_title, wants_html
 from velferd.web.case_records import case_records
 from velferd.web.form_fields import FormField, error_summary, errors_by_input, form_fields, submitted_data
@@ -175,7 +175,12 @@ def _note_fields() -> list[FormField]:
 
 def _case_page(case_id: int, status: int = 200, failed: FailedForm | None = None) -> Response:
     require_permission("cases:read")
-    case = cases.read_case(case_id)  # audited: case.read
+    try:
+        case = cases.read_case(case_id)  # audited: case.read
+    except NotFound:
+        if break_glass_pages.outside_need_to_know(case_id):
+            return break_glass_pages.break_glass_form(case_id)
+        raise
     person = db.session.get(Person, case.person_id)
     meetings = db.session.scalars(sa.select(Meeting).where(Meeting.case_id == case.id)
                                   .order_by(Meeting.starts_at)).all()

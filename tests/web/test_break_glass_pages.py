@@ -69,3 +69,25 @@ def test_a_case_the_municipality_does_not_have_is_still_not_found(app, bergen):
     working_in(app, bergen, "south_worker", ["caseworker"], "Team Sør")
     r = browser_for(app)(bergen, "south_worker").get(f"/t/{bergen.slug}/cases/999999")
     assert r.status_code == 404
+
+
+def test_the_admin_places_a_member_in_units_and_programmes_on_the_members_page(app, client, bergen):
+    north = working_in(app, bergen, "north_worker", ["caseworker"], "Team Nord")
+    with app.app_context(), tenant_scope(bergen.tenant):
+        membership_id = db.session.scalar(sa.select(Membership.id).where(
+            Membership.user_id == bergen.caseworker.user_id))
+    admin = browser_for(app)(bergen, "tenant_admin")
+    page = admin.get(f"/t/{bergen.slug}/admin/members")
+    assert page.status_code == 200 and "Where caseworker bergen works" in text_of(page)
+
+    r = admin.post(f"/t/{bergen.slug}/admin/members/{membership_id}/work",
+                   data={"unit_ids": [str(north)], "programmes": ["example"]})
+    assert r.status_code == 302
+    with app.app_context(), tenant_scope(bergen.tenant):
+        membership = db.session.get(Membership, membership_id)
+        assert (membership.unit_ids, membership.programmes) == ([north], ["example"])
+    page = admin.get(f"/t/{bergen.slug}/admin/members")
+    assert f'id="work-{membership_id}-unit-{north}" name="unit_ids" type="checkbox" value="{north}" checked' in page.text
+
+    r = admin.post(f"/t/{bergen.slug}/admin/members/{membership_id}/work", data={"unit_ids": ["999999"]})
+    assert r.status_code == 422 and "no unit 999999" in text_of(r)

@@ -19,11 +19,13 @@ from velferd import invitations, tenants
 from velferd.api.account_schemas import MemberRolesSchema
 from velferd.api.context import tenant
 from velferd.api.errors import error_response
+from velferd.api.need_to_know_schemas import MemberWorkSchema
 from velferd.api.schemas import MemberCreateSchema
 from velferd.auth import current_user, require_permission
 from velferd.db import db
 from velferd.errors import Conflict, ValidationFailed, VelferdError
 from velferd.models import Invitation, Membership
+from velferd.plugins.enablement import enabled_plugin_ids
 from velferd.plugins.manager import registry
 from velferd.tenancy import require_owned
 from velferd.web.admin_pages import localised
@@ -46,6 +48,7 @@ def _members_page(status: int = 200, problem: FailedForm | None = None, invited:
         sa.select(Invitation).where(Invitation.accepted_at.is_(None)).order_by(Invitation.id)).all()
     page = render_template("web/admin_members.html", title=_("Members and roles"), members=members,
                            pending=pending, roles=sorted(registry().roles), role_title=role_title,
+                           units=tenants.list_units(), programmes=sorted(enabled_plugin_ids(tenant())),
                            invite_fields=_invite_fields(), problem=problem, invited=invited)
     return Response(page, status=status)
 
@@ -84,6 +87,26 @@ def admin_set_member_roles(membership_id: int):
         return _refused(error, form_id, [])
     db.session.commit()
     flash(_("The roles of %(name)s are saved.", name=membership.user.name))
+    return redirect(url_for("web.admin_members", tenant=tenant().slug, _anchor="confirmation"))
+
+
+@blp.post("/t/<tenant>/admin/members/<int:membership_id>/work")
+def admin_set_member_work(membership_id: int):
+    """Where a member works — the ticked units and programmes, which decide the cases they may
+    know of (velferd.need_to_know) — through the API's schema and `tenants.set_member_work`."""
+    require_permission("members:manage")
+    membership = require_owned(Membership, membership_id, "membership")
+    form_id = f"work-{membership_id}"
+    try:
+        data = MemberWorkSchema().load({"unit_ids": request.form.getlist("unit_ids"),
+                                        "programmes": request.form.getlist("programmes")})
+        tenants.set_member_work(membership, data["unit_ids"], data["programmes"])
+    except ValidationError as error:
+        return _refused(ValidationFailed("the units are invalid", error.normalized_messages()), form_id, [])
+    except ValidationFailed as error:
+        return _refused(error, form_id, [])
+    db.session.commit()
+    flash(_("Where %(name)s works is saved.", name=membership.user.name))
     return redirect(url_for("web.admin_members", tenant=tenant().slug, _anchor="confirmation"))
 
 

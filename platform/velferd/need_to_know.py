@@ -108,32 +108,29 @@ def _case_visible(cases, scope: CaseScope, tenant_id: int | None, now: dt.dateti
     )
 
 
-def _visible_ids(model: type, scope: CaseScope, tenant_id: int | None, now: dt.datetime) -> sa.Select:
-    """The ids of `model`'s rows within `scope`, on the core tables: a subquery the ORM's own
-    criteria do not reach into, so each step is written once, here."""
-    table = model.__table__
-    where = [table.c.tenant_id == tenant_id, _row_visible(table.c, model, scope, tenant_id, now)]
-    return sa.select(table.c.id).where(*where)
-
-
 def _row_visible(columns, model: type, scope: CaseScope, tenant_id: int | None,
                  now: dt.datetime) -> sa.ColumnElement[bool]:
-    """Whether a row of a person-linked `model` is within `scope`: a case by the rule, a person
-    through a visible case (or none at all), anything else through the row it points at."""
+    """Whether a row of a person-linked `model` (its ORM class, or an alias's columns) is within
+    `scope`: a case by the rule, a person through a visible case (or no case at all), anything
+    else through the row it points at. Each step is a correlated EXISTS on a fresh alias of the
+    core table, which the ORM's own criteria do not reach into (so each rule is applied once, here)
+    and which PostgreSQL answers by the primary key or the ``person_id`` index per row shown."""
     if model is Case:
         return _case_visible(columns, scope, tenant_id, now)
     if model is Person:
-        cases = Case.__table__.alias("any_case")
-        visible_cases = Case.__table__.alias("visible_case")
+        cases, any_case = Case.__table__.alias(), Case.__table__.alias()
         return sa.or_(
-            columns.id.in_(sa.select(visible_cases.c.person_id).where(
-                visible_cases.c.tenant_id == tenant_id, _case_visible(visible_cases.c, scope, tenant_id, now))),
-            ~sa.exists().where(cases.c.tenant_id == tenant_id, cases.c.person_id == columns.id),
+            sa.exists().where(cases.c.person_id == columns.id, cases.c.tenant_id == tenant_id,
+                              _case_visible(cases.c, scope, tenant_id, now)),
+            ~sa.exists().where(any_case.c.person_id == columns.id, any_case.c.tenant_id == tenant_id),
         )
     link = person_link(model)
     column = getattr(model, link.column) if columns is model else \
         columns[sa.inspect(model).get_property(link.column).columns[0].key]
-    return sa.or_(column.is_(None), column.in_(_visible_ids(link.target, scope, tenant_id, now)))
+    target = link.target.__table__.alias()
+    return sa.or_(column.is_(None), sa.exists().where(
+        target.c.id == column, target.c.tenant_id == tenant_id,
+        _row_visible(target.c, link.target, scope, tenant_id, now)))
 
 
 @functools.cache

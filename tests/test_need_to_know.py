@@ -194,11 +194,11 @@ def test_breaking_the_glass_opens_the_case_is_audited_and_reported_to_the_units_
     assert r.status_code == 200 and r.json["id"] == ids["case_id"]
     assert client.get(f"{case_url}/journal", headers=town.unit_south.headers).status_code == 200
 
-    # in the person's access log: the reason, then the read
+    # in the person's access log: the refused attempt, the reason, then the read
     log = client.get(town.url(f"/persons/{ids['person_id']}/access-log"), headers=town.auditor.headers).json
-    by_south = [e for e in log if e["actor_id"] == town.unit_south.user_id]
-    assert [e["action"] for e in reversed(by_south)][:2] == ["case.break_glass", "case.read"], by_south
-    assert by_south[-1]["details"]["reason"] == reason
+    by_south = list(reversed([e for e in log if e["actor_id"] == town.unit_south.user_id]))
+    assert [e["action"] for e in by_south][:3] == ["access.refused", "case.break_glass", "case.read"], by_south
+    assert by_south[0]["details"]["status"] == 404 and by_south[1]["details"]["reason"] == reason
 
     # reported to North's leader (North's member holds the leader role), not to South's
     reports = client.get(town.url("/access-reports"), headers=town.unit_north.headers).json

@@ -43,7 +43,7 @@ from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from velferd.db import Base, TenantSession, utcnow
 from velferd.models import AccessGrant, Case, Membership, Person
 from velferd.permissions import CASE_SCOPES, widest_scope
-from velferd.read_audit import person_link
+from velferd.person_links import person_link
 from velferd.tenancy import current_tenant_id
 
 SCOPE_KEY = "velferd_case_scope"

@@ -1,10 +1,8 @@
 """Every read of a citizen's records leaves an audit row, without any view having to remember it.
 
-The rule is declared once, by the data model: a row is *person-linked* when it is a `Person`, or
-has a foreign key to a person-linked table (a case's ``person_id``, a meeting's ``case_id``, a
-complaint's ``forum_decision_id`` …), found by following the foreign keys, so a plugin's new
-table is covered the day it is added. A model can say otherwise with
-``__audit_person_link__ = "<column>"`` (the key to follow) or ``None`` (not person-linked).
+Which rows are about a person is declared once, by the data model (velferd.person_links: a
+`Person`, or a row with a foreign key to a person-linked table), so a plugin's new table is
+covered the day it is added.
 
 During a GET (or HEAD) under ``/api/t/<tenant>/…`` or a page under ``/t/<tenant>/…`` the ORM's ``load`` event collects each
 person-linked row the request loads. When the response is ready, the rows are traced to their
@@ -26,7 +24,6 @@ another tenant's id finds nothing there, so nothing of the other tenant is read 
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,55 +31,16 @@ import sqlalchemy as sa
 from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event
 
-from velferd import audit
+from velferd import audit, need_to_know
 from velferd.db import Base, db
 from velferd.models import Case, Person
+from velferd.person_links import audit_name, person_link
 from velferd.tenancy import current_tenant
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 REFUSED_STATUSES = frozenset({403, 404})
 #: the API's tenant routes and the web pages' (velferd.web): the same reads, the same rule
 TENANT_PATHS = ("/api/t/", "/t/")
-_UNSET = object()
-
-
-# --- which rows are person-linked (declared by the model) ---------------------------------------
-
-@dataclass(frozen=True)
-class PersonLink:
-    """How a model's row leads to a person: its `column` holds the id of a `target` row (None:
-    the column is the person's id itself)."""
-
-    column: str
-    target: type | None
-
-
-def audit_name(model: type) -> str:
-    """The name audit rows use for a model's records: ``__audit_name__``, else its table."""
-    return getattr(model, "__audit_name__", None) or model.__tablename__
-
-
-def _models_by_table() -> dict[str, type]:
-    """Not cached: a plugin imported later adds tables (`person_link` caches its own answers)."""
-    return {mapper.local_table.name: mapper.class_ for mapper in Base.registry.mappers}
-
-
-@functools.cache
-def person_link(model: type, _seen: frozenset = frozenset()) -> PersonLink | None:
-    """The model's way to a person, or None when its rows are about no one."""
-    if model is Person:
-        return PersonLink("id", None)
-    declared = model.__dict__.get("__audit_person_link__", _UNSET)
-    columns = sa.inspect(model).columns
-    candidates = [columns[declared]] if isinstance(declared, str) else [] if declared is None else list(columns)
-    for column in candidates:
-        for key in column.foreign_keys:
-            target = _models_by_table().get(key.column.table.name)
-            if target is None or target is model or target in _seen:
-                continue
-            if person_link(target, _seen | {model}) is not None:
-                return PersonLink(sa.inspect(model).get_property_by_column(column).key, target)
-    return None
 
 
 # --- collecting what a request loaded ----------------------------------------------------------
@@ -184,8 +142,13 @@ def _record_reads(reads: _Reads) -> None:
 # --- refused access ----------------------------------------------------------------------------
 
 def _person_named_by_url() -> int | None:
-    """The person whose record the URL names, if it is this tenant's (scoped queries)."""
-    args = request.view_args or {}
+    """The person whose record the URL names, if it is this tenant's (tenant-scoped queries; past
+    the caller's need to know, so that a refusal of a case outside it is on the person's record)."""
+    with need_to_know.unscoped():
+        return _person_of_url_args(request.view_args or {})
+
+
+def _person_of_url_args(args: dict) -> int | None:
     if isinstance(args.get("person_id"), int):
         return db.session.scalar(sa.select(Person.id).where(Person.id == args["person_id"]))
     if isinstance(args.get("case_id"), int):

@@ -150,14 +150,14 @@ def test_the_other_units_member_lists_nothing_of_the_case(app, client, bergen_un
     town, ids = bergen_units
     hidden = north_rows(app, town)
     hidden["case_file"].discard(ids["south_case_id"])
-    hidden["person"].discard(ids["south_person_id"])
+    hidden["person"] = {ids["person_id"]}  # the one North follows (others have no case, or South's)
     hidden = collections.defaultdict(set, {table: hidden[table] for table in person_linked_tables()})
     r = generated.request(client, operation, town, town.unit_south, ids)
     if r.status_code == 403:
         return  # a list this role may not read at all (the audit trail, invoices …)
     assert r.status_code == 200, r.json
     text = r.get_data(as_text=True)
-    assert "Bergen-Kari" not in text and ids["national_id"] not in text
+    assert ids["national_id"] not in text  # (a namesake with no case may be listed: see populated_municipality)
     assert generated.references_to(r.json, hidden) == []
     table = generated.list_items_table(operation)
     if table in hidden:
@@ -172,7 +172,7 @@ def test_each_member_sees_their_own_units_cases_and_not_the_others(client, berge
     assert {c["id"] for c in south} == {ids["south_case_id"]}
     # a person search finds no one of the other unit, by name or by national id
     r = client.get(town.url("/persons?q=Kari"), headers=town.unit_south.headers)
-    assert r.status_code == 200 and r.json == []
+    assert r.status_code == 200 and ids["person_id"] not in {p["id"] for p in r.json}
     # the municipality-wide roles still see both
     every = client.get(town.url("/cases"), headers=town.every_role.headers).json["items"]
     assert {ids["case_id"], ids["south_case_id"]} <= {c["id"] for c in every}

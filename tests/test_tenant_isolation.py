@@ -77,7 +77,7 @@ LIST_ITEMS = {"": "tenant", "/units": "unit", "/members": "membership", "/member
               "/billing-profile": "billing_profile", "/access-reports": "access_grant"}
 #: The table an ``*_id`` in a response points at.
 REFERENCES = {"person_id": "person", "case_id": "case_file", "referring_unit_id": "unit", "unit_id": "unit",
-              "reviewed_by_id": "app_user", "supersedes_id": "decision",
+              "reviewed_by_id": "app_user", "grant_id": "access_grant", "supersedes_id": "decision",
               "user_id": "app_user", "actor_id": "app_user", "assigned_to_id": "app_user",
               "submitted_by_id": "app_user", "decided_by_id": "app_user", "requested_by_id": "app_user",
               "retry_of_id": "job_run", "payer_unit_id": "unit", "credits_invoice_id": "invoice",

@@ -10,12 +10,13 @@ from marshmallow import ValidationError
 
 from velferd import break_glass, need_to_know
 from velferd.api.context import tenant
+from velferd.api.errors import error_response
 from velferd.api.need_to_know_schemas import BreakGlassSchema
 from velferd.auth import has_permission, require_permission
 from velferd.db import db
 from velferd.models import Case
 from velferd.tenancy import get_owned
-from velferd.web.blueprint import blp
+from velferd.web.blueprint import blp, wants_html
 from velferd.web.form_fields import FormField, error_summary, errors_by_input, form_fields, submitted_data
 
 FORM_ID = "break-glass"
@@ -35,8 +36,13 @@ def _reason_fields() -> list[FormField]:
 
 
 def break_glass_form(case_id: int, status: int = 403, values=None, errors=None, summary=None) -> Response:
-    """The form, with the rules of the access said before the member decides."""
+    """The form, with the rules of the access said before the member decides (for a script: the
+    API's error body)."""
     db.session.rollback()
+    if not wants_html():
+        message = "the case is outside your need to know: break the glass with a reason" if status == 403 else \
+            "the reason is invalid"
+        return error_response(status, message, {"reason": sum(errors.values(), [])} if errors else None)
     page = render_template("web/break_glass.html", title=_("This case is outside your work"), case_id=case_id,
                            fields=_reason_fields(), form_id=FORM_ID, values=values or {}, errors=errors or {},
                            summary=summary or [], hours=need_to_know.GRANT_HOURS)

@@ -87,8 +87,10 @@ def add_staff(app, town: Municipality, key: str, roles) -> Staff:
 
 def populated_municipality(app, client, slug: str) -> tuple[Municipality, dict]:
     """A municipality whose staff member with every role (``town.every_role``) has put one record
-    of every kind in it through the API: unit, person, case, journal note, meeting, deadline, form
-    submission, decision and its override, token. Names carry the municipality's name.
+    of every kind in it through the API: unit, person (and a correction of them), case, journal
+    note, meeting, deadline, form submission, decision and its override, token, and a second
+    person of the first one's name and birth date, with no case (a possible duplicate,
+    ``duplicate_id``). Names carry the municipality's name.
 
     Returns the town and the ids keyed by the URL parameter names of the routes (``unit_id``,
     ``case_id``, ``plugin_id``…; ``forms.name``/``rules.name`` for the ``name`` of a form/rule)."""
@@ -108,6 +110,14 @@ def populated_municipality(app, client, slug: str) -> tuple[Municipality, dict]:
                                      "delivery_channel": "finance_export"})
     person = add_person(client, town, role=EVERY_ROLE, given_name=f"{name}-Kari", family_name=f"{name}sen")
     ids["person_id"], ids["national_id"] = person["id"], person["national_id"]
+    r = client.patch(town.url(f"/persons/{person['id']}"), headers=town.every_role.headers,
+                     json={"phone": "+47 55 56 00 00", "reason": "Given by phone"})
+    assert r.status_code == 200, r.json
+    twin = add_person(client, town, synthetic_id(town.tenant.country, dt.date.fromisoformat(person["birth_date"])),
+                      role=EVERY_ROLE, given_name=f"{name}-Kari", family_name=f"{name}sen")
+    (flag,) = client.get(town.url("/duplicates"), headers=town.every_role.headers).json
+    assert flag["person_id"] == twin["id"], flag
+    ids["duplicate_id"] = flag["id"]
     case_id = open_case(client, town, person["id"], role=EVERY_ROLE, referring_unit_id=ids["unit_id"])["id"]
     ids["case_id"] = case_id
     ids["note_id"] = post(f"/cases/{case_id}/journal", {"text": f"First talk with {name}-Kari."})
@@ -126,6 +136,7 @@ def populated_municipality(app, client, slug: str) -> tuple[Municipality, dict]:
                                              "roles": ["caseworker"]})
     ids.update(billed_period(client, town))
     ids["job_id"] = failed_job(app, town)
+    ids.update(retention_samples(app, client, town, case_id))
     reminder_mailed(app, town)
     return town, ids
 
@@ -139,6 +150,39 @@ def reminder_mailed(app, town: Municipality) -> int:
         db.session.add(row)
         db.session.commit()
         return row.id
+
+
+def retention_samples(app, client, town: Municipality, case_id: int) -> dict:
+    """Retention's records (velferd.retention): a disposal carried out after two approvals (an
+    old reminder mail deleted), a proposal awaiting its approvals (another one) and a hold on the
+    case. Returns ``proposal_id``, ``hold_id`` and the samples for ``/retention/…``'s ``name``
+    (a rule) and a hold's ``record_id``."""
+    from velferd.jobs import enqueue
+    from velferd.models import ReminderMail
+
+    def old_mail_proposed() -> int:
+        with app.app_context(), tenant_scope(town.tenant):
+            db.session.add(ReminderMail(user_id=town.every_role.user_id, overdue=0, upcoming=1,
+                                        sent_on=dt.date.today() - dt.timedelta(days=800)))
+            db.session.commit()
+            job = enqueue("retention.propose", tenant=town.tenant)
+            db.session.commit()
+            (proposal,) = job.result["proposals"]
+            return proposal["id"]
+
+    carried_out = old_mail_proposed()
+    for staff in (town.every_role, town.tenant_admin):
+        r = client.post(town.url(f"/retention/proposals/{carried_out}/approvals"), headers=staff.headers)
+        assert r.status_code == 201, r.json
+    r = client.post(town.url("/retention/holds"), json={
+        "record_type": "case", "record_id": case_id, "kind": "appeal", "reason": f"Klage fra {town.tenant.name}."},
+        headers=town.every_role.headers)
+    assert r.status_code == 201, r.json
+    hold_id = r.json["id"]
+    r = client.put(town.url("/retention/rules/core.case"), json={"years": 12}, headers=town.every_role.headers)
+    assert r.status_code == 200, r.json
+    return {"proposal_id": old_mail_proposed(), "hold_id": hold_id, "retention.name": "core.case",
+            "retention.record_id": case_id}
 
 
 def failed_job(app, town: Municipality) -> int:

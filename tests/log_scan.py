@@ -9,9 +9,13 @@ across everything the suite does, as an operator's log collector would see it:
   run's temporary folder, after a line naming the test that was running;
 * every ``*.log`` file under that folder is read too: the gunicorn, Celery worker and beat
   processes that tests start write their output there;
-* they are searched for the national id and the full name of every person this process created
-  (a listener on `velferd.models.Person`), and for anything shaped like a national id with valid
-  check digits (an id created by a subprocess, or typed into a request and never stored).
+* they are searched for what this process stored about a citizen, read from the declaration of
+  personal data (velferd.personal_data): the declared text values of every row inserted of a
+  person-linked model — the person's national id, name and address, a journal note, a meeting's
+  place, a plugin's free text — each alone and, for a name split over two columns (given and
+  family name), two neighbouring values joined; JSON values (codes and text mixed) are left out;
+  and for anything shaped like a national id with valid check digits (an id created by a
+  subprocess, or typed into a request and never stored).
 
 A finding is reported masked (birth date only, or the name's initials), with the file, line and
 the test that was running, and turns the run's exit status into a failure.
@@ -19,6 +23,7 @@ the test that was running, and turns the run's exit status into a failure.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -29,10 +34,12 @@ import pytest
 from sqlalchemy import event
 from stdnum.dk import cpr
 
+from velferd.db import Base
 from velferd.identity import InvalidIdentifier, mask_national_id, parse_national_id
 from velferd.log_config import JOB_LOGGER, REQUEST_LOGGER
 from velferd.log_format import JsonFormatter
-from velferd.models import Person
+from velferd.personal_data import declared_columns
+from velferd.read_audit import person_link
 
 RUN_LOG = "test-run.jsonl"
 #: 11 digits (NO) or 10 digits, perhaps with a dash or space after the birth date (DK), not part
@@ -40,6 +47,7 @@ RUN_LOG = "test-run.jsonl"
 _ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])(\d{6})[ -]?(\d{4,5})(?![0-9A-Za-z])")
 #: A name is searched for only if it is at least this long: "Ola Nordmann" is, "A B" is not.
 _SHORTEST_NAME = 8
+_NATIONAL_ID_LENGTHS = (10, 11)
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ def findings_in(text: str, file: str, national_ids: set[str], names: set[str]) -
     """What in `text` is a national id (known, or shaped like one with valid check digits) or a
     known name, each reported masked with the test whose marker line came before it."""
     found, test = [], None
+    by_first_word = _by_first_word(names)
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith('{"test": '):
             test = json.loads(line)["test"]
@@ -73,11 +82,51 @@ def findings_in(text: str, file: str, national_ids: set[str], names: set[str]) -
             digits = match.group(1) + match.group(2)
             if digits in national_ids or has_valid_check_digits(digits):
                 found.append(Finding(file, number, f"national id {mask_national_id(digits)}", test))
-        for name in names:
+        candidates = {name for word in set(_WORD.findall(line)) for name in by_first_word.get(word, ())}
+        for name in sorted(candidates):
             if name in line:
-                initials = ".".join(part[0] for part in name.split()) + "."
-                found.append(Finding(file, number, f"the name of a person ({initials})", test))
+                found.append(Finding(file, number, _masked(name), test))
     return found
+
+
+#: a word of a log line or a name; names are looked up by their first word, so a run with many
+#: citizens' values to look for does not test each value against each line
+_WORD = re.compile(r"\w+")
+
+
+def _by_first_word(names: set[str]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for name in names:
+        words = _WORD.findall(name)
+        if words:
+            index.setdefault(words[0], []).append(name)
+    return index
+
+
+def _masked(value: str) -> str:
+    """A name by its initials; a longer text (a note) by its length only."""
+    parts = value.split()
+    if len(parts) <= 3:
+        return f"the name of a person ({'.'.join(part[0] for part in parts)}.)"
+    return f"a citizen's declared text ({len(value)} characters)"
+
+
+@functools.cache
+def _citizen_columns(model: type) -> tuple[str, ...]:
+    """The declared columns of a person-linked model (a citizen's data); none for staff tables."""
+    return tuple(declared_columns(model)) if person_link(model) is not None else ()
+
+
+def remembered_values(row) -> tuple[set[str], set[str]]:
+    """(national ids, names and other texts) the scan looks for in the logs, from `row`'s
+    declared columns: a value of 10 or 11 digits is a national id; any other text of at least
+    `_SHORTEST_NAME` characters is searched for, alone and joined to its neighbour."""
+    values = [value.strip() for key in _citizen_columns(type(row))
+              if isinstance(value := getattr(row, key, None), str) and value.strip()]
+    ids = {v for v in values if v.isdigit() and len(v) in _NATIONAL_ID_LENGTHS}
+    texts = [v for v in values if not v.isdigit()]
+    joined = [f"{first} {second}" for first, second in zip(texts, texts[1:], strict=False)]
+    return ids, {v for v in texts + joined if len(v) >= _SHORTEST_NAME}
 
 
 class LogScan:
@@ -91,11 +140,11 @@ class LogScan:
         self.handler: logging.Handler | None = None
         self.saved_levels: dict[str, int] = {}
 
-    def remember(self, mapper, connection, person: Person) -> None:
-        self.national_ids.add(person.national_id)
-        name = f"{person.given_name} {person.family_name}"
-        if len(name) >= _SHORTEST_NAME:
-            self.names.add(name)
+    def remember(self, mapper, connection, row) -> None:
+        if _citizen_columns(type(row)):
+            ids, names = remembered_values(row)
+            self.national_ids |= ids
+            self.names |= names
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self, session):
@@ -108,7 +157,7 @@ class LogScan:
             logger = logging.getLogger(name)
             self.saved_levels[name] = logger.level
             logger.setLevel(logging.INFO)
-        event.listen(Person, "before_insert", self.remember)
+        event.listen(Base, "before_insert", self.remember, propagate=True)
 
     def pytest_runtest_logstart(self, nodeid, location):
         if self.handler is not None:
@@ -117,7 +166,7 @@ class LogScan:
     def pytest_sessionfinish(self, session):
         if self.handler is None:
             return
-        event.remove(Person, "before_insert", self.remember)
+        event.remove(Base, "before_insert", self.remember)
         logging.getLogger().removeHandler(self.handler)
         self.handler.close()
         for name, level in self.saved_levels.items():
@@ -134,7 +183,7 @@ class LogScan:
             return
         if not self.findings:
             terminalreporter.write_line(f"log scan: no national id or name in the logs ({len(self.national_ids)} "
-                                        f"ids and {len(self.names)} names created by this run looked for)")
+                                        f"ids and {len(self.names)} names and texts created by this run looked for)")
             return
         terminalreporter.section("national ids or names in the logs", red=True)
         for finding in self.findings[:50]:

@@ -307,7 +307,9 @@ def test_no_route_answers_junk_with_a_5xx_or_a_traceback(app, client, world, rol
         for body in JUNK:
             kwargs = {} if body is None else {"data": body, "content_type": "application/json"}
             r = client.open(path, method=method, headers=callers[role], **kwargs)
-            text = r.get_data(as_text=True)
+            # a PDF or zip answered (the citizen's access log, their export) is no text to search
+            binary = r.status_code < 400 and r.mimetype in ("application/pdf", "application/zip")
+            text = "" if binary else r.get_data(as_text=True)
             assert r.status_code < 500, f"{method} {path} {body!r}: {text}"
             assert "Traceback" not in text, f"{method} {path} {body!r}"
             if r.status_code >= 400:

@@ -64,7 +64,8 @@ def function_names_in_tests() -> set[str]:
 def test_hookspecs_are_found():
     """One declaration hook, and runtime hooks for behaviour only."""
     assert set(HOOKS) == {"velferd_plugin", "velferd_case_opened", "velferd_case_transitioned",
-                          "velferd_form_submitted", "velferd_decision_recorded", "velferd_demo_seed"}
+                          "velferd_form_submitted", "velferd_decision_recorded", "velferd_demo_seed",
+                          "velferd_person_data"}
 
 
 @pytest.mark.parametrize("name", sorted(HOOKS))

@@ -51,6 +51,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/tokens"): {"name": "script"},
     ("PATCH", "/plugins/{plugin_id}/settings"): {"places": 3},
     ("POST", "/persons"): {"national_id": synthetic_id(), "given_name": "Nils", "family_name": "Nilsen"},
+    ("PATCH", "/persons/{person_id}"): {"given_name": "Karin", "reason": "Misspelt at registration"},
+    ("POST", "/duplicates/{duplicate_id}/dismiss"): {"note": "Two people: checked with the school"},
+    ("POST", "/duplicates/{duplicate_id}/link"): {},
+    ("POST", "/duplicates/{duplicate_id}/merge"): {},
     ("POST", "/cases"): {"plugin": "example"},
     ("POST", "/cases/{case_id}/transitions"): {"transition": "assess"},
     ("PUT", "/cases/{case_id}/unit"): {},
@@ -67,6 +71,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/invoices/{invoice_id}/credit"): {"reason": "Billed the wrong month."},
     ("POST", "/invoice-runs"): {"period": f"{dt.date.today().replace(day=1) - dt.timedelta(days=1):%Y-%m}"},
     ("PUT", "/billing-profile"): {"payment_terms_days": 20},
+    ("PUT", "/retention/rules/{name}"): {"years": 12},
+    ("POST", "/retention/holds"): {"record_type": "case", "kind": "legal_hold", "reason": "Tilsynssak."},
 }
 
 #: The table whose rows a list's items are; None where the items are no tenant's rows.
@@ -74,21 +80,31 @@ LIST_ITEMS = {"": "tenant", "/units": "unit", "/members": "membership", "/member
               "/tokens": "api_token",
               "/persons": "person", "/cases": "case_file", "/audit": "audit_event", "/plugins": None, "/forms": None,
               "/jobs": "job_run", "/invoices": "invoice", "/invoice-runs": "invoice_run",
-              "/billing-profile": "billing_profile", "/access-reports": "access_grant"}
+              "/retention/rules": None, "/retention/proposals": "retention_proposal",
+              "/retention/holds": "retention_hold", "/retention/log": "retention_disposal",
+              "/billing-profile": "billing_profile", "/access-reports": "access_grant",
+              "/duplicates": "possible_duplicate"}
 #: The table an ``*_id`` in a response points at.
 REFERENCES = {"person_id": "person", "case_id": "case_file", "referring_unit_id": "unit", "unit_id": "unit",
               "reviewed_by_id": "app_user", "grant_id": "access_grant", "supersedes_id": "decision",
               "user_id": "app_user", "actor_id": "app_user", "assigned_to_id": "app_user",
               "submitted_by_id": "app_user", "decided_by_id": "app_user", "requested_by_id": "app_user",
               "retry_of_id": "job_run", "payer_unit_id": "unit", "credits_invoice_id": "invoice",
-              "run_id": "invoice_run", "job_run_id": "job_run"}
+              "run_id": "invoice_run", "job_run_id": "job_run", "proposal_id": "retention_proposal",
+              "placed_by_id": "app_user", "released_by_id": "app_user", "proposed_by_job_id": "job_run",
+              "disposal_id": "retention_disposal", "candidate_id": "person", "same_as_id": "person",
+              "merged_into_id": "person", "corrected_by_id": "app_user"}
 #: The table an audit event's ``record_type`` names (None: its record_id is not a row id).
 AUDIT_RECORD_TYPES = {"access_grant": "access_grant", "person": "person", "case": "case_file", "unit": "unit", "membership": "membership",
                       "invitation": "invitation",
                       "decision": "decision", "form_submission": "form_submission", "meeting": "meeting",
                       "deadline": "deadline", "tenant_plugin": None, "job_run": "job_run",
                       "invoice": "invoice", "invoice_run": "invoice_run", "billing_profile": "billing_profile",
-                      "case_event": "case_event", "invoice_line": "invoice_line", "request": None}
+                      "case_event": "case_event", "invoice_line": "invoice_line", "request": None,
+                      "retention_proposal": "retention_proposal", "retention_hold": "retention_hold",
+                      "retention_disposal": "retention_disposal", "retention_rule": None,
+                      "reminder_mail": "reminder_mail",
+                      "possible_duplicate": "possible_duplicate", "person_correction": "person_correction"}
 
 
 # --- the operations, read from the OpenAPI document --------------------------------------------

@@ -12,6 +12,7 @@ from velferd import commits, fork_safety, origin_check, passwords, proxies, read
 from velferd import metrics, web
 from velferd.db import db
 from velferd.plugins.manager import build_registry
+from velferd.retention import read_only  # noqa: F401  (a session listener: deposited cases are read-only)
 from velferd.url_rules import LazyBuilderRule
 
 

@@ -38,7 +38,9 @@ from typing import Iterator
 import sqlalchemy as sa
 from flask import g, has_app_context
 from sqlalchemy import event
+from sqlalchemy.sql import visitors
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from sqlalchemy.orm.util import LoaderCriteriaOption
 
 from velferd.db import Base, TenantSession, utcnow
 from velferd.models import AccessGrant, Case, Membership, Person
@@ -47,6 +49,8 @@ from velferd.person_links import person_link
 from velferd.tenancy import current_tenant_id
 
 SCOPE_KEY = "velferd_case_scope"
+#: on `g`: the criteria options built for this request, and the moment they judge grants by
+CRITERIA_KEY, NOW_KEY = "velferd_need_to_know_criteria", "velferd_need_to_know_now"
 #: how long a broken glass opens a case: a working day
 GRANT_HOURS = 8
 
@@ -141,17 +145,46 @@ def _scoped_models() -> tuple[type, ...]:
 def scoped_models() -> tuple[type, ...]:
     """Every person-linked model (a plugin imported later adds some: the cache is cleared when the
     registry grows)."""
-    if len(Base.registry.mappers) != _scoped_models.registry_size:
+    size = len(Base.registry.mappers)
+    if size != _scoped_models.registry_size:
         _scoped_models.cache_clear()
-        _scoped_models.registry_size = len(Base.registry.mappers)
+        _scoped_models.registry_size = size
     return _scoped_models()
 
 
 _scoped_models.registry_size = -1
 
 
-def _criteria(model: type, scope: CaseScope, tenant_id: int | None, now: dt.datetime):
-    return with_loader_criteria(model, _row_visible(model, model, scope, tenant_id, now), include_aliases=True)
+def _criteria(model: type, scope: CaseScope) -> LoaderCriteriaOption:
+    """The criteria option for `model`, built once per request: the scope, the tenant and the
+    moment (a grant's expiry is judged against the request's first query) do not change within it,
+    and building the nested EXISTS for every statement was most of a scoped request's time."""
+    cache = g.setdefault(CRITERIA_KEY, {})
+    key = (model, scope, current_tenant_id())
+    option = cache.get(key)
+    if option is None:
+        now = g.setdefault(NOW_KEY, utcnow())
+        option = cache[key] = with_loader_criteria(model, _row_visible(model, model, scope, key[2], now),
+                                                   include_aliases=True)
+    return option
+
+
+def _tables_in(statement) -> set[str]:
+    """The names of the tables a statement reads or writes anywhere in it: its entities, a
+    ``select_from``, a join, a subquery in its WHERE (``person_id IN (SELECT person.id …)``)."""
+    found = set()
+    for element in visitors.iterate(statement):
+        table = element if isinstance(element, sa.Table) else getattr(element, "table", None)
+        if isinstance(table, sa.Table):
+            found.add(table.name)
+    return found
+
+
+def _models_in(state: ORMExecuteState, scoped: tuple[type, ...]) -> list[type]:
+    """The person-linked models a statement touches anywhere (not only its top-level entities: a
+    subquery of persons that decides which rows are listed must be within the scope too)."""
+    tables = _tables_in(state.statement)
+    return [model for model in scoped if model.__tablename__ in tables]
 
 
 @event.listens_for(TenantSession, "do_orm_execute")
@@ -159,5 +192,6 @@ def _limit_queries_to_need_to_know(state: ORMExecuteState) -> None:
     scope = current_scope()
     if scope is None or state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
         return
-    tenant_id, now = current_tenant_id(), utcnow()
-    state.statement = state.statement.options(*(_criteria(m, scope, tenant_id, now) for m in scoped_models()))
+    models = _models_in(state, scoped_models())
+    if models:
+        state.statement = state.statement.options(*(_criteria(model, scope) for model in models))

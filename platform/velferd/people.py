@@ -1,17 +1,33 @@
-"""Registering, finding and reading citizens. Every read of a person is audited: `read_person`
-records its own row; a list a GET shows is audited by velferd.read_audit, and one a POST shows
-(the web's search, so a typed national id stays out of URLs) by `record_listed`."""
+"""Registering, finding, reading and correcting citizens. Every read of a person is audited:
+`read_person` records its own row; a list a GET shows is audited by velferd.read_audit, and one a
+POST shows (the web's search, so a typed national id stays out of URLs) by `record_listed`.
+
+A person is corrected (GDPR art. 16), not edited: `correct_person` keeps a `PersonCorrection` per
+changed field with the reason and who changed it. Persons are never deleted here: they are
+retired through the retention rules. A new or corrected person whose name and birth date match
+another is flagged for review (velferd.duplicates), never merged by the machine."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from typing import Any
 
-from velferd import audit
-from velferd.db import db
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from velferd import audit, duplicates
+from velferd.auth import current_user
+from velferd.db import TenantSession, db
 from velferd.errors import Conflict, NotFound, ValidationFailed
 from velferd.identity import InvalidIdentifier, NationalId, parse_national_id
 from velferd.models import AuditEvent, Person, Tenant
-from velferd.tenancy import get_owned
+from velferd.models.people import PersonCorrection
+from velferd.personal_data import is_anonymising
+from velferd.tenancy import current_tenant_id, get_owned
+
+#: what a caseworker may correct; birth date and the kind of national id follow the national id
+CORRECTABLE = ("given_name", "family_name", "phone", "email", "address", "national_id")
+#: the columns a match of possible duplicates compares (velferd.duplicates)
+MATCHED = frozenset({"given_name", "family_name", "birth_date"})
 
 
 def parsed_national_id(tenant: Tenant, typed: str) -> NationalId:
@@ -23,20 +39,112 @@ def parsed_national_id(tenant: Tenant, typed: str) -> NationalId:
         raise ValidationFailed(str(error), {"national_id": [str(error)]}) from None
 
 
-def register_person(tenant: Tenant, national_id: str, given_name: str, family_name: str) -> Person:
-    """Validate the national id for the tenant's country and store the person once per tenant."""
-    parsed = parsed_national_id(tenant, national_id)
-    existing = db.session.scalar(sa.select(Person.id).where(Person.national_id == parsed.number))
-    if existing is not None:
+def holder_of_national_id(number: str) -> int | None:
+    """The id of the tenant's person registered with this (compact) national id, if any.
+
+    Asked of the core table (``Person.__table__``) with an explicit filter on the current
+    tenant, not through the ORM: the ORM's criteria may hide persons outside the caller's need to
+    know (velferd.need_to_know), and a number must be unique in the whole municipality whoever
+    registers or corrects it — else a second record of one citizen would be created unseen."""
+    table = Person.__table__
+    return db.session.scalar(sa.select(table.c.id).where(
+        table.c.tenant_id == current_tenant_id(), table.c.national_id == number))
+
+
+def _refuse_taken_national_id(number: str, person_id: int | None = None) -> None:
+    existing = holder_of_national_id(number)
+    if existing is not None and existing != person_id:
         raise Conflict(f"a person with this national id is already registered (id {existing})", {"person_id": existing})
+
+
+def register(tenant: Tenant, national_id: str, given_name: str, family_name: str,
+             **contact: str | None) -> tuple[Person, list[int]]:
+    """`register_person`, and the ids of the persons its name and birth date matched (flagged
+    as possible duplicates; the person is created all the same)."""
+    parsed = parsed_national_id(tenant, national_id)
+    _refuse_taken_national_id(parsed.number)
     person = Person(
         national_id=parsed.number, national_id_kind=parsed.kind, birth_date=parsed.birth_date,
-        given_name=given_name, family_name=family_name,
+        given_name=given_name, family_name=family_name, **contact,
     )
     db.session.add(person)
     db.session.flush()
     audit.record("person.created", "person", person.id, person_id=person.id)
-    return person
+    return person, [flag.candidate_id for flag in duplicates.flag_matches(person)]
+
+
+def register_person(tenant: Tenant, national_id: str, given_name: str, family_name: str,
+                    **contact: str | None) -> Person:
+    """Validate the national id for the tenant's country and store the person once per tenant
+    (a match by name and birth date is flagged: `register`)."""
+    return register(tenant, national_id, given_name, family_name, **contact)[0]
+
+
+def correct_person(tenant: Tenant, person_id: int, changes: dict[str, Any],
+                   reason: str) -> tuple[Person, list[PersonCorrection], list[int]]:
+    """Correct the fields in `changes` (any of `CORRECTABLE`), keeping one `PersonCorrection`
+    per changed field — birth date and kind included when a new national id changes them — and
+    one ``person.corrected`` audit row naming the fields (not their values). A national id may
+    change (a D-number becomes a fødselsnummer, a typo) only to a valid one for the tenant's
+    country that no other person of the tenant has. Everything is checked before anything is
+    written. Returns the person, the corrections and the persons a new match flagged."""
+    person = get_owned(Person, person_id)
+    if person is None:
+        raise NotFound(f"no person {person_id}")
+    if person.merged_into_id is not None:
+        raise Conflict(f"person {person.id} was merged into person {person.merged_into_id}: correct that one",
+                       {"merged_into_id": person.merged_into_id})
+    wanted = {name: changes[name] for name in CORRECTABLE if name in changes and name != "national_id"}
+    if "national_id" in changes:
+        parsed = parsed_national_id(tenant, changes["national_id"])
+        if parsed.number != person.national_id:
+            _refuse_taken_national_id(parsed.number, person.id)
+            wanted.update(national_id=parsed.number, national_id_kind=parsed.kind, birth_date=parsed.birth_date)
+    changed = {name: value for name, value in wanted.items() if getattr(person, name) != value}
+    corrections = [record_correction(person, name, getattr(person, name), value, reason)
+                   for name, value in changed.items()]
+    if not changed:
+        return person, [], []
+    for name, value in changed.items():
+        setattr(person, name, value)
+    db.session.flush()
+    audit.record("person.corrected", "person", person.id, person_id=person.id,
+                 details={"fields": sorted(changed)})
+    flagged = duplicates.flag_matches(person) if MATCHED & changed.keys() else []
+    return person, corrections, [flag.candidate_id for flag in flagged]
+
+
+def record_correction(person: Person, field: str, old: Any, new: Any, reason: str) -> PersonCorrection:
+    """Add one history row (values as text; None stays None)."""
+    user = current_user()
+    correction = PersonCorrection(
+        person_id=person.id, field=field, old_value=None if old is None else str(old),
+        new_value=None if new is None else str(new), reason=reason, corrected_by_id=user.id if user else None)
+    db.session.add(correction)
+    return correction
+
+
+def corrections_of(person_id: int) -> list[PersonCorrection]:
+    """The person's correction history, oldest first; 404 for a person of no record here."""
+    if get_owned(Person, person_id) is None:
+        raise NotFound(f"no person {person_id}")
+    return list(db.session.scalars(sa.select(PersonCorrection).where(PersonCorrection.person_id == person_id)
+                                   .order_by(PersonCorrection.id)))
+
+
+class CorrectionsAreKept(RuntimeError):
+    pass
+
+
+@event.listens_for(TenantSession, "before_flush")
+def _refuse_changes_to_corrections(session, flush_context, instances) -> None:
+    """A correction is history: once written it is never changed or deleted — but for its
+    personal values, which a retention disposal anonymises with the person's other rows
+    (velferd.personal_data.anonymising)."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, PersonCorrection) and (obj in session.deleted or (
+                session.is_modified(obj) and not is_anonymising(session))):
+            raise CorrectionsAreKept("person corrections are never changed or deleted")
 
 
 def read_person(person_id: int) -> Person:

@@ -72,6 +72,7 @@ from velferd.models import (
     User,
 )
 from velferd.people import register_person
+from velferd.personal_data import PERSONAL, SPECIAL
 from velferd.plugins.enablement import settings_for
 from velferd.plugins.hookspecs import hookimpl
 from velferd.plugins.specs import (
@@ -88,6 +89,7 @@ from velferd.plugins.specs import (
     Outcome,
     PageLink,
     Plugin,
+    RetentionRule,
     RuleContext,
     RuleSpec,
     TaskContext,
@@ -99,6 +101,7 @@ from velferd.plugins.specs import (
 from velferd.read_audit import person_link
 from velferd.rls import enable_tenant_rls
 from velferd.spreadsheet import safe_row
+from velferd.subject_export import exported_row, person_rows
 from velferd.tenancy import current_tenant, get_owned, require_owned, tenant_scope
 from velferd.web.form_fields import error_summary, errors_by_input, form_fields, submitted_data
 from velferd.web.plugin_forms import Refusal, attempt_form, page_done, page_response, tenant_url
@@ -110,7 +113,7 @@ __all__ = [
     "Base", "BadRequest", "BeatEntry", "CannotBill", "Case", "CaseEvent", "Conflict", "Deadline", "Decision",
     "Forbidden", "FormSpec", "FormSubmission", "Guard", "GuardContext", "InvoiceLine",
     "InvoiceLineProvider", "JobRun", "Manifest", "Meeting", "Membership", "Money", "NotFound", "Outcome", "Person",
-    "Plugin", "RuleContext", "RuleSpec", "TaskContext", "TaskSpec", "Tenant", "TenantOwned", "Timestamped",
+    "Plugin", "RetentionRule", "RuleContext", "RuleSpec", "TaskContext", "TaskSpec", "Tenant", "TenantOwned", "Timestamped",
     "Transition", "Unit", "User",
     "ValidationFailed", "VelferdError", "Workflow", "audit", "current_tenant", "current_user", "db", "enqueue",
     "enable_tenant_rls", "get_owned", "hookimpl", "person_link", "register_person", "require_permission", "requires", "settings_for",
@@ -133,6 +136,8 @@ __all__ = [
     "Refusal", "attempt_form", "page_done", "page_response", "tenant_url",
     # a CSV row a spreadsheet opens safely (a formula-like text written as text)
     "safe_row",
+    # a model's personal-data columns (velferd.personal_data) and a person's rows for their export
+    "PERSONAL", "SPECIAL", "exported_row", "person_rows",
 ]
 
 #: A plugin's page blueprint (`WebPages.blueprint`): plain Flask, HTML forms, no OpenAPI document.

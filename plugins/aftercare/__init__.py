@@ -25,7 +25,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from velferd.toolkit import CasePanel, DashboardWidget, FormSpec, PageLink, Plugin, RuleSpec, WebPages, hookimpl
+from velferd.toolkit import (
+    CasePanel,
+    DashboardWidget,
+    FormSpec,
+    PageLink,
+    Plugin,
+    RuleSpec,
+    WebPages,
+    hookimpl,
+    person_rows,
+)
 
 from . import (
     daily,
@@ -40,7 +50,7 @@ from . import (
     stay_pages,
     stays,
 )
-from .manifest import BUDGET_READ, DECIDE, INTAKE, MANIFEST, READ, ROTA_READ
+from .manifest import BUDGET_READ, DECIDE, INTAKE, MANIFEST, READ, RETENTION, ROTA_READ
 from .staircase_schemas import StepChangeInputs
 from .stay_schemas import ApplicationForm
 from .workflow import WORKFLOW
@@ -76,7 +86,7 @@ WEB = WebPages(
 
 PLUGIN = Plugin(MANIFEST, WORKFLOW, forms=FORMS, rules=RULES, tasks=[daily.TASK_SPEC],
                 beat_entries=[daily.BEAT_ENTRY],  # every day 05:30 in the tenant's zone
-                blueprints="velferd_aftercare.api:blp", web=WEB)
+                blueprints="velferd_aftercare.api:blp", web=WEB, retention=RETENTION)
 
 
 @hookimpl
@@ -108,3 +118,9 @@ def velferd_decision_recorded(tenant, decision, actor):
     """An extension moves the stay's limit; a step change is checked (and applied by staff)."""
     extension.on_decision(tenant, decision, actor)
     staircase_rules.on_decision(tenant, decision, actor)
+
+
+@hookimpl
+def velferd_person_data(tenant, person):
+    """The person's rows in this plugin's tables, for their data export (found by the core's walk)."""
+    return person_rows(person, __package__)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from velferd.toolkit import Manifest, Schema, ValidationError, fields, validate, validates_schema
+from velferd.toolkit import Manifest, RetentionRule, Schema, ValidationError, fields, validate, validates_schema
 
 PLUGIN_ID = "aftercare"
 
@@ -71,4 +71,15 @@ MANIFEST = Manifest(
     description="Flats for people leaving substance-abuse treatment: the assessment and living phases, "
                 "the staircase of tenancies, individual plans, staffing and budget.",
     migrations=str(Path(__file__).parent / "migrations" / "versions"),
+)
+
+
+#: How long an aftercare case is kept (velferd.retention): the follow-up is a health and care
+#: service after substance-abuse treatment, whose journal information is kept and deposited.
+RETENTION = (
+    RetentionRule(
+        "aftercare.case", "case", "case_closed", years=10, min_years=5, max_years=25, action="deposit",
+        source="helse- og omsorgstjenesteloven; pasientjournalloven; Riksarkivarens forskrift § 7-29 "
+               "(pasient- og journalopplysninger i helse og omsorg); arkivlova § 9",
+        title="Aftercare housing cases"),
 )

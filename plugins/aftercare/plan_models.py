@@ -28,7 +28,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from velferd.toolkit import Base, Money, TenantOwned, utcnow
+from velferd.toolkit import PERSONAL, SPECIAL, Base, Money, TenantOwned, utcnow
 
 #: a goal's status
 GOAL_STATUSES = ("open", "in_progress", "reached", "dropped")
@@ -56,9 +56,10 @@ class PlanGoal(Base, TenantOwned):
     """A goal of the plan, "utarbeidet sammen med beboer": what, by when, how it stands."""
 
     __tablename__ = "aftercare_plan_goal"
+    __not_personal__ = ("status",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("aftercare_plan.id"), index=True)
-    text: Mapped[str] = mapped_column(sa.String(1000))
+    text: Mapped[str] = mapped_column(sa.String(1000), info=SPECIAL)
     target_on: Mapped[dt.date | None]
     status: Mapped[str] = mapped_column(sa.String(20), default="open")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -69,11 +70,12 @@ class PlanPartner(Base, TenantOwned):
     where the kind does not (the home municipality, another partner)."""
 
     __tablename__ = "aftercare_plan_partner"
+    __not_personal__ = ("partner",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("aftercare_plan.id"), index=True)
     partner: Mapped[str] = mapped_column(sa.String(40))
-    name: Mapped[str | None] = mapped_column(sa.String(200))
-    role: Mapped[str] = mapped_column(sa.String(1000))
+    name: Mapped[str | None] = mapped_column(sa.String(200), info=PERSONAL)
+    role: Mapped[str] = mapped_column(sa.String(1000), info=SPECIAL)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -82,12 +84,13 @@ class Participation(Base, TenantOwned):
     what changed in the service because of it, and who recorded it."""
 
     __tablename__ = "aftercare_participation"
+    __not_personal__ = ("method",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("aftercare_plan.id"), index=True)
     consulted_on: Mapped[dt.date]
     method: Mapped[str] = mapped_column(sa.String(40))
-    resident_said: Mapped[str] = mapped_column(sa.String(2000))
-    changed: Mapped[str | None] = mapped_column(sa.String(2000))
+    resident_said: Mapped[str] = mapped_column(sa.String(2000), info=SPECIAL)
+    changed: Mapped[str | None] = mapped_column(sa.String(2000), info=SPECIAL)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

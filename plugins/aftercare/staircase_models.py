@@ -24,7 +24,8 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from velferd.toolkit import Base, TenantOwned, utcnow
+from velferd.toolkit import PERSONAL, Base, TenantOwned, utcnow
+from velferd.toolkit import SPECIAL as SPECIAL_CATEGORY  # art. 9 data; SPECIAL below is a contract kind
 
 SPECIAL = "special"
 ORDINARY = "ordinary"
@@ -74,13 +75,14 @@ class Lease(Base, TenantOwned):
     Utleieboliger): a special contract on steps 2–4, an ordinary lease on step 5."""
 
     __tablename__ = "aftercare_lease"
+    __not_personal__ = ("kind",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     placement_id: Mapped[int] = mapped_column(sa.ForeignKey("aftercare_step_placement.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
-    owner: Mapped[str] = mapped_column(sa.String(200))
+    owner: Mapped[str] = mapped_column(sa.String(200), info=PERSONAL)
     signed_on: Mapped[dt.date]
-    note: Mapped[str | None] = mapped_column(sa.String(500))
+    note: Mapped[str | None] = mapped_column(sa.String(500), info=SPECIAL_CATEGORY)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("tenant_id", "placement_id"),)
@@ -91,11 +93,12 @@ class Breach(Base, TenantOwned):
     avtale"), as staff recorded it."""
 
     __tablename__ = "aftercare_breach"
+    __not_personal__ = ("kind",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     occurred_on: Mapped[dt.date]
     kind: Mapped[str] = mapped_column(sa.String(20))
-    description: Mapped[str] = mapped_column(sa.String(2000))
+    description: Mapped[str] = mapped_column(sa.String(2000), info=SPECIAL_CATEGORY)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decision_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decision.id"), index=True)

@@ -20,7 +20,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from velferd.toolkit import Base, TenantOwned, utcnow
+from velferd.toolkit import PERSONAL, SPECIAL, Base, TenantOwned, utcnow
 
 LIVING = "living"
 RESERVED = "reserved"
@@ -29,15 +29,16 @@ OCCUPANCY_KINDS = (LIVING, RESERVED)
 
 class Stay(Base, TenantOwned):
     __tablename__ = "aftercare_stay"
+    __not_personal__ = ("destination",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
-    institution: Mapped[str] = mapped_column(sa.String(200))
+    institution: Mapped[str] = mapped_column(sa.String(200), info=SPECIAL)
     treatment_started_on: Mapped[dt.date]
     treatment_ended_on: Mapped[dt.date | None]
     #: in treatment at the partner institution that has a flat at its disposal (Finnmarkskollektivet)
     at_partner_institution: Mapped[bool] = mapped_column(default=False)
     #: None: the tenant's own citizen; else the home municipality, a partner on the case
-    home_municipality: Mapped[str | None] = mapped_column(sa.String(200))
+    home_municipality: Mapped[str | None] = mapped_column(sa.String(200), info=PERSONAL)
     consent_on: Mapped[dt.date | None]
     rules_agreed_on: Mapped[dt.date | None]
     flat_id: Mapped[int | None] = mapped_column(sa.ForeignKey("aftercare_flat.id"), index=True)
@@ -54,11 +55,12 @@ class Stay(Base, TenantOwned):
 
 class Occupancy(Base, TenantOwned):
     __tablename__ = "aftercare_occupancy"
+    __not_personal__ = ("kind",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     flat_id: Mapped[int] = mapped_column(sa.ForeignKey("aftercare_flat.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
     starts_on: Mapped[dt.date]
     ends_on: Mapped[dt.date | None]
-    note: Mapped[str | None] = mapped_column(sa.String(500))
+    note: Mapped[str | None] = mapped_column(sa.String(500), info=SPECIAL)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from velferd.toolkit import CasePanel, DashboardWidget, PageLink, Plugin, WebPages, hookimpl
 
-from . import cadence, contact_pages, demo, weekly, workflow
-from .manifest import CONTACT_RECORD, EVALUATION_READ, MANIFEST, READ
+from . import cadence, contact_pages, demo, person_data, weekly, workflow
+from .manifest import CONTACT_RECORD, EVALUATION_READ, MANIFEST, READ, RETENTION
 
 HERE = Path(__file__).parent
 WEB = WebPages(
@@ -44,7 +44,7 @@ WEB = WebPages(
 )
 
 PLUGIN = Plugin(MANIFEST, workflow.WORKFLOW, blueprints="velferd_dropin.api:blp", web=WEB,
-                tasks=[weekly.TASK_SPEC], beat_entries=[weekly.BEAT_ENTRY])  # Mondays 04:00 tenant time
+                tasks=[weekly.TASK_SPEC], beat_entries=[weekly.BEAT_ENTRY], retention=RETENTION)  # Mondays 04:00 tenant time
 
 
 @hookimpl
@@ -61,3 +61,9 @@ def velferd_demo_seed(tenant, staff):
 def velferd_case_transitioned(tenant, case, transition, from_state, actor, payload):
     """A reopened case is open again (`workflow.on_transitioned`)."""
     workflow.on_transitioned(tenant, case, transition, from_state, actor, payload)
+
+
+@hookimpl
+def velferd_person_data(tenant, person):
+    """The person's rows: the core's walk, and their anonymous contacts by citizen code (`person_data`)."""
+    return person_data.rows_of(person)

@@ -22,7 +22,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from velferd.toolkit import Base, TenantOwned, utcnow
+from velferd.toolkit import PERSONAL, Base, TenantOwned, utcnow
 
 ACTIVITY_KINDS = ("it_course", "health_course", "other")
 
@@ -61,7 +61,7 @@ class SuperUser(Base, TenantOwned):
     __tablename__ = "dropin_super_user"
     id: Mapped[int] = mapped_column(primary_key=True)
     activity_id: Mapped[int] = mapped_column(sa.ForeignKey("dropin_team_activity.id"), index=True)
-    alias: Mapped[str] = mapped_column(sa.String(40))
+    alias: Mapped[str] = mapped_column(sa.String(40), info=PERSONAL)
     trained_on: Mapped[dt.date]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

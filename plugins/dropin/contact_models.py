@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
-from velferd.toolkit import Base, TenantOwned, utcnow
+from velferd.toolkit import PERSONAL, SPECIAL, Base, TenantOwned, utcnow
 
 #: A list of values (the help given, the consent's scope): JSON, JSONB on PostgreSQL (the
 #: migration's `json_column`).
@@ -35,20 +35,21 @@ class Contact(Base, TenantOwned):
     """One contact at a centre; anonymous while `person_id` is None."""
 
     __tablename__ = "dropin_contact"
+    __not_personal__ = ("service", "worker_role", "previously_known", "first_contact")  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(sa.ForeignKey("dropin_centre.id"), index=True)
     contact_on: Mapped[dt.date]
     contact_at: Mapped[dt.time | None] = mapped_column(sa.Time)
     #: the kinds of help given (contacts.HELP_KINDS), one or more
-    help: Mapped[list] = mapped_column(JsonList)
+    help: Mapped[list] = mapped_column(JsonList, info=SPECIAL)
     service: Mapped[str] = mapped_column(sa.String(30))
     #: "centre_staff" or "municipal_authority": the citizen must never be in doubt which
     worker_role: Mapped[str] = mapped_column(sa.String(30))
     previously_known: Mapped[str] = mapped_column(sa.String(10))
     first_contact: Mapped[str] = mapped_column(sa.String(10))
     #: a pseudonym (upper case), never a national id; ties anonymous contacts together
-    citizen_code: Mapped[str | None] = mapped_column(sa.String(CODE_MAX), index=True)
-    note: Mapped[str | None] = mapped_column(sa.String(NOTE_MAX))
+    citizen_code: Mapped[str | None] = mapped_column(sa.String(CODE_MAX), index=True, info=PERSONAL)
+    note: Mapped[str | None] = mapped_column(sa.String(NOTE_MAX), info=SPECIAL)
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("person.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
@@ -67,12 +68,12 @@ class Consent(Base, TenantOwned):
     given_on: Mapped[dt.date]
     #: the citizen code whose anonymous contacts became the case's (None: no code); it stays the
     #: person's, so a later contact with it is linked while the consent is in force
-    citizen_code: Mapped[str | None] = mapped_column(sa.String(CODE_MAX), index=True)
+    citizen_code: Mapped[str | None] = mapped_column(sa.String(CODE_MAX), index=True, info=PERSONAL)
     #: with whom what is recorded may be shared (consent.SCOPES), one or more
-    scope: Mapped[list] = mapped_column(JsonList)
+    scope: Mapped[list] = mapped_column(JsonList, info=PERSONAL)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     withdrawn_on: Mapped[dt.date | None]
-    withdrawal_reason: Mapped[str | None] = mapped_column(sa.String(NOTE_MAX))
+    withdrawal_reason: Mapped[str | None] = mapped_column(sa.String(NOTE_MAX), info=SPECIAL)
     withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -19,7 +19,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from velferd.toolkit import Base, TenantOwned, utcnow
+from velferd.toolkit import PERSONAL, Base, TenantOwned, utcnow
 
 MUNICIPALITY, CENTRE, COUNCIL, OTHER = "municipality", "centre", "council", "other"
 #: who a member represents: the municipality, a centre, the local council of socially
@@ -42,7 +42,7 @@ class TeamMember(Base, TenantOwned):
 
     __tablename__ = "dropin_team_member"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
+    name: Mapped[str] = mapped_column(sa.String(200), info=PERSONAL)
     organisation_kind: Mapped[str] = mapped_column(sa.String(20))
     organisation: Mapped[str] = mapped_column(sa.String(200))
     centre_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dropin_centre.id"), index=True)

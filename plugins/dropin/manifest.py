@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from velferd.toolkit import Manifest, Schema, fields, validate
+from velferd.toolkit import Manifest, RetentionRule, Schema, fields, validate
 
 PLUGIN_ID = "dropin"
 
@@ -63,4 +63,14 @@ MANIFEST = Manifest(
     description="Municipal outreach at drop-in centres: published presence, contacts that start anonymous, "
                 "statutory meetings at the centre, team activities, the implementation team and the evaluation.",
     migrations=str(Path(__file__).parent / "migrations" / "versions"),
+)
+
+
+#: How long a drop-in outreach case is kept (velferd.retention), in Denmark.
+RETENTION = (
+    RetentionRule(
+        "dropin.case", "case", "case_closed", years=5, min_years=3, max_years=20, action="anonymise",
+        source="databeskyttelsesloven / GDPR art. 5(1)(e); arkivloven § 7 and Rigsarkivets bevarings- og "
+               "kassationsbestemmelser for kommunerne (sager efter serviceloven)",
+        title="Outreach at drop-in centres: cases"),
 )

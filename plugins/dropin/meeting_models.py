@@ -21,16 +21,17 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from velferd.toolkit import Base, TenantOwned, utcnow
+from velferd.toolkit import SPECIAL, Base, TenantOwned, utcnow
 
 
 class StatutoryMeeting(Base, TenantOwned):
     __tablename__ = "dropin_statutory_meeting"
+    __not_personal__ = ("service", "administration", "place", "attendance")  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the outreach service (`meetings.SERVICES`) and, for case processing, its administration
     service: Mapped[str] = mapped_column(sa.String(30))
     administration: Mapped[str | None] = mapped_column(sa.String(30))
-    subject: Mapped[str] = mapped_column(sa.String(200))
+    subject: Mapped[str] = mapped_column(sa.String(200), info=SPECIAL)
     meets_on: Mapped[dt.date] = mapped_column(sa.Date, index=True)
     meets_at: Mapped[dt.time] = mapped_column(sa.Time)
     #: "centre" (then `centre_id`, and the citizen chose it) or "office" (the municipality)

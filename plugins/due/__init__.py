@@ -32,6 +32,7 @@ from velferd.toolkit import (
     ValidationFailed,
     WebPages,
     hookimpl,
+    person_rows,
     settings_for,
     tenant_today,
 )
@@ -39,7 +40,7 @@ from velferd.toolkit import (
 from . import demo, invoicing, placement, referral, reports
 from .eligibility import OUTCOMES, RULE, RULES
 from .forms import FORMS
-from .manifest import CASE_READ, COORDINATE, INTAKE, MANIFEST, PLUGIN_ID, PRICES_READ, WAITLIST_READ
+from .manifest import CASE_READ, COORDINATE, INTAKE, MANIFEST, PLUGIN_ID, PRICES_READ, RETENTION, WAITLIST_READ
 from .workflow import ASSESSMENT, WORKFLOW
 
 REMINDER_TASK = "due.report_reminders"
@@ -88,6 +89,7 @@ WEB = WebPages(
 PLUGIN = Plugin(
     MANIFEST, WORKFLOW, forms=FORMS, rules=RULES, tasks=TASKS, beat_entries=[REMINDER_BEAT],
     invoice_line_providers=[invoicing.PROVIDER], blueprints="velferd_due.api:blp", web=WEB,
+    retention=RETENTION,
 )
 
 
@@ -132,3 +134,9 @@ def velferd_decision_recorded(tenant, decision, actor):
     if decision.rule == RULE and decision.outcome not in OUTCOMES:
         raise ValidationFailed("the override names an outcome the eligibility rule does not know: outcome",
                                {"outcome": [f"one of: {', '.join(OUTCOMES)}"]})
+
+
+@hookimpl
+def velferd_person_data(tenant, person):
+    """The person's rows in this plugin's tables, for their data export (found by the core's walk)."""
+    return person_rows(person, __package__)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from velferd.toolkit import Manifest, Schema, ValidationError, fields, validate, validates_schema
+from velferd.toolkit import Manifest, RetentionRule, Schema, ValidationError, fields, validate, validates_schema
 
 PLUGIN_ID = "due"
 
@@ -81,4 +81,16 @@ MANIFEST = Manifest(
     description="Youth follow-up by a coordinator from referral to the last invoice: eligibility, waiting "
                 "list, intake, start meeting, reports, transfers, ending and monthly billing.",
     migrations=str(Path(__file__).parent / "migrations" / "versions"),
+)
+
+
+#: How long a DUE case is kept (velferd.retention). DUE is a child-welfare measure: its cases are
+#: deposited to the archive depot, never deleted (the core deposits any case referred by a child
+#: welfare office whatever a rule says; DUE deposits the others too, which the archivist confirms).
+RETENTION = (
+    RetentionRule(
+        "due.case", "case", "case_closed", years=5, min_years=0, max_years=25, action="deposit",
+        source="arkivlova § 9; Riksarkivarens forskrift kap. 7 (barnevernssaker skal bevares og avleveres); "
+               "barnevernsloven; the period before deposit is agreed with the depot (IKA Vestland)",
+        title="DUE cases (child welfare and housing follow-up)"),
 )

@@ -13,23 +13,24 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from velferd.toolkit import Base, Meeting, Money, TenantOwned, utcnow
+from velferd.toolkit import PERSONAL, SPECIAL, Base, Meeting, Money, TenantOwned, utcnow
 
 
 class Referral(Base, TenantOwned):
     """The referral (søknad) of a case, from its latest ``referral`` form submission."""
 
     __tablename__ = "due_referral"
+    __not_personal__ = ("legal_basis", "transition")  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     submission_id: Mapped[int] = mapped_column(sa.ForeignKey("form_submission.id"))
     referring_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
     legal_basis: Mapped[str] = mapped_column(sa.String(40))
-    criteria: Mapped[list]
-    motivation: Mapped[str] = mapped_column(sa.Text)
-    needs: Mapped[list]
+    criteria: Mapped[list] = mapped_column(info=SPECIAL)
+    motivation: Mapped[str] = mapped_column(sa.Text, info=SPECIAL)
+    needs: Mapped[list] = mapped_column(info=SPECIAL)
     referred_on: Mapped[dt.date] = mapped_column(sa.Date)
-    date_of_birth: Mapped[dt.date] = mapped_column(sa.Date)
+    date_of_birth: Mapped[dt.date] = mapped_column(sa.Date, info=PERSONAL)
     transition: Mapped[str] = mapped_column(sa.String(30))
     transition_on: Mapped[dt.date | None] = mapped_column(sa.Date)
 
@@ -40,21 +41,22 @@ class Placement(Base, TenantOwned):
     """One youth's project in DUE from the offer on: start, notice and end dates, the plan."""
 
     __tablename__ = "due_placement"
+    __not_personal__ = ("ended_by", "plan_type", "group_frequency")  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     start_on: Mapped[dt.date] = mapped_column(sa.Date)
     notice_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     end_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     ended_by: Mapped[str | None] = mapped_column(sa.String(20))  # notice | break_off
-    end_reason: Mapped[str | None] = mapped_column(sa.Text)
+    end_reason: Mapped[str | None] = mapped_column(sa.Text, info=SPECIAL)
     plan_type: Mapped[str | None] = mapped_column(sa.String(20))  # action_plan | individual_plan
-    plan_needs: Mapped[list] = mapped_column(default=list)
+    plan_needs: Mapped[list] = mapped_column(default=list, info=SPECIAL)
     #: What the plan aims at; the reports every fourth month are written against these (2.3.3).
-    plan_goals: Mapped[list | None] = mapped_column(default=list)
-    group_members: Mapped[list] = mapped_column(default=list)
+    plan_goals: Mapped[list | None] = mapped_column(default=list, info=SPECIAL)
+    group_members: Mapped[list] = mapped_column(default=list, info=SPECIAL)
     group_frequency: Mapped[str | None] = mapped_column(sa.String(200))
-    group_place: Mapped[str | None] = mapped_column(sa.String(200))
-    tasks: Mapped[list] = mapped_column(default=list)
+    group_place: Mapped[str | None] = mapped_column(sa.String(200), info=PERSONAL)
+    tasks: Mapped[list] = mapped_column(default=list, info=SPECIAL)
     first_group_meeting_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     started_at: Mapped[dt.datetime | None]
 
@@ -72,7 +74,7 @@ class Vedtak(Base, TenantOwned):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
     decided_on: Mapped[dt.date] = mapped_column(sa.Date)
-    reference: Mapped[str] = mapped_column(sa.String(100))
+    reference: Mapped[str] = mapped_column(sa.String(100), info=PERSONAL)
     valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
     valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
@@ -83,6 +85,7 @@ class PayerPeriod(Base, TenantOwned):
     """Which unit holds the decision, and so pays, from which day to which (inclusive)."""
 
     __tablename__ = "due_payer_period"
+    __not_personal__ = ("reason",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
@@ -95,6 +98,7 @@ class CoordinatorAssignment(Base, TenantOwned):
     """A coordinator on a case: weekly hours and the hours the youth can reach them."""
 
     __tablename__ = "due_coordinator_assignment"
+    __not_personal__ = ("reachable_days",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
@@ -129,6 +133,7 @@ class Transfer(Base, TenantOwned):
     ledelsen for de involverte tjenestene"), and the old unit keeps paying."""
 
     __tablename__ = "due_transfer"
+    __not_personal__ = ("status",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     from_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"))
@@ -138,16 +143,16 @@ class Transfer(Base, TenantOwned):
     meeting: Mapped[Meeting] = relationship(Meeting)
     effective_on: Mapped[dt.date] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(20))  # completed | on_hold | rejected
-    disagreement: Mapped[str | None] = mapped_column(sa.Text)
+    disagreement: Mapped[str | None] = mapped_column(sa.Text, info=SPECIAL)
     in_youths_interest: Mapped[bool | None]
-    interest_assessment: Mapped[str | None] = mapped_column(sa.Text)
-    from_unit_leader: Mapped[str | None] = mapped_column(sa.String(200))
-    to_unit_leader: Mapped[str | None] = mapped_column(sa.String(200))
+    interest_assessment: Mapped[str | None] = mapped_column(sa.Text, info=SPECIAL)
+    from_unit_leader: Mapped[str | None] = mapped_column(sa.String(200), info=PERSONAL)
+    to_unit_leader: Mapped[str | None] = mapped_column(sa.String(200), info=PERSONAL)
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     decided_at: Mapped[dt.datetime | None]
-    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text, info=SPECIAL)
 
 
 class ExtraResource(Base, TenantOwned):
@@ -157,7 +162,7 @@ class ExtraResource(Base, TenantOwned):
     __tablename__ = "due_extra_resource"
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
-    description: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.String(200), info=SPECIAL)
     monthly_amount: Mapped[Decimal] = mapped_column(Money)
     starts_on: Mapped[dt.date] = mapped_column(sa.Date)
     ends_on: Mapped[dt.date] = mapped_column(sa.Date)
@@ -188,13 +193,14 @@ class Report(Base, TenantOwned):
     the text as submitted; this row is what it was checked as and which deadline it completed."""
 
     __tablename__ = "due_report"
+    __not_personal__ = ("kind",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     submission_id: Mapped[int] = mapped_column(sa.ForeignKey("form_submission.id"))
     deadline_id: Mapped[int] = mapped_column(sa.ForeignKey("deadline.id"))
     kind: Mapped[str] = mapped_column(sa.String(20))  # periodic | final
     written_on: Mapped[dt.date] = mapped_column(sa.Date)
-    goals: Mapped[list]  # [{"goal": …, "status": …, "note": …}, …]
+    goals: Mapped[list] = mapped_column(info=SPECIAL)  # [{"goal": …, "status": …, "note": …}, …]
     filed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("tenant_id", "submission_id"),)
@@ -205,6 +211,7 @@ class Reminder(Base, TenantOwned):
     and kind, so the daily job can run twice without telling anyone twice."""
 
     __tablename__ = "due_reminder"
+    __not_personal__ = ("kind",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     deadline_id: Mapped[int] = mapped_column(sa.ForeignKey("deadline.id"), index=True)
@@ -212,7 +219,7 @@ class Reminder(Base, TenantOwned):
     due_on: Mapped[dt.date] = mapped_column(sa.Date)
     on_day: Mapped[dt.date] = mapped_column(sa.Date)
     recipient_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    message: Mapped[str] = mapped_column(sa.Text)
+    message: Mapped[str] = mapped_column(sa.Text, info=PERSONAL)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("tenant_id", "deadline_id", "kind"),)

@@ -22,6 +22,7 @@ from velferd.toolkit import (
     WebPages,
     get_owned,
     hookimpl,
+    person_rows,
     tenant_today,
 )
 
@@ -29,7 +30,7 @@ from . import agenda_pages, agendas, allocation, allocation_pages, authority, co
 from .allocation import OUTCOMES
 from .assessment import Kartlegging
 from .decisions import ALLOCATION_RULE, GOVERNING_RULES, MEETING_OUTCOME_RULE, effective_decision
-from .manifest import AGENDA_DECIDE, AGENDA_READ, ALLOCATE, ALLOCATION_READ, ASSESS, MANIFEST, OVERRIDE
+from .manifest import AGENDA_DECIDE, AGENDA_READ, ALLOCATE, ALLOCATION_READ, ASSESS, MANIFEST, OVERRIDE, RETENTION
 from .workflow import APPOINTED_UNIT, QUEUE_KIND, WORKFLOW
 
 KARTLEGGING = "kartlegging"
@@ -58,7 +59,7 @@ WEB = WebPages(
 PLUGIN = Plugin(
     MANIFEST, WORKFLOW, forms=FORMS, rules=RULES, tasks=[agendas.TASK_SPEC],
     beat_entries=[agendas.BEAT_ENTRY],  # the weekly agendas, Monday 06:00 in the tenant's zone
-    blueprints="velferd_nav_split.api:blp", web=WEB,
+    blueprints="velferd_nav_split.api:blp", web=WEB, retention=RETENTION,
 )
 
 
@@ -106,3 +107,9 @@ def velferd_decision_recorded(tenant, decision, actor):
         authority.check_override(decision)
     if decision.rule == MEETING_OUTCOME_RULE and decision.supersedes_id is None:
         agendas.mark_decided(decision)
+
+
+@hookimpl
+def velferd_person_data(tenant, person):
+    """The person's rows in this plugin's tables, for their data export (found by the core's walk)."""
+    return person_rows(person, __package__)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from velferd.toolkit import Manifest
+from velferd.toolkit import Manifest, RetentionRule
 
 PLUGIN_ID = "nav_split"
 
@@ -59,4 +59,14 @@ MANIFEST = Manifest(
     description="Forvaltning's allocation of the coordinator to NAV or Livsmestring, "
                 "cooperation meetings and Rusfaglig Forum.",
     migrations=str(Path(__file__).parent / "migrations" / "versions"),
+)
+
+
+#: How long an allocation case is kept (velferd.retention).
+RETENTION = (
+    RetentionRule(
+        "nav_split.case", "case", "case_closed", years=10, min_years=5, max_years=25, action="anonymise",
+        source="sosialtjenesteloven; helse- og omsorgstjenesteloven; arkivlova § 9 and Riksarkivarens forskrift "
+               "kap. 7 del III (kommunale arkiv: sosiale tjenester)",
+        title="NAV or Livsmestring: allocation cases"),
 )

@@ -8,7 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from velferd.toolkit import Base, TenantOwned, utcnow
+from velferd.toolkit import PERSONAL, SPECIAL, Base, TenantOwned, utcnow
 
 
 class Appointment(Base, TenantOwned):
@@ -19,6 +19,7 @@ class Appointment(Base, TenantOwned):
     A re-allocation adds a row; the latest is current."""
 
     __tablename__ = "nav_split_appointment"
+    __not_personal__ = ("coordinator_unit", "nav_team", "follow_up_unit", "financial_caseworker_unit")  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decision.id"))
@@ -28,7 +29,7 @@ class Appointment(Base, TenantOwned):
     follow_up_at_home: Mapped[bool] = mapped_column(default=False)
     social_assistance: Mapped[bool] = mapped_column(default=False)
     financial_caseworker_unit: Mapped[str] = mapped_column(sa.String(20), default="nav")
-    financial_caseworker: Mapped[str | None] = mapped_column(sa.String(200))
+    financial_caseworker: Mapped[str | None] = mapped_column(sa.String(200), info=PERSONAL)
     appointed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     appointed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -49,6 +50,7 @@ class AgendaItem(Base, TenantOwned):
     """A case queued for a meeting; placed on the next agenda built; decided by a decision."""
 
     __tablename__ = "nav_split_agenda_item"
+    __not_personal__ = ("kind", "status")  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(30))
@@ -64,13 +66,14 @@ class ForumDecision(Base, TenantOwned):
     with a second signature by the Forum's coordinator or deputy — never the drafter."""
 
     __tablename__ = "nav_split_forum_decision"
+    __not_personal__ = ("measure", "verdict", "responsible_unit", "drafting_team", "status")  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     measure: Mapped[str] = mapped_column(sa.String(40))
     verdict: Mapped[str] = mapped_column(sa.String(20))
-    institution: Mapped[str] = mapped_column(sa.String(200))
-    agreement: Mapped[str] = mapped_column(sa.Text)
-    reasons: Mapped[str] = mapped_column(sa.Text)
+    institution: Mapped[str] = mapped_column(sa.String(200), info=SPECIAL)
+    agreement: Mapped[str] = mapped_column(sa.Text, info=SPECIAL)
+    reasons: Mapped[str] = mapped_column(sa.Text, info=SPECIAL)
     responsible_unit: Mapped[str] = mapped_column(sa.String(20))
     drafting_team: Mapped[str] = mapped_column(sa.String(20))
     drafted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"))
@@ -85,9 +88,10 @@ class Complaint(Base, TenantOwned):
     Forum's leader and the head of Forvaltning have both signed."""
 
     __tablename__ = "nav_split_complaint"
+    __not_personal__ = ("status",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     forum_decision_id: Mapped[int] = mapped_column(sa.ForeignKey("nav_split_forum_decision.id"), index=True)
-    grounds: Mapped[str] = mapped_column(sa.Text)
+    grounds: Mapped[str] = mapped_column(sa.Text, info=SPECIAL)
     prepared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     prepared_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
@@ -98,6 +102,7 @@ class ComplaintSignature(Base, TenantOwned):
     """One signature on a complaint, in one capacity (forum_leader or forvaltning_head)."""
 
     __tablename__ = "nav_split_complaint_signature"
+    __not_personal__ = ("capacity",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(sa.ForeignKey("nav_split_complaint.id"), index=True)
     capacity: Mapped[str] = mapped_column(sa.String(30))

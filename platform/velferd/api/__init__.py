@@ -11,6 +11,7 @@ from velferd.api import (
     cases_api,
     context,
     decisions_api,
+    duplicates_api,
     errors,
     forms_api,
     invoices_api,
@@ -19,7 +20,9 @@ from velferd.api import (
     operator_api,
     people_api,
     plugins_api,
+    privacy_api,
     request_edge,
+    retention_api,
     session_api,
     tenant_api,
 )
@@ -30,7 +33,9 @@ from velferd.plugins.manager import PluginRegistry
 CORE_BLUEPRINTS = (
     session_api.blp, operator_api.blp, tenant_api.blp, plugins_api.blp, people_api.blp,
     cases_api.blp, forms_api.blp, decisions_api.blp, audit_api.blp, invoices_api.blp,
-    jobs_api.blp,
+    jobs_api.blp, duplicates_api.blp,
+    retention_api.blp,
+    privacy_api.blp,
 )
 
 

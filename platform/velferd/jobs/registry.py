@@ -24,7 +24,8 @@ from velferd.jobs.schedules import parse_crontab
 from velferd.plugins.manager import PluginError, registry
 from velferd.plugins.specs import BeatEntry, TaskSpec
 
-CORE_TASK_MODULES: tuple[str, ...] = ("velferd.billing.tasks", "velferd.reminder_mail", "velferd.break_glass_mail")
+CORE_TASK_MODULES: tuple[str, ...] = ("velferd.billing.tasks", "velferd.reminder_mail", "velferd.break_glass_mail",
+                                      "velferd.retention.tasks")
 """Core modules that call `core_task` / `core_beat_entry` when imported (add yours here)."""
 
 _core_tasks: dict[str, TaskSpec] = {}

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from velferd.db import Base, TenantOwned, Timestamped, utcnow
+from velferd.personal_data import PERSONAL
 
 
 class User(Base, Timestamped):
@@ -16,8 +17,8 @@ class User(Base, Timestamped):
 
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, info=PERSONAL)
+    name: Mapped[str] = mapped_column(sa.String(200), info=PERSONAL)
     #: Never loaded with the user: on PostgreSQL the app role may not read it at all; the one
     #: read (login) and the one write go through velferd.accounts.
     password_hash: Mapped[str | None] = deferred(mapped_column(sa.String(200)), raiseload=True)
@@ -65,8 +66,8 @@ class Invitation(Base, TenantOwned, Timestamped):
 
     __tablename__ = "invitation"
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254))
-    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254), info=PERSONAL)
+    name: Mapped[str] = mapped_column(sa.String(200), info=PERSONAL)
     roles: Mapped[list] = mapped_column(default=list)
     token_hash: Mapped[str] = mapped_column(sa.String(64))
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
@@ -95,7 +96,7 @@ class LoginEvent(Base):
     __tablename__ = "login_event"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
-    email: Mapped[str] = mapped_column(sa.String(254))
+    email: Mapped[str] = mapped_column(sa.String(254), info=PERSONAL)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
     outcome: Mapped[str] = mapped_column(sa.String(30))
     remote_addr: Mapped[str | None] = mapped_column(sa.String(64))

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from velferd.db import Base, Json, Money, TenantOwned, Timestamped, utcnow
+from velferd.personal_data import PERSONAL
 
 INVOICE_KINDS = ("invoice", "credit_note")
 INVOICE_STATUSES = ("draft", "held", "issued", "sent", "failed", "credited")
@@ -185,6 +186,7 @@ class Invoice(Base, TenantOwned, Timestamped):
 
 class InvoiceLine(Base, TenantOwned):
     __tablename__ = "invoice_line"
+    __not_personal__ = ("description", "line_key")  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("invoice.id"), index=True)
     position: Mapped[int]
@@ -195,7 +197,7 @@ class InvoiceLine(Base, TenantOwned):
     period_start: Mapped[dt.date]
     period_end: Mapped[dt.date]
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
-    case_reference: Mapped[str | None] = mapped_column(sa.String(100))  # a vedtak reference fits
+    case_reference: Mapped[str | None] = mapped_column(sa.String(100), info=PERSONAL)  # a vedtak reference fits
     # what the line bills, stable across runs (plugin's own key, e.g. "monthly" or "extra:3"):
     # with the case and the service period it names a billable item, so a catch-up can tell a
     # line billed already from one that appeared or disappeared since (billing.catch_up)

@@ -13,10 +13,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from velferd.db import Base, TenantOwned, Timestamped, utcnow
 from velferd.models.people import Person
+from velferd.personal_data import PERSONAL, SPECIAL
 
 
 class Case(Base, TenantOwned, Timestamped):
     __tablename__ = "case_file"
+    __not_personal__ = ("plugin", "workflow", "state")  # its other text: codes and states
     __audit_name__ = "case"  # what audit rows call it (velferd.read_audit)
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
@@ -45,33 +47,36 @@ class CaseEvent(Base, TenantOwned):
     """The case journal: transitions, notes and other events, in order. Never edited."""
 
     __tablename__ = "case_event"
+    __not_personal__ = ("kind", "transition", "from_state", "to_state")  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(40))
     transition: Mapped[str | None] = mapped_column(sa.String(60))
     from_state: Mapped[str | None] = mapped_column(sa.String(60))
     to_state: Mapped[str | None] = mapped_column(sa.String(60))
-    text: Mapped[str | None] = mapped_column(sa.Text)
-    data: Mapped[dict] = mapped_column(default=dict)
+    text: Mapped[str | None] = mapped_column(sa.Text, info=SPECIAL)
+    data: Mapped[dict] = mapped_column(default=dict, info=SPECIAL)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class Meeting(Base, TenantOwned, Timestamped):
     __tablename__ = "meeting"
+    __not_personal__ = ("kind",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(60))
     starts_at: Mapped[dt.datetime]
-    place: Mapped[str | None] = mapped_column(sa.String(200))
+    place: Mapped[str | None] = mapped_column(sa.String(200), info=PERSONAL)
     held: Mapped[bool] = mapped_column(default=False)
-    minutes: Mapped[str | None] = mapped_column(sa.Text)
+    minutes: Mapped[str | None] = mapped_column(sa.Text, info=SPECIAL)
     # who took part: [{"role": "coordinator", "name": "…", "unit": "…"}, {"role": "youth"}, …]
-    participants: Mapped[list] = mapped_column(default=list)
+    participants: Mapped[list] = mapped_column(default=list, info=SPECIAL)
 
 
 class Deadline(Base, TenantOwned, Timestamped):
     __tablename__ = "deadline"
+    __not_personal__ = ("kind",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(60))
@@ -85,10 +90,11 @@ class AccessGrant(Base, TenantOwned):
     and reported to the leaders of the case's unit (velferd.need_to_know)."""
 
     __tablename__ = "access_grant"
+    __not_personal__ = ("reported_to",)  # its other text: codes and states
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case_file.id"), index=True)
-    reason: Mapped[str] = mapped_column(sa.Text)
+    reason: Mapped[str] = mapped_column(sa.Text, info=PERSONAL)
     granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     #: the leaders it was reported to (user ids) and the one who has looked at it

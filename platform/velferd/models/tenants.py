@@ -37,6 +37,10 @@ class Tenant(Base, Timestamped):
     #: moved by triggers on every write to its plugin configuration (migration 0013); read fresh
     #: with the caller on each request (velferd.auth), never from a cached row (velferd.plugin_config)
     config_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: the municipality's policy for the citizen's access log (velferd.access_log): staff are shown
+    #: by role and unit, and by name too only when this is set (migration 0016). Set by the
+    #: operator for the municipality, as the tenant itself is; read fresh, never from a cached row
+    access_log_staff_names: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     __table_args__ = (sa.CheckConstraint("country in ('NO', 'DK')", name="country"),)
 

@@ -14,7 +14,7 @@ Two kinds of hook:
   the record's ``plugin`` (`OWNER_ARGUMENT`), so a plugin never sees another programme's cases
   and needs no ``if case.plugin != ...`` check. A hook meant for *every* enabled plugin is listed
   in `EVERY_ENABLED_PLUGIN` and says so in its docstring (``velferd_demo_seed``: each plugin
-  seeds its own data; a person's data export would be another such hook).
+  seeds its own data; ``velferd_person_data``: each plugin gives its own rows about a person).
 
 How the four programmes in DOMAIN.md use them is written beside each hook ("Used by").
 """
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
-    from velferd.models import Case, Decision, FormSubmission, Tenant, User
+    from velferd.models import Case, Decision, FormSubmission, Person, Tenant, User
     from velferd.plugins.specs import Plugin, Transition
 
 PROJECT = "velferd"
@@ -86,7 +86,7 @@ OWNER_ARGUMENT: Mapping[str, str] = {
 """Events about one plugin's record → the argument whose ``.plugin`` names the owner: the core
 calls them on that plugin alone (``enablement.call_owner_hook``), if the tenant enabled it."""
 
-EVERY_ENABLED_PLUGIN: frozenset[str] = frozenset({"velferd_demo_seed"})
+EVERY_ENABLED_PLUGIN: frozenset[str] = frozenset({"velferd_demo_seed", "velferd_person_data"})
 """The hooks called on every plugin the tenant enabled (``enablement.call_hook``), each for its
 own part of the work."""
 
@@ -155,4 +155,23 @@ def velferd_demo_seed(tenant: "Tenant", staff: "Mapping[str, User]") -> None:
     Used by: ``due`` (Bergen: the deflator table with the source of each year, a few referred and
     started youths); ``aftercare`` (Alta: the seven flats); ``dropin`` (Odense: the centres and
     their presence times); ``nav_split`` (Kristiansand: assessed citizens and their allocations).
+    """
+
+
+@hookspec
+def velferd_person_data(tenant: "Tenant", person: "Person") -> "dict[str, list[dict[str, Any]]]":
+    """Give this plugin's rows about `person`, for the person's data export (GDPR art. 15):
+    table name → its rows as JSON-ready dicts (column → value).
+
+    Called by the export (``GET /api/t/<tenant>/persons/<id>/export``, velferd.subject_export) on
+    *every* plugin the tenant enabled, each giving its own tables, with the tenant in scope and
+    whoever asks: the rows must be found regardless of any need-to-know scope. Give only the
+    person's rows and nothing about anyone else in them (another citizen's name, id or code).
+    ``toolkit.person_rows(person, __package__)`` finds every row of the plugin's models that leads
+    to the person by its foreign keys (velferd.read_audit's rule), exported column by column with
+    ``toolkit.exported_row``; add what it cannot find. Read only: write nothing.
+
+    Used by: ``due``, ``nav_split`` and ``aftercare`` (their person-linked tables, by the walk);
+    ``dropin`` (the walk, and the anonymous contacts tied to the person only by the citizen code
+    of their consent).
     """

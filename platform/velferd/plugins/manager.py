@@ -26,6 +26,7 @@ from velferd.plugins.specs import (
     Manifest,
     PageLink,
     Plugin,
+    RetentionRule,
     RuleSpec,
     TaskSpec,
     WebPages,
@@ -96,7 +97,7 @@ def _declared_id(plugin: Any) -> str:
 
 _SEQUENCE_FIELDS = {
     "forms": FormSpec, "rules": RuleSpec, "tasks": TaskSpec, "beat_entries": BeatEntry,
-    "invoice_line_providers": InvoiceLineProvider,
+    "invoice_line_providers": InvoiceLineProvider, "retention": RetentionRule,
 }
 
 

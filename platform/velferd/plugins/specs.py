@@ -260,6 +260,45 @@ class WebPages:
     public_blueprint: str | Callable[[], Any] | None = None
 
 
+#: What a retention rule may do with a record once its period is over (velferd.retention).
+RETENTION_ACTIONS = ("delete", "anonymise", "deposit")
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """How long a kind of record is kept, and what then happens to it (velferd.retention).
+
+    `record_type` names what the core knows how to find and dispose of ("case": a case with every
+    row that carries its ``case_id``, the plugin's tables included; "person"; "invoice";
+    "reminder_mail"). A plugin's rule covers the plugin's own records (its cases); its `name` is
+    prefixed with the plugin id (``due.case``). `years` counts from `after`: ``case_closed``,
+    ``last_case_closed`` (a person), ``financial_year_end`` (an invoice's issue date) or
+    ``recorded`` (the row's own date). `min_years`/`max_years` are the legal bounds within which
+    a tenant may adjust the period; `source` names the law or regulation they come from. Whatever
+    a rule says, the core deposits child-welfare cases, skips records on hold and keeps
+    bookkeeping for its period (velferd.retention.guards)."""
+
+    name: str
+    record_type: str
+    after: str
+    years: int
+    min_years: int
+    max_years: int
+    action: str
+    source: str
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        if self.action not in RETENTION_ACTIONS:
+            raise ValueError(f"retention rule {self.name!r}: action must be one of {RETENTION_ACTIONS}, "
+                             f"not {self.action!r}")
+        if not (0 <= self.min_years <= self.years <= self.max_years):
+            raise ValueError(f"retention rule {self.name!r}: needs 0 <= min_years <= years <= max_years "
+                             f"(got {self.min_years}, {self.years}, {self.max_years})")
+        if not self.source.strip():
+            raise ValueError(f"retention rule {self.name!r}: name the law it follows in `source`")
+
+
 @dataclass(frozen=True)
 class Plugin:
     """Everything a programme plugin *is and has*, in one value, returned by its one declaration
@@ -282,3 +321,5 @@ class Plugin:
     invoice_line_providers: tuple[InvoiceLineProvider, ...] = ()
     blueprints: str | Callable[[], Any] | None = None
     web: WebPages | None = None
+    #: how long its records are kept and what then happens to them (velferd.retention)
+    retention: tuple[RetentionRule, ...] = ()

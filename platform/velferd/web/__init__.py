@@ -26,8 +26,10 @@ from velferd.web import (  # noqa: F401
     operator_pages,
     pages,
     people_pages,
+    person_exports_pages,
     plugin_pages,
     public_pages,
+    retention_pages,
     tasks_pages,
     templating,
 )

@@ -40,7 +40,7 @@ _CORE_ENTRIES: list[CoreEntry] = []
 
 #: Where the core's entries stand in the menu (lower first); an endpoint not named is placed at 50.
 MENU_ORDER = {"web.caseload": 10, "web.tasks": 20, "web.people": 30, "web.dashboard": 40,
-              "web.finance": 60, "web.admin": 70, "web.access_log": 80}
+              "web.finance": 60, "web.admin": 70, "web.access_log": 80, "web.retention": 85}
 
 
 def core_entry(endpoint: str, title: object, permission: str | None = None) -> None:

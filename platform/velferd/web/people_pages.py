@@ -1,5 +1,5 @@
-"""People: the caseworker's person search and person page (with opening a case and registering a
-person), and the auditor's access log of a person.
+"""People: the caseworker's person search and person page (with opening a case, registering and
+correcting a person), the review of possible duplicates, and the auditor's access log of a person.
 
 Every rule is the API's (velferd.api.people_api, cases_api): the same permissions, the same
 services (`people.search_persons`, `people.read_person` — audited —, `people.register_person`,
@@ -18,6 +18,12 @@ National ids in lists are masked with `velferd.identity.mask_national_id`: the f
 is replaced by ``*`` (``150380*****``). The person page shows the whole number; opening it is
 the audited ``person.read``.
 
+A correction (GDPR art. 16) is the API's PATCH: the form is filled with the person's values, the
+fields sent are those the caseworker changed (an emptied contact field is cleared), with the
+required reason; `people.correct_person` keeps the history, shown on the person page. The review
+of possible duplicates (`velferd.duplicates`) lists the open flags with both persons side by side
+(national ids masked) and dismisses, links or merges one.
+
 The auditor holds ``audit:read`` but not ``persons:read`` (the API lets them read access logs,
 not persons), so they cannot use the search: the "Access log" page takes a person's whole
 national id and opens that person's log (the lookup is audited as a ``person.listed``).
@@ -35,9 +41,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from marshmallow import ValidationError, fields, validate
 
-from velferd import cases, people, tenants
+from velferd import cases, duplicates, people, tenants
 from velferd.api.context import tenant
 from velferd.api.errors import error_response
+from velferd.api.person_schemas import DismissSchema, PersonCorrectionInputSchema
 from velferd.api.schemas import CaseCreateSchema, PersonCreateSchema
 from velferd.auth import has_permission, require_permission
 from velferd.db import db
@@ -49,6 +56,7 @@ from velferd.web import navigation
 from velferd.web.blueprint import blp, wants_html
 from velferd.web.case_pages import FailedForm
 from velferd.web.form_fields import FormField, error_summary, errors_by_input, form_fields, submitted_data
+from velferd.web.validation_messages import N_
 
 #: The most persons one search shows; a longer list asks for a narrower search.
 SEARCH_LIMIT = 50
@@ -56,7 +64,12 @@ SEARCH_LIMIT = 50
 CASES_LIMIT = 200
 
 navigation.core_entry("web.people", lazy_gettext("People"), "persons:read")
+navigation.core_entry("web.duplicates", lazy_gettext("Possible duplicates"), "persons:write")
 navigation.core_entry("web.access_log", lazy_gettext("Access log"), "audit:read")
+
+#: the schemas' own messages (velferd.api.person_schemas), for the catalogue
+SCHEMA_MESSAGES = (N_("Must not be blank."), N_("A telephone number: digits, and + ( ) - or spaces."),
+                   N_("give at least one field to correct"))
 
 
 class PersonSearchForm(ma.Schema):
@@ -184,13 +197,16 @@ def register_person():
     described = _person_fields()
     try:
         data = PersonCreateSchema().load(submitted_data(PersonCreateSchema, request.form))
-        person = people.register_person(tenant(), **data)
+        person, matches = people.register(tenant(), **data)
     except ValidationError as error:
         return _register_refused(_invalid(error, "the person is invalid"), described)
     except (ValidationFailed, Conflict) as error:
         return _register_refused(error, described)
     db.session.commit()
     flash(_("%(name)s is registered.", name=person.full_name))
+    if matches:
+        flash(_("A person of the same name and date of birth is registered already: the two are listed "
+                "under Possible duplicates for review."))
     return redirect(url_for("web.person_page", tenant=tenant().slug, person_id=person.id, _anchor="confirmation"),
                     303)
 
@@ -214,14 +230,154 @@ def _person_page(person_id: int, status: int = 200, failed: FailedForm | None = 
     require_permission("persons:read")
     person = people.read_person(person_id)  # audited: person.read
     their_cases = cases.list_cases(limit=CASES_LIMIT, newest_first=True, person_id=person.id)
+    history = people.corrections_of(person.id)
     may_open = has_permission("cases:write")
+    may_correct = has_permission("persons:write") and person.merged_into_id is None
     db.session.commit()
     units = _referring_units() if may_open else None
     described = _open_case_fields(units) if may_open else []
     page = render_template("web/person.html", title=person.full_name, person=person, cases=their_cases,
-                           open_case_fields=described, unit_names=units or {},
-                           may_read_access_log=has_permission("audit:read"), failed=failed)
+                           open_case_fields=described, unit_names=units or {}, corrections=history,
+                           correct_fields=_correct_fields() if may_correct else [],
+                           current=_current_values(person), field_label=_field_label,
+                           may_read_access_log=has_permission("audit:read"),
+                           may_review_duplicates=has_permission("persons:write"), failed=failed)
     return Response(page, status=status)
+
+
+# --- correcting a person ------------------------------------------------------------------------
+
+#: the inputs of the correction form, in its order (the API's `PersonCorrectionInputSchema`)
+CORRECT_INPUTS = ("given_name", "family_name", "national_id", "phone", "email", "address", "reason")
+CONTACT_INPUTS = ("phone", "email", "address")
+
+
+def _field_labels() -> dict[str, str]:
+    return {"given_name": _("Given name"), "family_name": _("Family name"), "national_id": _("National id"),
+            "national_id_kind": _("Kind of national id"), "birth_date": _("Date of birth"),
+            "phone": _("Telephone"), "email": _("E-mail"), "address": _("Address"),
+            "same_as_id": _("Same person as"), "merged_into_id": _("Merged into"),
+            "reason": _("Reason for the correction")}
+
+
+def _field_label(field: str) -> str:
+    """A history row's field in words; a merge's ``table.column`` as it is."""
+    return _field_labels().get(field, field)
+
+
+def _correct_fields() -> list[FormField]:
+    labels = _field_labels()
+    described = {field.key: field for field in form_fields(PersonCorrectionInputSchema, labels)}
+    hints = {"national_id": _("A D-number that became a fødselsnummer, or a typo: the date of birth follows the number."),
+             "reason": _("Kept with the person's history of corrections.")}
+    # one line each (the renderer draws a String without a short length as a text area); the
+    # names and the number are filled with the person's and must stay filled
+    one_line, kept = ("national_id", "email", "phone"), ("given_name", "family_name", "national_id")
+    return [dataclasses.replace(described[key], hint=hints.get(key), required=described[key].required or key in kept,
+                                widget="text" if key in one_line else described[key].widget)
+            for key in CORRECT_INPUTS]
+
+
+def _current_values(person: Person) -> dict[str, str]:
+    """The form's starting values: the person as they are."""
+    return {key: getattr(person, key) or "" for key in CORRECT_INPUTS if key != "reason"}
+
+
+def _correction_data(form: Mapping[str, str]) -> dict[str, str | None]:
+    """What the form sends, for the API's schema: every input (the service keeps only what
+    changed), an emptied contact field as None (cleared)."""
+    data: dict[str, str | None] = {}
+    for key in CORRECT_INPUTS:
+        value = form.get(key, "").strip()
+        data[key] = None if key in CONTACT_INPUTS and not value else value
+    return data
+
+
+@blp.post("/t/<tenant>/people/<int:person_id>/correct")
+def correct_person(person_id: int):
+    """Correct the person through the API's `PersonCorrectionInputSchema` and
+    `people.correct_person`; on success, their page with the history."""
+    require_permission("persons:write")
+    described = _correct_fields()
+    try:
+        data = PersonCorrectionInputSchema().load(_correction_data(request.form))
+        reason = data.pop("reason")
+        corrected, corrections, matches = people.correct_person(tenant(), person_id, data, reason)
+    except ValidationError as error:
+        return _correct_refused(person_id, _invalid(error, "the correction is invalid"), described)
+    except (ValidationFailed, Conflict) as error:
+        return _correct_refused(person_id, error, described)
+    db.session.commit()
+    flash(_("The correction is saved.") if corrections else _("Nothing was changed: the values are the same."))
+    if matches:
+        flash(_("The corrected person now has the same name and date of birth as another: the two are listed "
+                "under Possible duplicates for review."))
+    return redirect(url_for("web.person_page", tenant=tenant().slug, person_id=corrected.id, _anchor="confirmation"),
+                    303)
+
+
+def _correct_refused(person_id: int, error: VelferdError, described: list[FormField]) -> Response:
+    db.session.rollback()
+    if not wants_html():
+        return error_response(error.status, error.message, error.fields or None)
+    status = error.status
+    if status == 409 and error.fields.get("person_id"):  # the number is taken: said beside the input
+        error = ValidationFailed(error.message, {"national_id": [
+            _("Another person of this municipality has this national id.")]})
+    return _person_page(person_id, status, _failed("correct", described, error))
+
+
+# --- possible duplicates ------------------------------------------------------------------------
+
+REVIEW_ACTIONS = ("dismiss", "link", "merge")
+
+
+@blp.get("/t/<tenant>/duplicates", endpoint="duplicates")
+def duplicates_page():
+    """The open flags, each pair side by side (national ids masked; the persons shown are
+    audited by velferd.read_audit), with what a reviewer may do."""
+    require_permission("persons:write")
+    return _duplicates_page()
+
+
+def _duplicates_page(status: int = 200, failed: FailedForm | None = None) -> Response:
+    flags = duplicates.list_flags("open", limit=SEARCH_LIMIT)
+    page = render_template("web/duplicates.html", title=_("Possible duplicates"), flags=flags,
+                           masked=mask_national_id, failed=failed, limit=SEARCH_LIMIT)
+    return Response(page, status=status)
+
+
+@blp.post("/t/<tenant>/duplicates/<int:duplicate_id>/<action>")
+def review_duplicate(duplicate_id: int, action: str):
+    """Dismiss (with the note the API requires), link or merge one flag (`velferd.duplicates`)."""
+    require_permission("persons:write")
+    if action not in REVIEW_ACTIONS:
+        raise NotFound(f"no review action '{action}'")
+    note = request.form.get("note", "").strip() or None
+    described = form_fields(DismissSchema, {"note": _("Note")})
+    try:
+        if action == "dismiss":
+            duplicates.dismiss(duplicate_id, DismissSchema().load({"note": note or ""})["note"])
+        elif action == "link":
+            duplicates.link(duplicate_id, note)
+        else:
+            duplicates.merge(duplicate_id, "candidate", note)
+    except ValidationError as error:
+        return _review_refused(duplicate_id, _invalid(error, "the note is missing"), described)
+    except Conflict as error:
+        return _review_refused(duplicate_id, error, described)
+    db.session.commit()
+    flash({"dismiss": _("The two are kept apart: the flag is dismissed."),
+           "link": _("The two records are linked as the same person."),
+           "merge": _("The records are merged into the earlier one; both histories are kept.")}[action])
+    return redirect(url_for("web.duplicates", tenant=tenant().slug, _anchor="confirmation"), 303)
+
+
+def _review_refused(duplicate_id: int, error: VelferdError, described: list[FormField]) -> Response:
+    db.session.rollback()
+    if not wants_html():
+        return error_response(error.status, error.message, error.fields or None)
+    return _duplicates_page(error.status, _failed(f"review-{duplicate_id}", described, error))
 
 
 @blp.post("/t/<tenant>/people/<int:person_id>/cases")

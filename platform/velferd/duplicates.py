@@ -25,7 +25,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from velferd import audit, people
+from velferd import audit
+from velferd.corrections import record_correction
 from velferd.auth import current_user
 from velferd.db import Base, db, utcnow
 from velferd.errors import Conflict, NotFound
@@ -139,7 +140,7 @@ def link(flag_id: int, note: str | None = None) -> PossibleDuplicate:
             raise Conflict(f"person {one.id} was merged into person {one.merged_into_id}",
                            {"merged_into_id": one.merged_into_id})
     reason = _reason(f"linked as the same person as person {candidate.id} (possible duplicate {flag.id})", note)
-    people.record_correction(person, "same_as_id", person.same_as_id, candidate.id, reason)
+    record_correction(person, "same_as_id", person.same_as_id, candidate.id, reason)
     person.same_as_id = candidate.id
     _reviewed(flag, "linked", note)
     db.session.flush()
@@ -177,9 +178,9 @@ def merge(flag_id: int, keep: str = "candidate", note: str | None = None) -> tup
     reason = _reason(f"merged person {merged.id} into person {survivor.id} (possible duplicate {flag.id})", note)
     moved = _move_rows(merged.id, survivor.id)
     for place, ids in moved.items():
-        people.record_correction(survivor, place, merged.id, survivor.id,
+        record_correction(survivor, place, merged.id, survivor.id,
                                  f"{reason}; rows moved: {', '.join(map(str, ids))}")
-    people.record_correction(merged, "merged_into_id", None, survivor.id, reason)
+    record_correction(merged, "merged_into_id", None, survivor.id, reason)
     merged.merged_into_id = survivor.id
     _reviewed(flag, "merged", note)
     db.session.flush()

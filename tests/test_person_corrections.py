@@ -15,7 +15,7 @@ from velferd.db import db
 from velferd.identity import synthetic_national_id
 from velferd.models import AuditEvent, Person
 from velferd.models.people import PersonCorrection
-from velferd.people import CorrectionsAreKept
+from velferd.corrections import CorrectionsAreKept
 from velferd.tenancy import tenant_scope
 
 BIRTH = dt.date(1999, 7, 21)

@@ -27,6 +27,7 @@ from tests.plugins.dropin.contact_flows import add_centre, add_contact, give_con
 from tests.plugins.example import ExamplePlugin
 from velferd.db import db
 from velferd.models import AuditEvent
+from velferd.plugins.enablement import set_enabled
 from velferd.plugins.manager import build_registry
 from velferd.tenancy import tenant_scope
 from velferd.testing import synthetic_id
@@ -174,3 +175,17 @@ def test_every_bundled_plugin_gives_its_rows_through_the_hook():
                               load_entry_points=False)
     implementing = {impl.plugin_name for impl in registry.pm.hook.velferd_person_data.get_hookimpls()}
     assert implementing == {"due", "nav_split", "aftercare", "dropin"}
+
+
+def test_a_programme_switched_off_still_has_its_rows_about_the_person_exported(app, client, odense):
+    """Odense stops running drop-in: the rows it recorded are still held, so they are exported
+    (found by the person links, as the plugin is no longer asked)."""
+    seen = citizens(app, client, odense)
+    with app.app_context(), tenant_scope(odense.tenant):
+        set_enabled(odense.tenant, "dropin", False, None)
+        db.session.commit()
+    archive = exported(client, odense, seen["mette"]["person_id"])
+    sources = {f["table"]: f["source"] for f in json.loads(archive.read("manifest.json"))["files"]}
+    assert sources["dropin_consent"] == "dropin"
+    (consent,) = json.loads(archive.read("dropin/dropin_consent.json"))
+    assert consent["id"] == seen["mette"]["id"]

@@ -41,7 +41,8 @@ from velferd.db import db, utcnow
 from velferd.errors import NotFound
 from velferd.models import Meeting, Person, Tenant
 from velferd.personal_data import declared_columns, mapped_models
-from velferd.plugins.enablement import call_hook_by_plugin
+from velferd.plugins.enablement import call_hook_by_plugin, enabled_plugin_ids
+from velferd.plugins.manager import registry
 from velferd.privacy_pdf import PrivacyPdf
 from velferd.privacy_texts import language_of, text
 from velferd.read_audit import person_link
@@ -182,7 +183,26 @@ def _collect(tenant: Tenant, person_id: int) -> SubjectExport:
         for contributed in results:
             for name, rows in (contributed or {}).items():
                 tables.append(Table(name, plugin_id, list(rows), declared.get(name, {})))
+    for plugin_id, models in sorted(_switched_off_plugins_models(tenant).items()):
+        for name, rows in person_rows(person, models).items():
+            tables.append(Table(name, plugin_id, rows, declared.get(name, {})))
     return SubjectExport(tenant, person, utcnow(), tables, access_log.access_log(tenant, person_id))
+
+
+def _switched_off_plugins_models(tenant: Tenant) -> dict[str, list[type]]:
+    """Plugin id → the migrated models of each installed programme the municipality does not run
+    (now): their rows about the person are still held, so art. 15 covers them. Such a plugin is
+    not asked (its hooks reach enabled plugins only); its rows are found by the person links."""
+    plugins = registry()
+    present = set(sa.inspect(db.session.connection()).get_table_names())
+    found = {}
+    for plugin_id in sorted(set(plugins.manifests) - enabled_plugin_ids(tenant)):
+        implementation = plugins.pm.get_plugin(plugin_id)
+        package = getattr(implementation, "__name__", None) or type(implementation).__module__
+        models = [m for m in _models_of(package) if m.__tablename__ in present]
+        if models:
+            found[plugin_id] = models
+    return found
 
 
 def manifest(export: SubjectExport) -> dict[str, Any]:

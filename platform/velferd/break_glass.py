@@ -66,9 +66,12 @@ def reports_for_me(unreviewed_only: bool = True) -> list[AccessGrant]:
     scope: a leader must see a colleague's access to a case of their unit even where the leader's
     own scope would not reach the case (it is about the colleague)."""
     user = current_user()
+    query = sa.select(AccessGrant).order_by(AccessGrant.id.desc())
+    if unreviewed_only:
+        query = query.where(AccessGrant.reviewed_at.is_(None))
     with need_to_know.unscoped():
-        grants = list(db.session.scalars(sa.select(AccessGrant).order_by(AccessGrant.id.desc())))
-    return [g for g in grants if user.id in (g.reported_to or []) and not (unreviewed_only and g.reviewed_at)]
+        grants = list(db.session.scalars(query))
+    return [grant for grant in grants if user.id in (grant.reported_to or [])]
 
 
 def review(grant_id: int) -> AccessGrant:

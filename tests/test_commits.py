@@ -110,3 +110,22 @@ def test_a_deployment_can_make_every_commit_wait(app, client, bergen, commit_mod
     commit_modes.clear()
     assert client.get(bergen.url("/cases"), headers=bergen.caseworker.headers).status_code == 200
     assert commit_modes and set(commit_modes) == {"on"}
+
+
+def test_audit_rows_go_with_the_commit_and_a_failing_row_takes_the_whole_transaction_with_it(app, bergen):
+    """The audit INSERT and the COMMIT travel in one message: an audit row the server refuses
+    (too long a record type) stops the COMMIT, so the unit written beside it is not kept either,
+    and the session is usable again after the rollback."""
+    with app.test_request_context(bergen.url("/units"), method="POST"), tenant_scope(bergen.tenant):
+        db.session.add(Unit(name="Kept only with its audit row", kind="other"))
+        db.session.flush()
+        audit.record("unit.created", "x" * 61, 1, person_id=987656)
+        with pytest.raises(sa.exc.DataError):
+            db.session.commit()
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Unit)
+                                 .where(Unit.name == "Kept only with its audit row")) == 0
+        audit.record("unit.created", "unit", 1, person_id=987657)
+        db.session.commit()
+    assert audit_rows(app, 987656) == []
+    assert audit_rows(app, 987657) == ["unit.created"]

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping
 from flask import Flask
 
 from velferd import api, audit, column_checks, commands, config, health, jobs, tenancy  # noqa: F401  (audit, column_checks, tenancy: session listeners)
-from velferd import commits, fork_safety, origin_check, passwords, proxies, read_audit, request_log, security_headers, throttle
+from velferd import commits, connection_check, fork_safety, origin_check, passwords, proxies, read_audit, request_log, security_headers, throttle
 from velferd import metrics, web
 from velferd.db import db
 from velferd.plugins.manager import build_registry
@@ -30,6 +30,8 @@ def create_app(config_overrides: Mapping[str, Any] | None = None, plugins: Itera
     db.init_app(app)
     with app.app_context():
         commits.init_app(app, db.engines.values())
+        for engine in db.engines.values():
+            connection_check.init_engine(engine)
     fork_safety.init_app(app)
     registry = build_registry(plugins, load_entry_points=app.config["LOAD_PLUGIN_ENTRY_POINTS"])
     app.extensions["velferd.plugins"] = registry

@@ -102,7 +102,7 @@ def _sent_with_commit(rows: list[dict[str, Any]]) -> bool:
     row, and vanish with it on a rollback. Elsewhere (SQLite): False, and the caller writes them."""
     if current_tenant_id() is None or not commits.rows_may_wait_for_commit():
         return False
-    commits.write_before_commit(insert_from_json("%(rows)s"), _stamped(rows, utcnow().isoformat()))
+    commits.write_before_commit(insert_from_json(commits.ROWS_PLACEHOLDER), _stamped(rows, utcnow().isoformat()))
     return True
 
 

@@ -211,9 +211,8 @@ def load(app: Flask, overrides: Mapping[str, Any] | None, environ: Mapping[str, 
         _check_production(app.config)
     url = app.config["DATABASE_URL"] or f"sqlite:///{app.config['SQLITE_PATH']}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
-    # pool_pre_ping stays: without it a worker whose database restarted mid-run met a connection
-    # invalidated inside its transaction (tests/test_faults_jobs.py). An idle-only ping was tried (issue 17) and dropped
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True} if url.startswith("postgresql") else {})
+    # no pool_pre_ping: velferd.connection_check asks each lent connection's socket instead of the server
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] == "production"
     if app.config["CELERY_BROKER_URL"] is None:
         app.config["CELERY_BROKER_URL"] = app.config["REDIS_URL"]

@@ -49,8 +49,8 @@ from velferd.person_links import person_link
 from velferd.tenancy import current_tenant_id
 
 SCOPE_KEY = "velferd_case_scope"
-#: on `g`: the criteria options built for this request, and the moment they judge grants by
-CRITERIA_KEY, NOW_KEY = "velferd_need_to_know_criteria", "velferd_need_to_know_now"
+#: on `g`: the member's own scope (kept while `unscoped` lifts it), and the moment grants are judged by
+MEMBER_SCOPE_KEY, NOW_KEY = "velferd_member_case_scope", "velferd_need_to_know_now"
 #: how long a broken glass opens a case: a working day
 GRANT_HOURS = 8
 
@@ -78,6 +78,8 @@ def set_scope(scope: CaseScope | None) -> None:
     """The scope for the rest of this request (velferd.auth sets it with the caller)."""
     g.setdefault(SCOPE_KEY, None)
     setattr(g, SCOPE_KEY, scope)
+    if scope is not None:
+        setattr(g, MEMBER_SCOPE_KEY, scope)
 
 
 def current_scope() -> CaseScope | None:
@@ -98,43 +100,81 @@ def unscoped() -> Iterator[None]:
 
 
 # --- the rule, as SQL ---------------------------------------------------------------------------
+#
+# The criteria are built once per process for each model and shape of scope (with or without
+# units, with or without programmes), with bound parameters whose values are read when a statement
+# executes (`sa.bindparam(callable_=…)`): the member's user id, units and programmes, the tenant and
+# the request's moment. Building the nested EXISTS and their aliases per request was a tenth of a
+# page's time; and with one text per shape, PostgreSQL's prepared statements and SQLAlchemy's
+# compiled cache serve every member alike.
 
-def _case_visible(cases, scope: CaseScope, tenant_id: int | None, now: dt.datetime) -> sa.ColumnElement[bool]:
-    """Whether a case row (the ORM class or the core table's columns) is within `scope`."""
+def _member_scope() -> CaseScope:
+    """The scope the criteria's parameters are read from: the member's, also inside `unscoped`
+    (a relationship loaded there from a row loaded within the scope keeps the scope's criteria)."""
+    return g.get(MEMBER_SCOPE_KEY)
+
+
+def _request_now() -> dt.datetime:
+    """The moment a grant's expiry is judged by: the request's first scoped query."""
+    return g.setdefault(NOW_KEY, utcnow())
+
+
+_USER = sa.bindparam("ntk_user_id", type_=sa.Integer, callable_=lambda: _member_scope().user_id)
+_UNITS = sa.bindparam("ntk_unit_ids", type_=sa.Integer, expanding=True,
+                      callable_=lambda: list(_member_scope().unit_ids))
+_PROGRAMMES = sa.bindparam("ntk_programmes", type_=sa.String, expanding=True,
+                           callable_=lambda: list(_member_scope().programmes))
+_TENANT = sa.bindparam("ntk_tenant_id", type_=sa.Integer, callable_=current_tenant_id)
+_NOW = sa.bindparam("ntk_now", type_=sa.DateTime(timezone=True), callable_=_request_now)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What changes the criteria's SQL, as opposed to their parameters' values."""
+
+    has_units: bool
+    has_programmes: bool
+
+    @classmethod
+    def of(cls, scope: CaseScope) -> "_Shape":
+        return cls(bool(scope.unit_ids), bool(scope.programmes))
+
+
+def _case_visible(cases, shape: _Shape) -> sa.ColumnElement[bool]:
+    """Whether a case row (the ORM class or the core table's columns) is within the scope."""
     grants = AccessGrant.__table__
-    in_programme = sa.true() if not scope.programmes else cases.plugin.in_(scope.programmes)
-    held_by_own_unit = cases.unit_id.in_(scope.unit_ids) if scope.unit_ids else sa.false()
+    in_programme = cases.plugin.in_(_PROGRAMMES) if shape.has_programmes else sa.true()
+    held_by_own_unit = cases.unit_id.in_(_UNITS) if shape.has_units else sa.false()
     return sa.or_(
-        cases.assigned_to_id == scope.user_id,
+        cases.assigned_to_id == _USER,
         sa.and_(in_programme, sa.or_(held_by_own_unit, cases.unit_id.is_(None))),
         cases.id.in_(sa.select(grants.c.case_id).where(
-            grants.c.tenant_id == tenant_id, grants.c.user_id == scope.user_id, grants.c.expires_at > now)),
+            grants.c.tenant_id == _TENANT, grants.c.user_id == _USER, grants.c.expires_at > _NOW)),
     )
 
 
-def _row_visible(columns, model: type, scope: CaseScope, tenant_id: int | None,
-                 now: dt.datetime) -> sa.ColumnElement[bool]:
+def _row_visible(columns, model: type, shape: _Shape) -> sa.ColumnElement[bool]:
     """Whether a row of a person-linked `model` (its ORM class, or an alias's columns) is within
-    `scope`: a case by the rule, a person through a visible case (or no case at all), anything
+    the scope: a case by the rule, a person through a visible case (or no case at all), anything
     else through the row it points at. Each step is a correlated EXISTS on a fresh alias of the
     core table, which the ORM's own criteria do not reach into (so each rule is applied once, here)
     and which PostgreSQL answers by the primary key or the ``person_id`` index per row shown."""
     if model is Case:
-        return _case_visible(columns, scope, tenant_id, now)
+        return _case_visible(columns, shape)
     if model is Person:
         cases, any_case = Case.__table__.alias(), Case.__table__.alias()
         return sa.or_(
-            sa.exists().where(cases.c.person_id == columns.id, cases.c.tenant_id == tenant_id,
-                              _case_visible(cases.c, scope, tenant_id, now)),
-            ~sa.exists().where(any_case.c.person_id == columns.id, any_case.c.tenant_id == tenant_id),
+            sa.exists().where(cases.c.person_id == columns.id, cases.c.tenant_id == _TENANT,
+                              _case_visible(cases.c, shape)),
+            ~sa.exists().where(any_case.c.person_id == columns.id, any_case.c.tenant_id == _TENANT),
         )
     link = person_link(model)
     column = getattr(model, link.column) if columns is model else \
         columns[sa.inspect(model).get_property(link.column).columns[0].key]
     target = link.target.__table__.alias()
     return sa.or_(column.is_(None), sa.exists().where(
-        target.c.id == column, target.c.tenant_id == tenant_id,
-        _row_visible(target.c, link.target, scope, tenant_id, now)))
+        target.c.id == column, target.c.tenant_id == _TENANT,
+        _row_visible(target.c, link.target, shape)))
 
 
 @functools.cache
@@ -155,17 +195,16 @@ def scoped_models() -> tuple[type, ...]:
 _scoped_models.registry_size = -1
 
 
+_criteria_built: dict[tuple[type, _Shape], LoaderCriteriaOption] = {}
+
+
 def _criteria(model: type, scope: CaseScope) -> LoaderCriteriaOption:
-    """The criteria option for `model`, built once per request: the scope, the tenant and the
-    moment (a grant's expiry is judged against the request's first query) do not change within it,
-    and building the nested EXISTS for every statement was most of a scoped request's time."""
-    cache = g.setdefault(CRITERIA_KEY, {})
-    key = (model, scope, current_tenant_id())
-    option = cache.get(key)
+    """The criteria option for `model` and the shape of `scope`, built once per process."""
+    key = (model, _Shape.of(scope))
+    option = _criteria_built.get(key)
     if option is None:
-        now = g.setdefault(NOW_KEY, utcnow())
-        option = cache[key] = with_loader_criteria(model, _row_visible(model, model, scope, key[2], now),
-                                                   include_aliases=True)
+        option = _criteria_built[key] = with_loader_criteria(model, _row_visible(model, model, key[1]),
+                                                             include_aliases=True)
     return option
 
 

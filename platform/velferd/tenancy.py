@@ -22,7 +22,7 @@ from flask import g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 
-from velferd import commits
+from velferd import commits, driver_sql
 from velferd.db import TenantOwned, TenantSession, db
 from velferd.errors import NotFound
 
@@ -94,15 +94,21 @@ def require_tenant() -> "Tenant":
     return tenant
 
 
-def _apply_rls_setting(connection: sa.Connection, commit_async: bool = False) -> None:
+def _apply_rls_setting(connection: sa.Connection, commit_async: bool = False, at_begin: bool = False) -> None:
+    """Send the tenant's RLS setting (and `commit_async`'s): at the transaction's start in the
+    same message as its BEGIN (`driver_sql.begin_with`), else as a statement of its own."""
     if connection.dialect.name != "postgresql":
         return
     tenant_id = current_tenant_id()
     also = f", {commits.ASYNC_SETTING}" if commit_async else ""
-    connection.execute(
-        sa.text(f"select set_config(:name, :value, true){also}"),
-        {"name": RLS_SETTING, "value": "" if tenant_id is None else str(tenant_id)},
-    )
+    value = "" if tenant_id is None else str(tenant_id)
+    if at_begin and connection.dialect.driver == "psycopg":
+        literal = driver_sql.literal
+        driver_sql.begin_with(connection, f"select set_config({literal(RLS_SETTING, connection)}, "
+                                          f"{literal(value, connection)}, true){also}")
+    else:
+        connection.execute(sa.text(f"select set_config(:name, :value, true){also}"),
+                           {"name": RLS_SETTING, "value": value})
     connection.info[RLS_APPLIED_KEY] = tenant_id
 
 
@@ -117,7 +123,7 @@ def _set_rls_tenant_at_transaction_start(session, transaction, connection) -> No
     commit_async = commits.begin(connection, tenant_set)
     connection.info[RLS_APPLIED_KEY] = None  # the connection's info outlives the transaction
     if tenant_set:
-        _apply_rls_setting(connection, commit_async)
+        _apply_rls_setting(connection, commit_async, at_begin=True)
 
 
 @event.listens_for(TenantSession, "do_orm_execute")

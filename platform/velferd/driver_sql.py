@@ -1,0 +1,65 @@
+"""Statements sent past SQLAlchemy, straight through psycopg, for the few that every request sends
+and nothing reads back: the tenant's RLS setting at BEGIN, the audit rows with the COMMIT.
+
+Why: SQLAlchemy's execute (compile cache, result set-up, events) costs a tenth of a millisecond
+for a one-line ``set_config``, and psycopg sends ``BEGIN`` as a round trip of its own before a
+transaction's first statement. Here the setting goes in the same message as the ``BEGIN``, and
+audit rows in the same message as the ``COMMIT`` (velferd.commits) — PostgreSQL's simple query
+protocol runs several statements of one message in order, and stops at the first that fails.
+Values go in as literals quoted by psycopg (`literal`), since such a message carries no
+parameters.
+
+Errors are raised as SQLAlchemy raises the driver's: an ``OperationalError`` of an outage stays
+a 503 (velferd.database_outage), a refused value a ``DataError``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+
+def literal(value: Any, conn: sa.Connection) -> str:
+    """`value` quoted for PostgreSQL by psycopg itself (never by string formatting)."""
+    from psycopg import sql
+
+    return sql.Literal(value).as_string(conn.connection.dbapi_connection)
+
+
+def begin_with(conn: sa.Connection, statement: str) -> None:
+    """Start `conn`'s transaction with `statement` in one round trip: ``BEGIN; <statement>``. If
+    the driver has begun it already (a statement ran first), only `statement` is sent. psycopg reads
+    the transaction's state from the connection, so it sends no second ``BEGIN`` and its COMMIT
+    or ROLLBACK ends this transaction as usual."""
+    from psycopg import errors, pq
+
+    dbapi_connection = conn.connection.dbapi_connection
+    pgconn = dbapi_connection.pgconn
+    idle = pgconn.transaction_status == pq.TransactionStatus.IDLE
+    text = f"BEGIN; {statement}" if idle else statement
+    try:
+        result = pgconn.exec_(text.encode())
+        if result.status not in (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK):
+            raise errors.error_from_result(result, encoding=dbapi_connection.info.encoding)
+    except errors.Error as error:
+        raise _as_sqlalchemy_error(conn, statement, error) from error
+
+
+def send(conn: sa.Connection, statement: Any, shown: str | None = None) -> None:
+    """Send `statement` (text or a psycopg ``sql`` composition, no parameters) on `conn`'s driver
+    cursor inside its open transaction. `shown`: what an error message names instead of the text
+    (which may hold rows of personal data)."""
+    from psycopg import errors
+
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(statement)
+    except errors.Error as error:
+        raise _as_sqlalchemy_error(conn, shown or str(statement), error) from error
+    finally:
+        cursor.close()
+
+
+def _as_sqlalchemy_error(conn: sa.Connection, shown: str, error: Exception) -> sa.exc.DBAPIError:
+    return sa.exc.DBAPIError.instance(shown, None, error, conn.dialect.loaded_dbapi.Error, hide_parameters=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import os
 import platform as stdlib_platform
 import random
@@ -44,7 +45,6 @@ if str(ROOT) not in sys.path:
 import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
-from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.bare_app import bare_app  # noqa: E402
@@ -265,38 +265,50 @@ def issue_bench_token(app: Flask, tenant_slug: str, user_id: int) -> str:
 
 # --------------------------------------------------------------------------- measuring
 
-class StatementCounter:
-    """Every statement SQLAlchemy sends, and (`platform`) the audit rows velferd.commits writes
-    through the driver just before a COMMIT, which SQLAlchemy's events do not see: its listener is
-    put back after ours, so we see what it is about to write."""
+class RoundTripCounter:
+    """Every message this process sends to PostgreSQL and waits for, whichever app sends it:
+    psycopg's cursor executes (statements, a pool's ping), its own commands (the BEGIN before a
+    transaction's first statement, COMMIT, ROLLBACK) and the transaction starts velferd sends
+    itself (`velferd.driver_sql.begin_with`: BEGIN with the RLS setting in one message). Counted by
+    wrapping those three functions for the bench's process only; each call is one round trip."""
 
-    def __init__(self, engine: sa.Engine, platform: bool = False) -> None:
-        self.count = 0
-        self.statements: list[str] = []
-        event.listen(engine, "before_cursor_execute", self._seen)
-        if platform:
-            from velferd import commits
+    def __init__(self) -> None:
+        import psycopg
 
-            event.remove(engine, "commit", commits._write_pending_rows)
-            event.listen(engine, "commit", self._written_at_commit)
-            event.listen(engine, "commit", commits._write_pending_rows)
+        from velferd import driver_sql
 
-    def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.count += 1
-        self.statements.append(" ".join(statement.split())[:110])
+        self.sent: list[str] | None = None
+        self._wrap(psycopg.Cursor, "execute", lambda args: args[1])
+        self._wrap(psycopg.Connection, "_exec_command", lambda args: args[1])
+        self._wrap(driver_sql, "begin_with", lambda args: f"BEGIN; {args[1]}")
 
-    def _written_at_commit(self, conn) -> None:
-        from velferd import commits
+    def _wrap(self, owner, name: str, text_of) -> None:
+        real = getattr(owner, name)
+        counter = self
 
-        for statement, rows in (conn.info.get(commits.PENDING_KEY) or {}).items():
-            self._seen(conn, None, f"(at the COMMIT, {len(rows)} rows) {statement}", None, None, False)
+        @functools.wraps(real)
+        def counted(*args, **kwargs):
+            if counter.sent is not None:
+                counter.sent.append(_shown(text_of(args)))
+            return real(*args, **kwargs)
+
+        setattr(owner, name, counted)
 
     @contextmanager
     def counting(self) -> Iterator[list[str]]:
-        self.count, self.statements = 0, []
-        seen: list[str] = []
-        yield seen
-        seen.extend(self.statements)
+        self.sent = []
+        try:
+            yield self.sent
+        finally:
+            self.sent = None
+
+
+def _shown(query) -> str:
+    if isinstance(query, bytes):
+        query = query.decode()
+    text = query if isinstance(query, str) else "(composed) " + " ".join(
+        str(part) for part in getattr(query, "_obj", [])[:1])
+    return " ".join(text.split())[:110]
 
 
 def check(response, status: int, what: str):
@@ -411,9 +423,7 @@ def run(args, plan: Plan, database: Database) -> int:
     pc, bc = app.test_client(), bare.test_client()
     auth = {"Authorization": f"Bearer {big_token}"}
     small_auth = {"Authorization": f"Bearer {small_token}"}
-    with app.app_context():
-        platform_engine = db.engine
-    platform_counter, bare_counter = StatementCounter(platform_engine, platform=True), StatementCounter(bare_engine)
+    round_trips = RoundTripCounter()
 
     def platform_page(i, slug_=plan.big_slug, headers=auth, after=None):
         after = ids["after"][i] if after is None else after
@@ -457,19 +467,20 @@ def run(args, plan: Plan, database: Database) -> int:
     for op in operations:
         run_interleaved(op, args.warmup)
 
-    # statements per request (the platform's pool_pre_ping pings once per checkout)
+    # round trips per request
     counts: list[tuple[str, int, int | None]] = []
     listings: dict[str, list[str]] = {}
 
     def count(name: str, platform_call, bare_call=None) -> None:
-        with platform_counter.counting() as seen:
+        with round_trips.counting() as seen:
             check(platform_call(), 201 if "create" in name else 200, name)
-        listings[name] = seen
+        listings[name] = list(seen)
         bare_n = None
         if bare_call is not None:
-            with bare_counter.counting() as bare_seen:
+            with round_trips.counting() as bare_seen:
                 check(bare_call(), 201 if "create" in name else 200, name)
             bare_n = len(bare_seen)
+            listings[f"bare: {name}"] = list(bare_seen)
         counts.append((name, len(seen), bare_n))
 
     first_small = pc.get(f"/api/t/{plan.small_slug}/cases?limit=50", headers=small_auth).get_json()
@@ -512,8 +523,8 @@ def report(args, plan, operations, counts, listings, load_seconds) -> None:
               f"{(statistics.median(p) - statistics.median(b)) * ms:>7.2f} {ratio:>6.2f}x  "
               f"{'met' if ratio <= 1.5 else 'NOT met'}")
     print()
-    print("SQL statements per request (before_cursor_execute, and the audit rows velferd.commits writes at")
-    print("the COMMIT; BEGIN and COMMIT are not statements; pool_pre_ping adds one ping per checkout)")
+    print("Round trips to PostgreSQL per request (each message psycopg or velferd.driver_sql sends and")
+    print("waits for: statements, BEGIN, COMMIT, ROLLBACK, a ping; RoundTripCounter)")
     for name, n, bare_n in counts:
         print(f"  {name:<46} platform {n:>3}" + (f"   bare {bare_n:>3}" if bare_n is not None else ""))
     big_n = next(n for name, n, _ in counts if name.startswith("page of 50, big tenant ("))
@@ -521,8 +532,8 @@ def report(args, plan, operations, counts, listings, load_seconds) -> None:
     print(f"  constant per page regardless of tenant size: {'yes' if big_n == small_n else 'NO'}"
           f" ({big_n} in the big tenant, {small_n} in the small one)")
     print()
-    for name in ("read one case", "create one case"):
-        print(f"  platform statements, {name}:")
+    for name in ("read one case", "bare: read one case", "create one case", "bare: create one case"):
+        print(f"  {'' if name.startswith('bare') else 'platform: '}{name}:")
         for statement in listings[name]:
             print(f"    {statement}")
     print()

@@ -41,11 +41,16 @@ def _actor_id() -> int | None:
     return user.id if user is not None else None
 
 
+def _who_and_where() -> dict[str, Any]:
+    """The columns every row of this request shares: the actor and the origin."""
+    return {"actor_id": _actor_id(), **_origin()}
+
+
 def _values(action: str, record_type: str, record_id: Any, person_id: int | None,
-            details: dict[str, Any] | None) -> dict[str, Any]:
+            details: dict[str, Any] | None, shared: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "action": action, "record_type": record_type, "record_id": None if record_id is None else str(record_id),
-        "person_id": person_id, "actor_id": _actor_id(), "details": details or {}, **_origin(),
+        "person_id": person_id, "details": details or {}, **(shared or _who_and_where()),
     }
 
 
@@ -87,7 +92,8 @@ def record_each(entries: Iterable[Entry]) -> None:
     and flushing 50 objects cost more than the rest of the request. The rows hold only what this
     module builds (bounded by `_origin`), so the flush's column checks have nothing to find, and
     the tenant is the one in scope (row-level security checks it again on PostgreSQL)."""
-    rows = [_values(e.action, e.record_type, e.record_id, e.person_id, e.details) for e in entries]
+    shared = _who_and_where()
+    rows = [_values(e.action, e.record_type, e.record_id, e.person_id, e.details, shared) for e in entries]
     if rows and not _sent_with_commit(rows):
         if current_tenant_id() is None:
             raise TenantNotSet("audit rows need a tenant in scope")

@@ -53,13 +53,20 @@ class _Reads:
     resolving: bool = False
 
 
+_UNDECIDED = object()
+
+
 def _collecting() -> _Reads | None:
-    if not has_request_context() or request.method not in READ_METHODS or not request.path.startswith(TENANT_PATHS):
+    """This request's collection, or None when it collects nothing (not a read of a tenant's
+    records, or its reads are being resolved). Decided at the request's first loaded row and kept
+    on `g`: a page loads a hundred rows, and each asks."""
+    if not has_request_context():
         return None
-    reads = g.get("velferd_reads")
-    if reads is None:
-        reads = g.velferd_reads = _Reads()
-    return None if reads.resolving else reads
+    reads = g.get("velferd_reads", _UNDECIDED)
+    if reads is _UNDECIDED:
+        reads = g.velferd_reads = (_Reads() if request.method in READ_METHODS and request.path.startswith(TENANT_PATHS)
+                                   else None)
+    return None if reads is None or reads.resolving else reads
 
 
 @event.listens_for(Base, "load", propagate=True)

@@ -21,6 +21,11 @@ from velferd.retention.models import RetentionMark
 NOT_THE_RECORD = (AccessGrant,)
 
 
+#: in a session's info: the ids of cases created in its open transaction, which cannot have been
+#: deposited yet — so a case being opened costs no query here (its journal's first row)
+CREATED_HERE_KEY = "velferd_cases_created_here"
+
+
 def _case_ids_written(session) -> set[int]:
     ids = set()
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
@@ -36,7 +41,7 @@ def _case_ids_written(session) -> set[int]:
 
 @event.listens_for(TenantSession, "before_flush")
 def _refuse_writes_to_deposited_cases(session, flush_context, instances) -> None:
-    ids = _case_ids_written(session)
+    ids = _case_ids_written(session) - session.info.get(CREATED_HERE_KEY, set())
     if not ids:
         return
     with session.no_autoflush:
@@ -46,3 +51,16 @@ def _refuse_writes_to_deposited_cases(session, flush_context, instances) -> None
     if deposited:
         raise Conflict(f"case {deposited[0]} was deposited to the archive and can no longer be changed",
                        {"case_id": deposited})
+
+
+@event.listens_for(TenantSession, "after_flush")
+def _note_cases_created_here(session, flush_context) -> None:
+    created = [obj.id for obj in session.new if isinstance(obj, Case)]
+    if created:
+        session.info.setdefault(CREATED_HERE_KEY, set()).update(created)
+
+
+@event.listens_for(TenantSession, "after_transaction_end")
+def _forget_cases_created_here(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(CREATED_HERE_KEY, None)

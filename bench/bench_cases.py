@@ -415,6 +415,13 @@ def run(args, plan: Plan, database: Database) -> int:
               f"({', '.join(f'{k} {v:.1f} s' for k, v in load_timings.items())})", flush=True)
 
     big_token = issue_bench_token(app, plan.big_slug, 1)  # the caseworker of tenant 1
+    # its tenant admin, also a caseworker (a tenant admin alone may not read cases): the scope of
+    # the widest role, the whole municipality, so no need-to-know criteria
+    owner = sa.create_engine(database.owner_url)
+    with owner.begin() as conn:
+        conn.execute(sa.text("""UPDATE membership SET roles = '["caseworker", "tenant_admin"]' WHERE user_id = 3"""))
+    owner.dispose()
+    admin_token = issue_bench_token(app, plan.big_slug, 3)
     small_token = issue_bench_token(app, plan.small_slug, (plan.tenants - 1) * 3 + 1)
     creates = max(1, args.iterations * 2 // 3)
     ids = sample_ids(database, plan, args.warmup + max(args.iterations, creates))
@@ -423,6 +430,7 @@ def run(args, plan: Plan, database: Database) -> int:
     pc, bc = app.test_client(), bare.test_client()
     auth = {"Authorization": f"Bearer {big_token}"}
     small_auth = {"Authorization": f"Bearer {small_token}"}
+    admin_auth = {"Authorization": f"Bearer {admin_token}"}
     round_trips = RoundTripCounter()
 
     def platform_page(i, slug_=plan.big_slug, headers=auth, after=None):
@@ -454,6 +462,12 @@ def run(args, plan: Plan, database: Database) -> int:
             "  same, small tenant",
             lambda i: platform_page(i, plan.small_slug, small_auth, ids["small_after"][i]),
             lambda i: bc.get(f"/bare/t/{small}/cases?limit=50&after_id={ids['small_after'][i]}"),
+            200, max(1, args.iterations // 3),
+        ),
+        Operation(  # the same page without need to know's criteria: what they cost
+            "  same, tenant admin",
+            lambda i: platform_page(i, headers=admin_auth),
+            lambda i: bc.get(f"/bare/t/{big}/cases?limit=50&after_id={ids['after'][i]}"),
             200, max(1, args.iterations // 3),
         ),
         Operation(

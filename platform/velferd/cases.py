@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ from velferd.db import db, utcnow
 from velferd.errors import NotFound, ValidationFailed
 from velferd.models import Case, CaseEvent, Deadline, Membership, Person, Tenant, Unit
 from velferd.plugins.enablement import call_owner_hook, require_enabled, settings_for
+from velferd.prebuilt import prebuilt
 from velferd.tenancy import get_owned, require_tenant
 from velferd.workflows import allowed_transition, workflow_for_plugin, workflow_of
 
@@ -85,9 +87,12 @@ def place_case(case: Case, unit_id: int | None) -> Case:
     return case
 
 
+_CASE_BY_ID = prebuilt(sa.select(Case).options(joinedload(Case.person)).where(Case.id == sa.bindparam("case_id")))
+
+
 def find_case(case_id: int) -> Case:
     """The case with its person, or 404. Not audited by itself: the caller records what it did."""
-    case = db.session.scalar(sa.select(Case).options(joinedload(Case.person)).where(Case.id == case_id))
+    case = db.session.scalar(_CASE_BY_ID, {"case_id": case_id})
     if case is None:
         raise NotFound(f"no case {case_id}")
     return case
@@ -106,21 +111,34 @@ def list_cases(*, limit: int, after_id: int = 0, newest_first: bool = False, ope
     filter on `person` made PostgreSQL underestimate the rows and, towards the end of a big
     tenant's cases, hash-join every person of the tenant: time grew with its size. The caller
     audits the persons shown (velferd.read_audit)."""
+    filtered = tuple(column for column in LISTED_BY if filters.get(column) is not None)
+    statement = _case_page(newest_first, bool(after_id), filtered, open_only, unassigned, overdue)
+    params = {"limit": limit, "after_id": after_id, **{f"by_{column}": filters[column] for column in filtered}}
+    if overdue:
+        params["today"] = tenant_today(require_tenant())
+    return list(db.session.scalars(statement, params))
+
+
+@functools.cache
+def _case_page(newest_first: bool, after: bool, filtered: tuple[str, ...], open_only: bool, unassigned: bool,
+               overdue: bool) -> sa.Select:
+    """The statement of one shape of `list_cases`, its values bound parameters (velferd.prebuilt);
+    a few dozen shapes at most."""
     order = Case.id.desc() if newest_first else Case.id
-    cut = sa.select(Case.id).order_by(order).limit(limit)
-    if after_id:
+    cut = sa.select(Case.id).order_by(order).limit(sa.bindparam("limit", type_=sa.Integer))
+    if after:
+        after_id = sa.bindparam("after_id", type_=sa.Integer)
         cut = cut.where(Case.id < after_id if newest_first else Case.id > after_id)
-    for column in LISTED_BY:
-        if filters.get(column) is not None:
-            cut = cut.where(getattr(Case, column) == filters[column])
+    for column in filtered:
+        cut = cut.where(getattr(Case, column) == sa.bindparam(f"by_{column}"))
     if open_only:
         cut = cut.where(is_open())
     if unassigned:
         cut = cut.where(Case.assigned_to_id.is_(None))
     if overdue:
-        cut = cut.where(has_overdue_deadline(tenant_today(require_tenant())))
-    stmt = sa.select(Case).join(Case.person).options(contains_eager(Case.person)).where(Case.id.in_(cut)).order_by(order)
-    return list(db.session.scalars(stmt))
+        cut = cut.where(has_overdue_deadline(sa.bindparam("today", type_=sa.Date)))
+    return prebuilt(sa.select(Case).join(Case.person).options(contains_eager(Case.person))
+                    .where(Case.id.in_(cut)).order_by(order))
 
 
 LISTED_BY = ("plugin", "state", "person_id", "assigned_to_id")

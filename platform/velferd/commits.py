@@ -103,21 +103,19 @@ def _write_pending_rows(conn: sa.Connection) -> None:
     pending = info.pop(PENDING_KEY, None)
     info[ASYNC_KEY] = False
     if pending:
-        driver_sql.send(conn, _with_commit(pending), shown="INSERT … ; COMMIT")
+        driver_sql.send(conn, _with_commit(conn, pending), shown="INSERT … ; COMMIT")
 
 
-def _with_commit(pending: dict[str, list[dict[str, Any]]]):
+def _with_commit(conn: sa.Connection, pending: dict[str, list[dict[str, Any]]]) -> str:
     """The INSERTs with their rows as quoted JSON literals, then ``COMMIT``, as one text. A text
     with several statements must go without parameters (PostgreSQL's simple query protocol), so
     the rows are quoted by psycopg's own literal quoting, not by string formatting; a round trip
     per request less than an INSERT with a parameter followed by its COMMIT."""
-    from psycopg import sql
-
     parts = []
     for statement, rows in pending.items():
         before, _, after = statement.partition(ROWS_PLACEHOLDER)
-        parts.append(sql.Composed([sql.SQL(before), sql.Literal(json.dumps(rows)), sql.SQL(after)]))
-    return sql.SQL("; ").join([*parts, sql.SQL("COMMIT")])
+        parts.append(before + driver_sql.literal(json.dumps(rows), conn) + after)
+    return "; ".join([*parts, "COMMIT"])
 
 
 def _forget_pending(conn: sa.Connection) -> None:

@@ -27,11 +27,11 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 
 
-def has_been_closed(dbapi_connection) -> bool:
+def has_been_closed(dbapi_connection, psycopg) -> bool:
     """Whether the server has closed (or is closing) this idle psycopg connection, or libpq
-    considers it unusable, or it is not idle (a transaction left open is no connection to lend)."""
-    from psycopg import pq
-
+    considers it unusable, or it is not idle (a transaction left open is no connection to lend).
+    `psycopg`: the driver's module, as SQLAlchemy loaded it."""
+    pq = psycopg.pq
     pgconn = dbapi_connection.pgconn
     if pgconn.status != pq.ConnStatus.OK or pgconn.transaction_status != pq.TransactionStatus.IDLE:
         return True
@@ -40,13 +40,15 @@ def has_been_closed(dbapi_connection) -> bool:
     return bool(poller.poll(0))
 
 
-def _refuse_closed_connection(dbapi_connection, connection_record, connection_proxy) -> None:
-    if has_been_closed(dbapi_connection):
-        raise exc.DisconnectionError("the database server closed this pooled connection")
-
-
 def init_engine(engine: sa.Engine) -> None:
     """Check each connection `engine`'s pool lends (PostgreSQL through psycopg only: SQLite's
     connections are files, not sockets)."""
-    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
-        event.listen(engine, "checkout", _refuse_closed_connection)
+    if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+        return
+    psycopg = engine.dialect.loaded_dbapi
+
+    def refuse_closed_connection(dbapi_connection, connection_record, connection_proxy) -> None:
+        if has_been_closed(dbapi_connection, psycopg):
+            raise exc.DisconnectionError("the database server closed this pooled connection")
+
+    event.listen(engine, "checkout", refuse_closed_connection)

@@ -4,9 +4,9 @@ again", not a 500 that says "quote this incident".
 While PostgreSQL restarts, fails over or refuses connections, every request fails with the
 driver's ``OperationalError`` or ``InterfaceError`` (or waits in vain for a pooled connection while
 they are all busy); nothing the caller sent is wrong and nothing in the code is, so the answer is 503 with ``Retry-After`` (``VELFERD_DATABASE_RETRY_AFTER_SECONDS``).
-Recovery needs no code here: the failed request's session is rolled back, and the pool tests a
-connection before lending it (``pool_pre_ping``), so the first request after the database is back
-gets a fresh one. SQL the database rejects (``no such table``, a syntax error) is not an outage and
+Recovery needs no code here: the failed request's session is rolled back, and the pool refuses
+to lend a connection the server closed (velferd.connection_check), so the first request after the
+database is back gets a fresh one. SQL the database rejects (``no such table``, a syntax error) is not an outage and
 stays a 500.
 """
 

@@ -20,11 +20,15 @@ from typing import Any
 import sqlalchemy as sa
 
 
+def _psycopg(conn: sa.Connection):
+    """The driver's module as SQLAlchemy loaded it (psycopg is the PostgreSQL extra's, not a
+    dependency of every installation)."""
+    return conn.dialect.loaded_dbapi
+
+
 def literal(value: Any, conn: sa.Connection) -> str:
     """`value` quoted for PostgreSQL by psycopg itself (never by string formatting)."""
-    from psycopg import sql
-
-    return sql.Literal(value).as_string(conn.connection.dbapi_connection)
+    return _psycopg(conn).sql.Literal(value).as_string(conn.connection.dbapi_connection)
 
 
 def begin_with(conn: sa.Connection, statement: str) -> None:
@@ -32,8 +36,7 @@ def begin_with(conn: sa.Connection, statement: str) -> None:
     the driver has begun it already (a statement ran first), only `statement` is sent. psycopg reads
     the transaction's state from the connection, so it sends no second ``BEGIN`` and its COMMIT
     or ROLLBACK ends this transaction as usual."""
-    from psycopg import errors, pq
-
+    errors, pq = _psycopg(conn).errors, _psycopg(conn).pq
     dbapi_connection = conn.connection.dbapi_connection
     pgconn = dbapi_connection.pgconn
     idle = pgconn.transaction_status == pq.TransactionStatus.IDLE
@@ -50,8 +53,7 @@ def send(conn: sa.Connection, statement: Any, shown: str | None = None) -> None:
     """Send `statement` (text or a psycopg ``sql`` composition, no parameters) on `conn`'s driver
     cursor inside its open transaction. `shown`: what an error message names instead of the text
     (which may hold rows of personal data)."""
-    from psycopg import errors
-
+    errors = _psycopg(conn).errors
     cursor = conn.connection.cursor()
     try:
         cursor.execute(statement)

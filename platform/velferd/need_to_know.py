@@ -38,10 +38,11 @@ from typing import Iterator
 import sqlalchemy as sa
 from flask import g, has_app_context
 from sqlalchemy import event
-from sqlalchemy.sql import visitors
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.orm.util import LoaderCriteriaOption
+from sqlalchemy.sql import visitors
 
+from velferd import prebuilt
 from velferd.db import Base, TenantSession, utcnow
 from velferd.models import AccessGrant, Case, Membership, Person
 from velferd.permissions import CASE_SCOPES, widest_scope
@@ -219,10 +220,24 @@ def _tables_in(statement) -> set[str]:
     return found
 
 
+_models_of_prebuilt: dict = {}
+
+
 def _models_in(state: ORMExecuteState, scoped: tuple[type, ...]) -> list[type]:
     """The person-linked models a statement touches anywhere (not only its top-level entities: a
-    subquery of persons that decides which rows are listed must be within the scope too)."""
-    tables = _tables_in(state.statement)
+    subquery of persons that decides which rows are listed must be within the scope too); for a
+    prebuilt statement (velferd.prebuilt) found once."""
+    statement = state.statement
+    if prebuilt.is_prebuilt(statement):
+        key = (statement, scoped)
+        models = _models_of_prebuilt.get(key)
+        if models is None:
+            models = _models_of_prebuilt[key] = _models_in_tables(_tables_in(statement), scoped)
+        return models
+    return _models_in_tables(_tables_in(statement), scoped)
+
+
+def _models_in_tables(tables: set[str], scoped: tuple[type, ...]) -> list[type]:
     return [model for model in scoped if model.__tablename__ in tables]
 
 
@@ -231,6 +246,5 @@ def _limit_queries_to_need_to_know(state: ORMExecuteState) -> None:
     scope = current_scope()
     if scope is None or state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
         return
-    models = _models_in(state, scoped_models())
-    if models:
-        state.statement = state.statement.options(*(_criteria(model, scope) for model in models))
+    for model in _models_in(state, scoped_models()):
+        state.statement = prebuilt.with_option(state.statement, _criteria(model, scope))

@@ -22,7 +22,7 @@ from flask import g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 
-from velferd import commits, driver_sql
+from velferd import commits, driver_sql, prebuilt
 from velferd.db import TenantOwned, TenantSession, db
 from velferd.errors import NotFound
 
@@ -126,18 +126,18 @@ def _set_rls_tenant_at_transaction_start(session, transaction, connection) -> No
         _apply_rls_setting(connection, commit_async, at_begin=True)
 
 
+#: the tenant in scope, read when a statement executes (None: ``tenant_id = NULL``, no rows)
+_TENANT_IN_SCOPE = sa.bindparam("scope_tenant_id", type_=sa.Integer, callable_=current_tenant_id)
+#: one option for the process, not one per statement: its value is the bound parameter's
+_TENANT_CRITERIA = with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == _TENANT_IN_SCOPE,
+                                        include_aliases=True)
+
+
 @event.listens_for(TenantSession, "do_orm_execute")
 def _scope_queries_to_tenant(state: ORMExecuteState) -> None:
     if state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
         return
-    tenant_id = current_tenant_id()
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantOwned,
-            lambda cls: cls.tenant_id == tenant_id,
-            include_aliases=True,
-        )
-    )
+    state.statement = prebuilt.with_option(state.statement, _TENANT_CRITERIA)
 
 
 @event.listens_for(TenantSession, "before_flush")

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import g, request
 from sqlalchemy.orm.attributes import set_committed_value
 
-from velferd import need_to_know, plugin_config, row_objects, sessions
+from velferd import driver_sql, need_to_know, plugin_config, row_objects, sessions
 from velferd.db import db, utcnow
 from velferd.errors import Forbidden, Unauthorized
 from velferd.models import ApiToken, Membership, Tenant, User
@@ -49,8 +49,9 @@ def issue_token(user: User, tenant: Tenant, name: str, valid_for: dt.timedelta |
 @functools.cache
 def _caller_query() -> sa.Select:
     """The token with its user, the tenant's configuration version and, outer-joined, the user's
-    membership in the token's tenant: plain columns on the session's connection (velferd.row_objects),
-    built once. It names the tenant itself, as the ORM's tenant criteria do not reach it."""
+    membership in the token's tenant: plain columns (velferd.row_objects), built once and sent on
+    the driver (`driver_sql.first_row`). It names the tenant itself, as the ORM's tenant criteria
+    do not reach it (row-level security does, on PostgreSQL)."""
     return (
         sa.select(ApiToken.revoked_at, ApiToken.expires_at, Tenant.config_version,
                   *row_objects.columns_of(User, "user"), *row_objects.columns_of(Membership, "member"))
@@ -75,8 +76,8 @@ def _caller_from_token(header: str, tenant: Tenant) -> tuple[User, Membership | 
         raise Unauthorized("the bearer token is malformed")
     if token_tenant != tenant.slug:
         raise Forbidden(f"this token belongs to another tenant, not '{tenant.slug}'")
-    row = db.session.connection().execute(
-        _caller_query(), {"token_hash": _token_digest(secret), "tenant_id": current_tenant_id()}).mappings().first()
+    row = driver_sql.first_row(db.session.connection(), _caller_query(),
+                               {"token_hash": _token_digest(secret), "tenant_id": current_tenant_id()})
     if row is None or row["revoked_at"] is not None:
         raise Unauthorized("the bearer token is unknown or revoked")
     expires_at = row["expires_at"]

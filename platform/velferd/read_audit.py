@@ -24,11 +24,12 @@ another tenant's id finds nothing there, so nothing of the other tenant is read 
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, g, request
 from sqlalchemy import event
 
 from velferd import audit, need_to_know
@@ -53,19 +54,28 @@ class _Reads:
     resolving: bool = False
 
 
-_UNDECIDED = object()
+#: this request's collection, or None: set before a read of a tenant's records is handled and reset
+#: after it (`_start_collecting`, `_stop_collecting`). A context variable rather than `g`: a page
+#: loads a hundred rows and each one asks, and `g` is reached through a proxy every time.
+_READS: ContextVar[_Reads | None] = ContextVar("velferd_reads", default=None)
+TOKEN_KEY = "velferd_reads_token"
+
+
+def _start_collecting() -> None:
+    if request.method in READ_METHODS and request.path.startswith(TENANT_PATHS):
+        setattr(g, TOKEN_KEY, _READS.set(_Reads()))
+
+
+def _stop_collecting(error: BaseException | None) -> None:
+    token = g.pop(TOKEN_KEY, None)
+    if token is not None:
+        _READS.reset(token)
 
 
 def _collecting() -> _Reads | None:
     """This request's collection, or None when it collects nothing (not a read of a tenant's
-    records, or its reads are being resolved). Decided at the request's first loaded row and kept
-    on `g`: a page loads a hundred rows, and each asks."""
-    if not has_request_context():
-        return None
-    reads = g.get("velferd_reads", _UNDECIDED)
-    if reads is _UNDECIDED:
-        reads = g.velferd_reads = (_Reads() if request.method in READ_METHODS and request.path.startswith(TENANT_PATHS)
-                                   else None)
+    records, or its reads are being resolved)."""
+    reads = _READS.get()
     return None if reads is None or reads.resolving else reads
 
 
@@ -165,7 +175,7 @@ def _person_of_url_args(args: dict) -> int | None:
 
 def _record_refusal(status: int) -> None:
     db.session.rollback()  # whatever the refused request had begun is not kept
-    reads = g.get("velferd_reads")
+    reads = _READS.get()
     if reads is not None:
         reads.resolving = True
     audit.record("access.refused", "request", None, person_id=_person_named_by_url(),
@@ -178,7 +188,7 @@ def _audit_what_the_response_showed(response: Response) -> Response:
     if response.status_code in REFUSED_STATUSES:
         _record_refusal(response.status_code)
     elif 200 <= response.status_code < 300 and request.method in READ_METHODS:
-        reads = g.get("velferd_reads")
+        reads = _READS.get()
         if reads is None or not reads.rows:
             return response
         _record_reads(reads)
@@ -189,4 +199,6 @@ def _audit_what_the_response_showed(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_collecting)  # before any row is loaded
     app.after_request(_audit_what_the_response_showed)
+    app.teardown_request(_stop_collecting)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from marshmallow import fields, validate
 
+from velferd.api.quick_dump import QuickDump
 from velferd.api.schemas import MemberCreateSchema, Strict, UserSchema
 from velferd.passwords import MAX_LENGTH as MAX_PASSWORD
 
@@ -16,7 +16,7 @@ def Password(**kwargs) -> fields.String:
     return fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=MAX_PASSWORD), **kwargs)
 
 
-class InvitationSchema(ma.Schema):
+class InvitationSchema(QuickDump):
     """What the admin gets back for any e-mail address — the same fields whether or not the
     address has an account anywhere. ``token`` is shown only in the answer to the POST."""
 
@@ -42,7 +42,7 @@ class InvitationAcceptSchema(Strict):
                                                  "account's password if the e-mail has none"})
 
 
-class AcceptedSchema(ma.Schema):
+class AcceptedSchema(QuickDump):
     """The membership the invitation gave."""
 
     tenant = fields.String()
@@ -62,7 +62,7 @@ class MemberRolesSchema(MemberCreateSchema):
         exclude = ("email", "name")
 
 
-class LoginEventSchema(ma.Schema):
+class LoginEventSchema(QuickDump):
     id = fields.Integer()
     at = fields.AwareDateTime()
     email = fields.String()

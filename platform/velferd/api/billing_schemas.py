@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-import marshmallow as ma
 from marshmallow import ValidationError, fields, validate
 
+from velferd.api.quick_dump import QuickDump
 from velferd.api.schemas import Id, Strict
 from velferd.billing.bank_accounts import written_account
 from velferd.billing.issue_dates import CATCH_UP_ISSUE_DATES
@@ -28,7 +28,7 @@ class InvoiceListQuery(Strict):
     after_id = Id(load_default=0, metadata={"description": "return invoices with a larger id (keyset paging)"})
 
 
-class PartySchema(ma.Schema):
+class PartySchema(QuickDump):
     name = fields.String()
     organisation_number = fields.String(allow_none=True)
     country = fields.String()
@@ -42,7 +42,7 @@ class PartySchema(ma.Schema):
     buyer_reference = fields.String(allow_none=True)
 
 
-class InvoiceSchema(ma.Schema):
+class InvoiceSchema(QuickDump):
     id = fields.Integer()
     kind = fields.String()
     number = fields.Integer(allow_none=True)
@@ -71,12 +71,12 @@ class InvoiceSchema(ma.Schema):
     sent_at = fields.DateTime(allow_none=True)
 
 
-class InvoicePageSchema(ma.Schema):
+class InvoicePageSchema(QuickDump):
     items = fields.List(fields.Nested(InvoiceSchema))
     next_after_id = fields.Integer(allow_none=True)
 
 
-class InvoiceLineSchema(ma.Schema):
+class InvoiceLineSchema(QuickDump):
     position = fields.Integer()
     description = fields.String()
     quantity = fields.Decimal(as_string=True)
@@ -88,7 +88,7 @@ class InvoiceLineSchema(ma.Schema):
     case_reference = fields.String(allow_none=True)
 
 
-class DeliveryAttemptSchema(ma.Schema):
+class DeliveryAttemptSchema(QuickDump):
     id = fields.Integer()
     channel = fields.String()
     attempt = fields.Integer()
@@ -128,7 +128,7 @@ class RunRequestSchema(Strict):
     period = fields.String(required=True, metadata=PERIOD_HELP)
 
 
-class InvoiceRunSchema(ma.Schema):
+class InvoiceRunSchema(QuickDump):
     id = fields.Integer()
     period = fields.Function(lambda run: f"{run.period_start:%Y-%m}")
     period_start = fields.Date()
@@ -147,7 +147,7 @@ class InvoiceRunSchema(ma.Schema):
         "description": "the role that can fix what blocks the run (e.g. tenant_admin), null otherwise"})
 
 
-class FinanceExportFileSchema(ma.Schema):
+class FinanceExportFileSchema(QuickDump):
     sequence = fields.Integer(metadata={"description": "1 for the run's own file, then one per later export"})
     name = fields.Function(lambda file: file.path.rsplit("/", 1)[-1])
     created_at = fields.DateTime()
@@ -157,7 +157,7 @@ class FinanceExportFileSchema(ma.Schema):
         "description": "the file's path relative to /invoice-runs/"})
 
 
-class RunRequestedSchema(ma.Schema):
+class RunRequestedSchema(QuickDump):
     job_run_id = fields.Integer()
     period = fields.String()
     state = fields.String(metadata={"description": "the job's state"})

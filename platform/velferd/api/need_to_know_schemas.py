@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import marshmallow as ma
 from marshmallow import fields, validate
 
+from velferd.api.quick_dump import QuickDump
 from velferd.api.schemas import Id, Strict
 
 
@@ -26,7 +26,7 @@ class BreakGlassSchema(Strict):
                        "the citizen's access log"})
 
 
-class AccessGrantSchema(ma.Schema):
+class AccessGrantSchema(QuickDump):
     id = fields.Integer()
     user_id = fields.Integer()
     case_id = fields.Integer()

@@ -7,6 +7,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from velferd.api.fields import column_limits
+from velferd.api.quick_dump import QuickDump
 from velferd.api.schemas import Id, PersonCreateSchema, PersonSchema, Strict
 from velferd.duplicates import MERGE_SIDES
 from velferd.identity import mask_national_id
@@ -87,7 +88,7 @@ class PersonCorrectedSchema(PersonDetailSchema):
         "description": "persons the corrected name or birth date now matches, flagged for review"})
 
 
-class PersonCorrectionSchema(ma.Schema):
+class PersonCorrectionSchema(QuickDump):
     id = fields.Integer()
     person_id = fields.Integer()
     field = fields.String()
@@ -98,7 +99,7 @@ class PersonCorrectionSchema(ma.Schema):
     at = fields.AwareDateTime()
 
 
-class DuplicatePersonSchema(ma.Schema):
+class DuplicatePersonSchema(QuickDump):
     """What a reviewer compares: names, birth date, the national id masked to the birth date."""
 
     id = fields.Integer()
@@ -110,7 +111,7 @@ class DuplicatePersonSchema(ma.Schema):
     created_at = fields.AwareDateTime()
 
 
-class PossibleDuplicateSchema(ma.Schema):
+class PossibleDuplicateSchema(QuickDump):
     id = fields.Integer()
     person_id = fields.Integer()
     candidate_id = fields.Integer()
@@ -149,7 +150,7 @@ class MergeSchema(Strict):
     note = fields.String(allow_none=True, load_default=None, validate=REASON)
 
 
-class MovedRowsSchema(ma.Schema):
+class MovedRowsSchema(QuickDump):
     table = fields.String()
     column = fields.String()
     ids = fields.List(fields.Integer(), metadata={"description": "the rows now pointing at the surviving person"})

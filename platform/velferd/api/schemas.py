@@ -7,13 +7,14 @@ from marshmallow import fields, validate
 
 from velferd.api.fields import UtcDateTime, column_limits
 from velferd.api.openapi import TransitionData
+from velferd.api.quick_dump import QuickDump
 from velferd.identity import mask_national_id
 from velferd.models import ApiToken, Case, Deadline, Decision, Meeting, Person, Tenant, Unit, User
 from velferd.models.tenants import DELIVERY_CHANNELS, PAYER_KINDS, UNIT_KINDS
 from velferd.workflows import available_transitions
 
 
-class Strict(ma.Schema):
+class Strict(QuickDump):
     """Input schemas refuse unknown fields, so a typo is a 422, not silently ignored data."""
 
     class Meta:
@@ -35,19 +36,19 @@ class LoginSchema(Strict):
     password = fields.String(required=True, load_only=True)
 
 
-class MembershipOutSchema(ma.Schema):
+class MembershipOutSchema(QuickDump):
     tenant = fields.String()
     roles = fields.List(fields.String())
 
 
-class UserSchema(ma.Schema):
+class UserSchema(QuickDump):
     id = fields.Integer(dump_only=True)
     email = fields.Email()
     name = fields.String()
     is_operator = fields.Boolean()
 
 
-class TenantSchema(ma.Schema):
+class TenantSchema(QuickDump):
     id = fields.Integer(dump_only=True)
     slug = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -93,7 +94,7 @@ class MemberCreateSchema(Strict):
                         validate=validate.Length(min=1, max=20))
 
 
-class MemberSchema(ma.Schema):
+class MemberSchema(QuickDump):
     id = fields.Integer()
     user = fields.Nested(UserSchema)
     roles = fields.List(fields.String())
@@ -108,7 +109,7 @@ class TokenCreateSchema(Strict):
     valid_days = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=365))
 
 
-class TokenSchema(ma.Schema):
+class TokenSchema(QuickDump):
     id = fields.Integer()
     name = fields.String()
     prefix = fields.String()
@@ -123,7 +124,7 @@ class PersonCreateSchema(Strict):
     family_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
-class PersonSchema(ma.Schema):
+class PersonSchema(QuickDump):
     id = fields.Integer()
     national_id = fields.String()
     national_id_kind = fields.String()
@@ -155,7 +156,7 @@ class CaseCreateSchema(Strict):
         "description": "the unit that holds the case (need to know); by default the opener's, if they work in one"})
 
 
-class CaseSchema(ma.Schema):
+class CaseSchema(QuickDump):
     id = fields.Integer()
     person_id = fields.Integer()
     person_name = fields.Function(lambda case: case.person.full_name)
@@ -175,7 +176,7 @@ class CaseDetailSchema(CaseSchema):
     available_transitions = fields.Function(lambda case: available_transitions(case), dump_only=True)
 
 
-class CasePageSchema(ma.Schema):
+class CasePageSchema(QuickDump):
     items = fields.List(fields.Nested(CaseSchema))
     next_after_id = fields.Integer(allow_none=True)
 
@@ -200,7 +201,7 @@ class NoteSchema(Strict):
     text = fields.String(required=True, validate=validate.Length(min=1, max=20000))
 
 
-class CaseEventSchema(ma.Schema):
+class CaseEventSchema(QuickDump):
     id = fields.Integer()
     kind = fields.String()
     transition = fields.String(allow_none=True)
@@ -250,7 +251,7 @@ class DeadlineSchema(Strict):
     completed_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
-class FormInfoSchema(ma.Schema):
+class FormInfoSchema(QuickDump):
     plugin = fields.String()
     name = fields.String()
     version = fields.Integer()
@@ -262,7 +263,7 @@ class SubmissionCreateSchema(Strict):
     data = fields.Dict(keys=fields.String(), required=True)
 
 
-class SubmissionSchema(ma.Schema):
+class SubmissionSchema(QuickDump):
     id = fields.Integer()
     plugin = fields.String()
     form = fields.String()
@@ -284,7 +285,7 @@ class OverrideSchema(Strict):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
-class DecisionSchema(ma.Schema):
+class DecisionSchema(QuickDump):
     id = fields.Integer()
     plugin = fields.String()
     rule = fields.String()
@@ -299,7 +300,7 @@ class DecisionSchema(ma.Schema):
     decided_at = fields.AwareDateTime()
 
 
-class PluginStateSchema(ma.Schema):
+class PluginStateSchema(QuickDump):
     id = fields.Function(lambda s: s.manifest.id)
     title = fields.Function(lambda s: s.manifest.title)
     version = fields.Function(lambda s: s.manifest.version)
@@ -308,7 +309,7 @@ class PluginStateSchema(ma.Schema):
     settings = fields.Dict()
 
 
-class SettingsSchema(ma.Schema):
+class SettingsSchema(QuickDump):
     """Any keys: the plugin's own settings schema validates them."""
 
     class Meta:
@@ -319,7 +320,7 @@ class BlockSchema(Strict):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
-class AuditEventSchema(ma.Schema):
+class AuditEventSchema(QuickDump):
     id = fields.Integer()
     at = fields.AwareDateTime()
     actor_id = fields.Integer(allow_none=True)

@@ -25,6 +25,9 @@ class _AuditColumns:
 
 class AuditEvent(Base, TenantOwned, _AuditColumns):
     __tablename__ = "audit_event"
+    #: no index of its own (as TenantOwned gives): ix_audit_event_tenant_record starts with it, and
+    #: every read writes audit rows (migration 0018)
+    tenant_id: Mapped[int] = mapped_column(sa.ForeignKey("tenant.id"))
     person_id: Mapped[int | None] = mapped_column(index=True)
 
     __table_args__ = (sa.Index("ix_audit_event_tenant_record", "tenant_id", "record_type", "record_id"),)

@@ -14,6 +14,7 @@ Both fail closed: with no tenant set, queries return no rows and writes are refu
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator, TypeVar
 
@@ -21,6 +22,7 @@ import sqlalchemy as sa
 from flask import g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from sqlalchemy.orm.util import identity_key
 
 from velferd import commits, driver_sql, prebuilt
 from velferd.db import TenantOwned, TenantSession, db
@@ -158,9 +160,24 @@ def _stamp_and_check_tenant(session, flush_context, instances) -> None:
 
 def get_owned(model: type[TenantOwned], ident: int) -> TenantOwned | None:
     """`Session.get` for tenant-owned rows. The identity map can hold rows of a tenant that was
-    in scope earlier in the same session (a CLI loop over tenants), so check the owner too."""
-    obj = db.session.get(model, ident)
+    in scope earlier in the same session (a CLI loop over tenants), so check the owner too.
+    A row not in the session yet is read with a statement built once per model (`_by_id`)."""
+    statement = _by_id(model)
+    if statement is None or identity_key(model, ident) in db.session.identity_map:
+        obj = db.session.get(model, ident)  # loaded already (or refreshed if expired): as the ORM does
+    else:
+        obj = db.session.scalar(statement, {"ident": ident})
     return obj if obj is not None and obj.tenant_id == current_tenant_id() else None
+
+
+@functools.cache
+def _by_id(model: type) -> sa.Select | None:
+    """``SELECT … WHERE <primary key> = :ident``, prebuilt (velferd.prebuilt); Session.get builds
+    its statement anew each time, and the tenant's option with it."""
+    key = sa.inspect(model).primary_key
+    if len(key) != 1:
+        return None
+    return prebuilt.prebuilt(sa.select(model).where(key[0] == sa.bindparam("ident", type_=key[0].type)))
 
 
 def require_owned(model: type[T], ident: int, what: str) -> T:

@@ -87,7 +87,8 @@ def place_case(case: Case, unit_id: int | None) -> Case:
     return case
 
 
-_CASE_BY_ID = prebuilt(sa.select(Case).options(joinedload(Case.person)).where(Case.id == sa.bindparam("case_id")))
+_CASE_BY_ID = prebuilt(need_to_know.through_cases(
+    sa.select(Case).options(joinedload(Case.person)).where(Case.id == sa.bindparam("case_id"))))
 
 
 def find_case(case_id: int) -> Case:
@@ -137,8 +138,8 @@ def _case_page(newest_first: bool, after: bool, filtered: tuple[str, ...], open_
         cut = cut.where(Case.assigned_to_id.is_(None))
     if overdue:
         cut = cut.where(has_overdue_deadline(sa.bindparam("today", type_=sa.Date)))
-    return prebuilt(sa.select(Case).join(Case.person).options(contains_eager(Case.person))
-                    .where(Case.id.in_(cut)).order_by(order))
+    return prebuilt(need_to_know.through_cases(
+        sa.select(Case).join(Case.person).options(contains_eager(Case.person)).where(Case.id.in_(cut)).order_by(order)))
 
 
 LISTED_BY = ("plugin", "state", "person_id", "assigned_to_id")

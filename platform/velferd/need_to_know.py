@@ -54,6 +54,10 @@ SCOPE_KEY = "velferd_case_scope"
 MEMBER_SCOPE_KEY, NOW_KEY = "velferd_member_case_scope", "velferd_need_to_know_now"
 #: how long a broken glass opens a case: a working day
 GRANT_HOURS = 8
+#: an execution option of a statement whose persons are only those of the cases it loads (a case
+#: joined to its person): a person of a visible case is visible, so the person's own criteria —
+#: an EXISTS per row — would repeat the case's (`through_cases`)
+PERSONS_THROUGH_CASES = "velferd_persons_through_cases"
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,12 @@ def set_scope(scope: CaseScope | None) -> None:
 
 def current_scope() -> CaseScope | None:
     return g.get(SCOPE_KEY) if has_app_context() else None
+
+
+def through_cases(statement):
+    """Mark `statement` as loading persons only through the cases it loads (`PERSONS_THROUGH_CASES`):
+    the cases' criteria decide, and the persons' are left out."""
+    return statement.execution_options(**{PERSONS_THROUGH_CASES: True})
 
 
 @contextlib.contextmanager
@@ -246,5 +256,8 @@ def _limit_queries_to_need_to_know(state: ORMExecuteState) -> None:
     scope = current_scope()
     if scope is None or state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
         return
-    for model in _models_in(state, scoped_models()):
+    models = _models_in(state, scoped_models())
+    if Case in models and Person in models and state.statement.get_execution_options().get(PERSONS_THROUGH_CASES):
+        models = [model for model in models if model is not Person]
+    for model in models:
         state.statement = prebuilt.with_option(state.statement, _criteria(model, scope))

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import os
 import platform as stdlib_platform
 import random
@@ -40,7 +39,7 @@ from typing import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
-    sys.path.append(str(ROOT))  # for tests.plugins.example; appended, so the stdlib `platform` still wins
+    sys.path.append(str(ROOT))  # for tests.plugins.example, tests.round_trips; appended, so the stdlib `platform` still wins
 
 import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
@@ -49,6 +48,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.bare_app import bare_app  # noqa: E402
 from bench.platform_app import platform_app  # noqa: E402
+from tests.round_trips import RoundTripCounter  # noqa: E402
 
 DEFAULT_SERVER = "postgresql+psycopg://root@127.0.0.1:5432/postgres"
 APP_ROLE = "velferd_app_bench"
@@ -264,52 +264,6 @@ def issue_bench_token(app: Flask, tenant_slug: str, user_id: int) -> str:
 
 
 # --------------------------------------------------------------------------- measuring
-
-class RoundTripCounter:
-    """Every message this process sends to PostgreSQL and waits for, whichever app sends it:
-    psycopg's cursor executes (statements, a pool's ping), its own commands (the BEGIN before a
-    transaction's first statement, COMMIT, ROLLBACK) and the transaction starts velferd sends
-    itself (`velferd.driver_sql.begin_with`: BEGIN with the RLS setting in one message). Counted by
-    wrapping those three functions for the bench's process only; each call is one round trip."""
-
-    def __init__(self) -> None:
-        import psycopg
-
-        from velferd import driver_sql
-
-        self.sent: list[str] | None = None
-        self._wrap(psycopg.Cursor, "execute", lambda args: args[1])
-        self._wrap(psycopg.Connection, "_exec_command", lambda args: args[1])
-        self._wrap(driver_sql, "begin_with", lambda args: f"BEGIN; {args[1]}")
-
-    def _wrap(self, owner, name: str, text_of) -> None:
-        real = getattr(owner, name)
-        counter = self
-
-        @functools.wraps(real)
-        def counted(*args, **kwargs):
-            if counter.sent is not None:
-                counter.sent.append(_shown(text_of(args)))
-            return real(*args, **kwargs)
-
-        setattr(owner, name, counted)
-
-    @contextmanager
-    def counting(self) -> Iterator[list[str]]:
-        self.sent = []
-        try:
-            yield self.sent
-        finally:
-            self.sent = None
-
-
-def _shown(query) -> str:
-    if isinstance(query, bytes):
-        query = query.decode()
-    text = query if isinstance(query, str) else "(composed) " + " ".join(
-        str(part) for part in getattr(query, "_obj", [])[:1])
-    return " ".join(text.split())[:110]
-
 
 def check(response, status: int, what: str):
     if response.status_code != status:

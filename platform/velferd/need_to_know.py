@@ -47,7 +47,7 @@ from velferd.db import Base, TenantSession, utcnow
 from velferd.models import AccessGrant, Case, Membership, Person
 from velferd.permissions import CASE_SCOPES, widest_scope
 from velferd.person_links import person_link
-from velferd.tenancy import current_tenant_id
+from velferd.tenancy import TENANT_IN_SCOPE
 
 SCOPE_KEY = "velferd_case_scope"
 #: on `g`: the member's own scope (kept while `unscoped` lifts it), and the moment grants are judged by
@@ -135,7 +135,6 @@ _UNITS = sa.bindparam("ntk_unit_ids", type_=sa.Integer, expanding=True,
                       callable_=lambda: list(_member_scope().unit_ids))
 _PROGRAMMES = sa.bindparam("ntk_programmes", type_=sa.String, expanding=True,
                            callable_=lambda: list(_member_scope().programmes))
-_TENANT = sa.bindparam("ntk_tenant_id", type_=sa.Integer, callable_=current_tenant_id)
 _NOW = sa.bindparam("ntk_now", type_=sa.DateTime(timezone=True), callable_=_request_now)
 
 
@@ -160,7 +159,7 @@ def _case_visible(cases, shape: _Shape) -> sa.ColumnElement[bool]:
         cases.assigned_to_id == _USER,
         sa.and_(in_programme, sa.or_(held_by_own_unit, cases.unit_id.is_(None))),
         cases.id.in_(sa.select(grants.c.case_id).where(
-            grants.c.tenant_id == _TENANT, grants.c.user_id == _USER, grants.c.expires_at > _NOW)),
+            grants.c.tenant_id == TENANT_IN_SCOPE, grants.c.user_id == _USER, grants.c.expires_at > _NOW)),
     )
 
 
@@ -175,16 +174,16 @@ def _row_visible(columns, model: type, shape: _Shape) -> sa.ColumnElement[bool]:
     if model is Person:
         cases, any_case = Case.__table__.alias(), Case.__table__.alias()
         return sa.or_(
-            sa.exists().where(cases.c.person_id == columns.id, cases.c.tenant_id == _TENANT,
+            sa.exists().where(cases.c.person_id == columns.id, cases.c.tenant_id == TENANT_IN_SCOPE,
                               _case_visible(cases.c, shape)),
-            ~sa.exists().where(any_case.c.person_id == columns.id, any_case.c.tenant_id == _TENANT),
+            ~sa.exists().where(any_case.c.person_id == columns.id, any_case.c.tenant_id == TENANT_IN_SCOPE),
         )
     link = person_link(model)
     column = getattr(model, link.column) if columns is model else \
         columns[sa.inspect(model).get_property(link.column).columns[0].key]
     target = link.target.__table__.alias()
     return sa.or_(column.is_(None), sa.exists().where(
-        target.c.id == column, target.c.tenant_id == _TENANT,
+        target.c.id == column, target.c.tenant_id == TENANT_IN_SCOPE,
         _row_visible(target.c, link.target, shape)))
 
 

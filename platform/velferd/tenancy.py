@@ -128,10 +128,11 @@ def _set_rls_tenant_at_transaction_start(session, transaction, connection) -> No
         _apply_rls_setting(connection, commit_async, at_begin=True)
 
 
-#: the tenant in scope, read when a statement executes (None: ``tenant_id = NULL``, no rows)
-_TENANT_IN_SCOPE = sa.bindparam("scope_tenant_id", type_=sa.Integer, callable_=current_tenant_id)
+#: the tenant in scope, read when a statement executes (None: ``tenant_id = NULL``, no rows); the
+#: tenant criteria's parameter, and need to know's
+TENANT_IN_SCOPE = sa.bindparam("scope_tenant_id", type_=sa.Integer, callable_=current_tenant_id)
 #: one option for the process, not one per statement: its value is the bound parameter's
-_TENANT_CRITERIA = with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == _TENANT_IN_SCOPE,
+_TENANT_CRITERIA = with_loader_criteria(TenantOwned, lambda cls: cls.tenant_id == TENANT_IN_SCOPE,
                                         include_aliases=True)
 
 
